@@ -1,0 +1,426 @@
+//! What the Users grid is asked for: search, status filter, sort, page size and a
+//! keyset position. `GridParams` is the raw form held in the URL; `UserQuery` is the
+//! parsed form the server trusts. The server parses; the browser only builds links.
+
+use super::status::UserStatus;
+use crate::email::is_email_prefix;
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+
+/// The longest search text accepted.
+pub const MAX_SEARCH_LEN: usize = 100;
+/// The page sizes offered.
+pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
+
+/// The grid's query as it stands in the URL, every part optional and unparsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridParams {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    pub size: Option<String>,
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+impl GridParams {
+    /// The query string for these parameters, without empty parts, starting with `?`.
+    pub fn to_query_string(&self) -> String {
+        let pairs = [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("sort", &self.sort),
+            ("dir", &self.dir),
+            ("size", &self.size),
+            ("after", &self.after),
+            ("before", &self.before),
+        ];
+        let encoded: Vec<String> = pairs
+            .iter()
+            .filter_map(|(name, value)| {
+                value
+                    .as_deref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{name}={}", encode_component(v)))
+            })
+            .collect();
+        if encoded.is_empty() {
+            "?".to_owned()
+        } else {
+            format!("?{}", encoded.join("&"))
+        }
+    }
+
+    /// The same view from its first page.
+    pub fn first_page(&self) -> Self {
+        Self {
+            after: None,
+            before: None,
+            ..self.clone()
+        }
+    }
+
+    /// The first page sorted by `field`; choosing the current field again flips the direction.
+    pub fn sorted_by(&self, field: SortField) -> Self {
+        let current = UserQuery::parse(self).ok();
+        let dir = match current {
+            Some(query) if query.sort == field => query.dir.flipped(),
+            _ => field.natural_dir(),
+        };
+        Self {
+            sort: Some(field.slug().to_owned()),
+            dir: Some(dir.slug().to_owned()),
+            ..self.first_page()
+        }
+    }
+
+    pub fn after(&self, cursor: &str) -> Self {
+        Self {
+            after: Some(cursor.to_owned()),
+            before: None,
+            ..self.clone()
+        }
+    }
+
+    pub fn before(&self, cursor: &str) -> Self {
+        Self {
+            after: None,
+            before: Some(cursor.to_owned()),
+            ..self.clone()
+        }
+    }
+}
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved characters pass through).
+pub fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// The column the grid is ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SortField {
+    Name,
+    Email,
+    Status,
+    LastLogin,
+}
+
+impl SortField {
+    pub const ALL: [SortField; 4] = [Self::Name, Self::Email, Self::Status, Self::LastLogin];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Email => "email",
+            Self::Status => "status",
+            Self::LastLogin => "last_login",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|field| field.slug() == slug)
+    }
+
+    /// The direction a first click sorts in: the most recent sign-ins first, else A to Z.
+    pub fn natural_dir(self) -> SortDir {
+        match self {
+            Self::LastLogin => SortDir::Desc,
+            _ => SortDir::Asc,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SortDir {
+    Asc,
+    Desc,
+}
+
+impl SortDir {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+        }
+    }
+
+    pub fn flipped(self) -> Self {
+        match self {
+            Self::Asc => Self::Desc,
+            Self::Desc => Self::Asc,
+        }
+    }
+}
+
+/// A search text: trimmed, lower-cased, 1 to 100 characters, no control characters.
+/// Text containing `@` is an e-mail search and must be the start of a valid address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search(String);
+
+impl Search {
+    pub fn parse(input: &str) -> Result<Option<Self>, AppError> {
+        let text = input.trim().to_lowercase();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if text.chars().count() > MAX_SEARCH_LEN {
+            return Err(AppError::validation(
+                "q",
+                format!("Search for at most {MAX_SEARCH_LEN} characters."),
+            ));
+        }
+        if text.chars().any(char::is_control) {
+            return Err(AppError::validation(
+                "q",
+                "The search contains characters that cannot be searched for.",
+            ));
+        }
+        if text.contains('@') && !is_email_prefix(&text) {
+            return Err(AppError::validation(
+                "q",
+                format!("'{}' is not the start of an e-mail address.", input.trim()),
+            ));
+        }
+        Ok(Some(Self(text)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// An e-mail search matches addresses only; any other matches names and addresses.
+    pub fn is_email(&self) -> bool {
+        self.0.contains('@')
+    }
+
+    /// The smallest text greater than every text starting with this prefix.
+    pub fn upper_bound(&self) -> String {
+        let mut bound = self.0.clone();
+        bound.push(char::MAX);
+        bound
+    }
+}
+
+/// A position in the grid: the sort key of the row next to the page edge.
+///
+/// Written `number.id.text`: `number` is the status code or last sign-in time (0 when
+/// the sort has no numeric key), `text` the name key or e-mail (empty when unused).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub number: i64,
+    pub id: i64,
+    pub text: String,
+}
+
+impl Cursor {
+    pub fn parse(field: &str, input: &str) -> Result<Self, AppError> {
+        let invalid = || AppError::validation(field, "This page position is not valid.");
+        if input.len() > 400 {
+            return Err(invalid());
+        }
+        let mut parts = input.splitn(3, '.');
+        let number = parts.next().and_then(|n| n.parse().ok()).ok_or_else(invalid)?;
+        let id = parts
+            .next()
+            .and_then(|n| n.parse().ok())
+            .filter(|id: &i64| *id > 0)
+            .ok_or_else(invalid)?;
+        let text = parts.next().ok_or_else(invalid)?.to_owned();
+        Ok(Self { number, id, text })
+    }
+
+    pub fn encode(&self) -> String {
+        format!("{}.{}.{}", self.number, self.id, self.text)
+    }
+}
+
+/// Which side of a cursor a page lies on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    First,
+    After(Cursor),
+    Before(Cursor),
+}
+
+/// A parsed, trusted grid query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserQuery {
+    pub search: Option<Search>,
+    pub status: Option<UserStatus>,
+    pub sort: SortField,
+    pub dir: SortDir,
+    pub size: u32,
+    pub position: Position,
+}
+
+impl UserQuery {
+    pub fn parse(params: &GridParams) -> Result<Self, AppError> {
+        let present = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
+        let search = match &params.q {
+            Some(q) => Search::parse(q)?,
+            None => None,
+        };
+        let status = present(&params.status)
+            .map(|slug| {
+                UserStatus::from_slug(slug.trim()).ok_or_else(|| {
+                    AppError::validation(
+                        "status",
+                        format!(
+                            "Unknown status '{slug}': use active, not_active, suspended or locked."
+                        ),
+                    )
+                })
+            })
+            .transpose()?;
+        let sort = present(&params.sort)
+            .map(|slug| {
+                SortField::from_slug(slug.trim()).ok_or_else(|| {
+                    AppError::validation(
+                        "sort",
+                        format!("Cannot sort by '{slug}': use name, email, status or last_login."),
+                    )
+                })
+            })
+            .transpose()?
+            .unwrap_or(SortField::Name);
+        let dir = match present(&params.dir).as_deref().map(str::trim) {
+            None => sort.natural_dir(),
+            Some("asc") => SortDir::Asc,
+            Some("desc") => SortDir::Desc,
+            Some(other) => {
+                return Err(AppError::validation(
+                    "dir",
+                    format!("Unknown direction '{other}': use asc or desc."),
+                ));
+            }
+        };
+        let size = match present(&params.size) {
+            None => PAGE_SIZES[0],
+            Some(text) => text
+                .trim()
+                .parse()
+                .ok()
+                .filter(|size| PAGE_SIZES.contains(size))
+                .ok_or_else(|| {
+                    AppError::validation("size", "The page size must be 25, 50 or 100.")
+                })?,
+        };
+        let position = match (present(&params.after), present(&params.before)) {
+            (None, None) => Position::First,
+            (Some(after), None) => Position::After(Cursor::parse("after", &after)?),
+            (None, Some(before)) => Position::Before(Cursor::parse("before", &before)?),
+            (Some(_), Some(_)) => {
+                return Err(AppError::validation(
+                    "before",
+                    "Give either a position after a row or before one, not both.",
+                ));
+            }
+        };
+        Ok(Self {
+            search,
+            status,
+            sort,
+            dir,
+            size,
+            position,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> GridParams {
+        let mut params = GridParams::default();
+        for (name, value) in pairs {
+            let value = Some((*value).to_owned());
+            match *name {
+                "q" => params.q = value,
+                "status" => params.status = value,
+                "sort" => params.sort = value,
+                "dir" => params.dir = value,
+                "size" => params.size = value,
+                "after" => params.after = value,
+                "before" => params.before = value,
+                _ => unreachable!(),
+            }
+        }
+        params
+    }
+
+    #[test]
+    fn an_empty_query_is_the_first_page_by_name_in_pages_of_25() {
+        let query = UserQuery::parse(&GridParams::default()).unwrap();
+        assert_eq!(query.sort, SortField::Name);
+        assert_eq!(query.dir, SortDir::Asc);
+        assert_eq!(query.size, 25);
+        assert_eq!(query.position, Position::First);
+        assert_eq!(query.search, None);
+    }
+
+    #[test]
+    fn bad_parts_are_refused_naming_the_field() {
+        for (pair, field) in [
+            (("sort", "password"), "sort"),
+            (("dir", "up"), "dir"),
+            (("size", "1000"), "size"),
+            (("status", "gone"), "status"),
+            (("after", "x"), "after"),
+            (("q", "ann@@x"), "q"),
+        ] {
+            match UserQuery::parse(&params(&[pair])) {
+                Err(AppError::Validation { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{pair:?} gave {other:?}"),
+            }
+        }
+        let both = params(&[("after", "0.1.a"), ("before", "0.2.b")]);
+        assert!(UserQuery::parse(&both).is_err());
+        let long = "a".repeat(MAX_SEARCH_LEN + 1);
+        assert!(UserQuery::parse(&params(&[("q", &long)])).is_err());
+    }
+
+    #[test]
+    fn a_cursor_survives_its_own_encoding_even_with_dots_in_the_text() {
+        let cursor = Cursor {
+            number: 1_700_000_000,
+            id: 42,
+            text: "ann.lee@example.com".into(),
+        };
+        assert_eq!(Cursor::parse("after", &cursor.encode()).unwrap(), cursor);
+    }
+
+    #[test]
+    fn sorting_by_the_current_field_flips_the_direction_and_restarts_paging() {
+        let params = params(&[("sort", "email"), ("dir", "asc"), ("after", "0.9.x")]);
+        let flipped = params.sorted_by(SortField::Email);
+        assert_eq!(flipped.dir.as_deref(), Some("desc"));
+        assert_eq!(flipped.after, None);
+        let other = params.sorted_by(SortField::LastLogin);
+        assert_eq!(other.dir.as_deref(), Some("desc"));
+    }
+
+    #[test]
+    fn query_strings_leave_out_empty_parts_and_encode_values() {
+        let params = params(&[("q", "ann lee"), ("status", ""), ("sort", "name")]);
+        assert_eq!(params.to_query_string(), "?q=ann%20lee&sort=name");
+        assert_eq!(GridParams::default().to_query_string(), "?");
+    }
+
+    #[test]
+    fn an_email_search_must_be_the_start_of_an_address() {
+        assert!(Search::parse("Ann@Exa").unwrap().unwrap().is_email());
+        assert!(!Search::parse("ann lee").unwrap().unwrap().is_email());
+        assert_eq!(Search::parse("   ").unwrap(), None);
+    }
+}

@@ -1,0 +1,438 @@
+//! The SQL behind the Users grid: keyset pages under every sort, totals, and Delete
+//! Selected with its rules. Every query is confined to the grant's account.
+
+use super::delete::{DeleteReport, KeptReason, KeptUser, UserIds};
+use super::query::{Cursor, Position, SortDir, SortField, UserQuery};
+use super::status::UserStatus;
+use super::{UserRow, UsersPage};
+use crate::auth::grant::{Grant, UsersDelete, UsersRead};
+use crate::db::Db;
+use crate::error::AppError;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Row};
+use std::collections::BTreeMap;
+
+/// SQL text and its arguments, numbered `$1, $2…` as both engines accept.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+impl Sql {
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Adds an argument and returns its placeholder.
+    fn arg(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    fn int(&mut self, value: i64) -> String {
+        self.arg(Arg::Int(value))
+    }
+
+    fn text(&mut self, value: &str) -> String {
+        self.arg(Arg::Text(value.to_owned()))
+    }
+
+    /// `(…)` holding one placeholder per id.
+    fn id_list(&mut self, ids: &[i64]) -> String {
+        let placeholders: Vec<String> = ids.iter().map(|id| self.int(*id)).collect();
+        format!("({})", placeholders.join(", "))
+    }
+
+    fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        self.args
+            .iter()
+            .fold(sqlx::query(&self.text), |query, arg| match arg {
+                Arg::Int(value) => query.bind(*value),
+                Arg::Text(value) => query.bind(value.as_str()),
+            })
+    }
+}
+
+const ROW_COLUMNS: &str = "u.id, u.first_name, u.last_name, u.email, u.status, u.last_login_at, \
+     u.is_primary_admin, u.name_key, r.name AS role_name, r.is_admin";
+
+/// The account-wide filters of a query: status and search.
+fn push_filters(sql: &mut Sql, account_id: i64, query: &UserQuery) {
+    let account = sql.int(account_id);
+    sql.push(&format!(" WHERE u.account_id = {account}"));
+    if let Some(status) = query.status {
+        let status = sql.int(status.code());
+        sql.push(&format!(" AND u.status = {status}"));
+    }
+    if let Some(search) = &query.search {
+        let low = sql.text(search.as_str());
+        let high = sql.text(&search.upper_bound());
+        let range = |column: &str| format!("({column} >= {low} AND {column} < {high})");
+        if search.is_email() {
+            sql.push(&format!(" AND {}", range("u.email")));
+        } else {
+            sql.push(&format!(
+                " AND ({} OR {} OR {})",
+                range("u.name_key"),
+                range("u.last_key"),
+                range("u.email")
+            ));
+        }
+    }
+}
+
+/// The ordered key columns of a sort; the e-mail is unique in an account, so it needs
+/// no tie-breaker.
+fn key_columns(sort: SortField) -> &'static [&'static str] {
+    match sort {
+        SortField::Name => &["u.name_key", "u.id"],
+        SortField::Email => &["u.email"],
+        SortField::Status => &["u.status", "u.name_key", "u.id"],
+        SortField::LastLogin => &["u.last_login_at", "u.id"],
+    }
+}
+
+/// The cursor values matching `key_columns(sort)`.
+fn cursor_args(sql: &mut Sql, sort: SortField, cursor: &Cursor) -> Vec<String> {
+    match sort {
+        SortField::Name => vec![sql.text(&cursor.text), sql.int(cursor.id)],
+        SortField::Email => vec![sql.text(&cursor.text)],
+        SortField::Status => vec![
+            sql.int(cursor.number),
+            sql.text(&cursor.text),
+            sql.int(cursor.id),
+        ],
+        SortField::LastLogin => vec![sql.int(cursor.number), sql.int(cursor.id)],
+    }
+}
+
+/// The position of `row` under `sort`.
+fn cursor_of(row: &UserRow, name_key: &str, sort: SortField) -> Cursor {
+    let (number, text) = match sort {
+        SortField::Name => (0, name_key.to_owned()),
+        SortField::Email => (0, row.email.clone()),
+        SortField::Status => (row.status.code(), name_key.to_owned()),
+        SortField::LastLogin => (row.last_login_at.unwrap_or(0), String::new()),
+    };
+    Cursor {
+        number,
+        id: row.id,
+        text,
+    }
+}
+
+/// Fetches up to `limit` rows strictly past `cursor` in direction `dir`.
+async fn fetch_rows(
+    db: &Db,
+    account_id: i64,
+    query: &UserQuery,
+    cursor: Option<&Cursor>,
+    dir: SortDir,
+    limit: u32,
+) -> Result<Vec<(UserRow, String)>, AppError> {
+    let mut sql = Sql::default();
+    sql.push(&format!(
+        "SELECT {ROW_COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id"
+    ));
+    push_filters(&mut sql, account_id, query);
+    let columns = key_columns(query.sort);
+    let (comparison, order) = match dir {
+        SortDir::Asc => (">", "ASC"),
+        SortDir::Desc => ("<", "DESC"),
+    };
+    if let Some(cursor) = cursor {
+        let values = cursor_args(&mut sql, query.sort, cursor);
+        sql.push(&format!(
+            " AND ({}) {comparison} ({})",
+            columns.join(", "),
+            values.join(", ")
+        ));
+    }
+    let ordering: Vec<String> = columns
+        .iter()
+        .map(|column| format!("{column} {order}"))
+        .collect();
+    let limit = sql.int(i64::from(limit));
+    sql.push(&format!(" ORDER BY {} LIMIT {limit}", ordering.join(", ")));
+    sql.query()
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(decode_row)
+        .collect()
+}
+
+fn decode_row(row: &AnyRow) -> Result<(UserRow, String), AppError> {
+    let status_code: i64 = row.try_get("status")?;
+    let status = UserStatus::from_code(status_code).ok_or_else(|| {
+        tracing::error!(status_code, "a user has an unknown status code");
+        AppError::Internal
+    })?;
+    let last_login_at: i64 = row.try_get("last_login_at")?;
+    let is_primary_admin = row.try_get::<i64, _>("is_primary_admin")? == 1;
+    let user = UserRow {
+        id: row.try_get("id")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        email: row.try_get("email")?,
+        role_name: row.try_get("role_name")?,
+        is_admin: is_primary_admin || row.try_get::<i64, _>("is_admin")? == 1,
+        is_primary_admin,
+        status,
+        last_login_at: (last_login_at > 0).then_some(last_login_at),
+    };
+    Ok((user, row.try_get("name_key")?))
+}
+
+/// How many users match the query: kept counts when unfiltered, a count otherwise.
+async fn count_users(db: &Db, account_id: i64, query: &UserQuery) -> Result<u64, AppError> {
+    let mut sql = Sql::default();
+    if query.search.is_none() {
+        let account = sql.int(account_id);
+        sql.push(&format!(
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS total FROM user_counts \
+             WHERE account_id = {account}"
+        ));
+        if let Some(status) = query.status {
+            let status = sql.int(status.code());
+            sql.push(&format!(" AND status = {status}"));
+        }
+    } else {
+        sql.push("SELECT COUNT(*) AS total FROM users u");
+        push_filters(&mut sql, account_id, query);
+    }
+    let total: i64 = sql.query().fetch_one(db.pool()).await?.try_get("total")?;
+    Ok(total.max(0) as u64)
+}
+
+/// One page of the Users grid.
+pub async fn list_users(
+    db: &Db,
+    grant: &Grant<UsersRead>,
+    query: &UserQuery,
+) -> Result<UsersPage, AppError> {
+    let account_id = grant.account_id();
+    let size = query.size as usize;
+    let total = count_users(db, account_id, query).await?;
+    let (rows, has_before, has_after) = match &query.position {
+        Position::First => {
+            let mut rows = fetch_rows(db, account_id, query, None, query.dir, query.size + 1).await?;
+            let more = rows.len() > size;
+            rows.truncate(size);
+            (rows, false, more)
+        }
+        Position::After(cursor) => {
+            let mut rows =
+                fetch_rows(db, account_id, query, Some(cursor), query.dir, query.size + 1).await?;
+            let more = rows.len() > size;
+            rows.truncate(size);
+            (rows, true, more)
+        }
+        Position::Before(cursor) => {
+            let mut rows = fetch_rows(
+                db,
+                account_id,
+                query,
+                Some(cursor),
+                query.dir.flipped(),
+                query.size + 1,
+            )
+            .await?;
+            if rows.len() > size {
+                rows.truncate(size);
+                rows.reverse();
+                (rows, true, true)
+            } else {
+                // Fewer rows than a page lie before the cursor: that is the first page.
+                let mut rows =
+                    fetch_rows(db, account_id, query, None, query.dir, query.size + 1).await?;
+                let more = rows.len() > size;
+                rows.truncate(size);
+                (rows, false, more)
+            }
+        }
+    };
+    let cursors: Vec<Cursor> = rows
+        .iter()
+        .map(|(row, key)| cursor_of(row, key, query.sort))
+        .collect();
+    let prev = if has_before {
+        cursors.first().map(Cursor::encode)
+    } else {
+        None
+    };
+    let next = if has_after {
+        cursors.last().map(Cursor::encode)
+    } else {
+        None
+    };
+    Ok(UsersPage {
+        rows: rows.into_iter().map(|(row, _)| row).collect(),
+        total,
+        is_first_page: !has_before,
+        prev,
+        next,
+    })
+}
+
+/// Deletes the selected users of the grant's account in one transaction, keeping app
+/// owners, the acting admin and the Primary Admin. Unknown ids (including those of
+/// another account) refuse the whole request and change nothing.
+pub async fn delete_users(
+    db: &Db,
+    grant: &Grant<UsersDelete>,
+    ids: &UserIds,
+    now: i64,
+) -> Result<DeleteReport, AppError> {
+    let account_id = grant.account_id();
+    let mut tx = db.pool().begin().await?;
+
+    let mut sql = Sql::default();
+    let account = sql.int(account_id);
+    let list = sql.id_list(ids.as_slice());
+    sql.push(&format!(
+        "SELECT id, email, is_primary_admin FROM users WHERE account_id = {account} AND id IN {list}"
+    ));
+    let found: BTreeMap<i64, (String, bool)> = sql
+        .query()
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<i64, _>("id")?,
+                (
+                    row.try_get::<String, _>("email")?,
+                    row.try_get::<i64, _>("is_primary_admin")? == 1,
+                ),
+            ))
+        })
+        .collect::<Result<_, AppError>>()?;
+    let unknown: Vec<String> = ids
+        .as_slice()
+        .iter()
+        .filter(|id| !found.contains_key(id))
+        .map(i64::to_string)
+        .collect();
+    if !unknown.is_empty() {
+        let shown: Vec<String> = unknown.iter().take(10).cloned().collect();
+        let more = if unknown.len() > 10 { " …" } else { "" };
+        return Err(AppError::NotFound(format!(
+            "No user with id {}{more} in this account; nothing was deleted.",
+            shown.join(", ")
+        )));
+    }
+
+    let mut sql = Sql::default();
+    let account = sql.int(account_id);
+    let list = sql.id_list(ids.as_slice());
+    sql.push(&format!(
+        "SELECT owner_id, name FROM apps WHERE account_id = {account} AND owner_id IN {list} \
+         ORDER BY name"
+    ));
+    let mut owned: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for row in sql.query().fetch_all(&mut *tx).await? {
+        owned
+            .entry(row.try_get("owner_id")?)
+            .or_default()
+            .push(row.try_get("name")?);
+    }
+
+    let mut kept = Vec::new();
+    let mut deletable = Vec::new();
+    for (id, (email, is_primary_admin)) in &found {
+        let reason = if *id == grant.actor_id() {
+            Some(KeptReason::IsYou)
+        } else if *is_primary_admin {
+            Some(KeptReason::IsPrimaryAdmin)
+        } else {
+            owned.remove(id).map(KeptReason::OwnsApps)
+        };
+        match reason {
+            Some(reason) => kept.push(KeptUser {
+                id: *id,
+                email: email.clone(),
+                reason,
+            }),
+            None => deletable.push(*id),
+        }
+    }
+
+    if !deletable.is_empty() {
+        let mut sql = Sql::default();
+        let account = sql.int(account_id);
+        let list = sql.id_list(&deletable);
+        sql.push(&format!(
+            "DELETE FROM users WHERE account_id = {account} AND id IN {list}"
+        ));
+        sql.query().execute(&mut *tx).await.map_err(owner_race)?;
+        record_deletions(&mut tx, grant, &deletable, &found, now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        account_id,
+        actor_id = grant.actor_id(),
+        deleted = deletable.len(),
+        kept = kept.len(),
+        "users deleted"
+    );
+    Ok(DeleteReport {
+        deleted: deletable,
+        kept,
+    })
+}
+
+/// A foreign-key refusal while deleting means a user became an app owner meanwhile.
+fn owner_race(error: sqlx::Error) -> AppError {
+    let is_constraint = error
+        .as_database_error()
+        .is_some_and(|db_error| db_error.is_foreign_key_violation());
+    if is_constraint {
+        AppError::Conflict(
+            "A selected user became an app owner while deleting; nothing was deleted. Try again."
+                .into(),
+        )
+    } else {
+        AppError::from(error)
+    }
+}
+
+async fn record_deletions(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    grant: &Grant<UsersDelete>,
+    deleted: &[i64],
+    found: &BTreeMap<i64, (String, bool)>,
+    now: i64,
+) -> Result<(), AppError> {
+    // Five arguments a row; 1,000 rows stay well under either engine's limit.
+    for chunk in deleted.chunks(1_000) {
+        let mut sql = Sql::default();
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|id| {
+                let email = found.get(id).map(|(email, _)| email.as_str()).unwrap_or("");
+                format!(
+                    "({}, {}, 'user.deleted', {}, {})",
+                    sql.int(grant.account_id()),
+                    sql.int(grant.actor_id()),
+                    sql.text(email),
+                    sql.int(now)
+                )
+            })
+            .collect();
+        sql.push(&format!(
+            "INSERT INTO audit_events (account_id, actor_id, action, target, created_at) VALUES {}",
+            rows.join(", ")
+        ));
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}

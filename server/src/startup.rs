@@ -1,0 +1,172 @@
+//! Builds the HTTP application from its settings: the database, the routes of pages,
+//! server functions, health and static files, and the layers around them.
+
+use crate::{assets, csrf};
+use app::clock::Clock;
+use app::db::{Db, DbSetupError};
+use app::state::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// What the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where to listen; port 0 picks a free port.
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub max_connections: u32,
+    /// Mark cookies `Secure` (the console is served over https).
+    pub secure_cookies: bool,
+}
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    db: Db,
+}
+
+impl Application {
+    /// Opens and migrates the database, then binds the listener.
+    pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
+        let db = Db::connect(&settings.database_url, settings.max_connections).await?;
+        let state = AppState {
+            db: db.clone(),
+            clock,
+            secure_cookies: settings.secure_cookies,
+        };
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .map_err(StartupError::Bind)?;
+        let addr = listener.local_addr().map_err(StartupError::Bind)?;
+        Ok(Self {
+            listener,
+            router: router(state, addr),
+            db,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] DbSetupError),
+    #[error("cannot listen: {0}")]
+    Bind(#[source] std::io::Error),
+}
+
+fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("roster")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+/// Every route of the console.
+pub fn router(state: AppState, addr: SocketAddr) -> Router {
+    let options = leptos_options(addr);
+    let routes = generate_route_list(App);
+    let page_context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let fallback = {
+        let render = leptos_axum::render_app_to_stream_with_context(page_context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        });
+        move |request: Request| async move {
+            match assets::serve(request.uri().path(), request.headers()) {
+                Some(file) => file,
+                None => {
+                    let mut response = render(request).await;
+                    *response.status_mut() = StatusCode::NOT_FOUND;
+                    response
+                }
+            }
+        }
+    };
+    let pages = Router::<LeptosOptions>::new()
+        .leptos_routes_with_context(&options, routes, page_context, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .with_state(options);
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .with_state(state)
+        .merge(pages)
+        .fallback(fallback)
+        .layer(axum::middleware::from_fn(csrf::refuse_cross_origin))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.db.is_reachable().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+    }
+}
+
+/// Ctrl-C or SIGTERM: finish the requests under way, then stop.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+}
