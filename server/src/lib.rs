@@ -1,8 +1,7 @@
 //! The `roster` server: starting the HTTP application, serving the embedded site,
-//! refusing cross-origin writes, and loading demo and bulk data.
+//! and refusing cross-origin writes.
 
 pub mod assets;
 pub mod csrf;
-pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -3,7 +3,7 @@
 use app::clock::{Clock, SystemClock};
 use app::db::{Db, redact};
 use clap::{Parser, Subcommand};
-use server::seed;
+use app::seed;
 use server::startup::{Application, Settings};
 use std::io::BufRead;
 use std::net::SocketAddr;

@@ -8,8 +8,7 @@ use crate::console::ErrorNotice;
 use crate::error::AppError;
 use crate::time_fmt::format_utc;
 use leptos::prelude::*;
-use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::BTreeSet;
 
 const USERS_PATH: &str = "/users";
@@ -96,6 +95,25 @@ fn GridToolbar(
     selected: RwSignal<BTreeSet<i64>>,
     confirming: RwSignal<Option<Vec<i64>>>,
 ) -> impl IntoView {
+    let search_box = NodeRef::<leptos::html::Input>::new();
+    let status_box = NodeRef::<leptos::html::Select>::new();
+    let size_box = NodeRef::<leptos::html::Select>::new();
+    let navigate = use_navigate();
+    let apply = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let value = |text: Option<String>| text.filter(|text| !text.trim().is_empty());
+        let current = params.get_untracked();
+        let next = GridParams {
+            q: value(search_box.get().map(|input| input.value())),
+            status: value(status_box.get().map(|select| select.value())),
+            size: value(size_box.get().map(|select| select.value())),
+            sort: current.sort,
+            dir: current.dir,
+            after: None,
+            before: None,
+        };
+        navigate(&href(&next), Default::default());
+    };
     let submit_on_change = |event: leptos::ev::Event| {
         let select: web_sys::HtmlSelectElement = event_target(&event);
         if let Some(form) = select.form() {
@@ -112,17 +130,19 @@ fn GridToolbar(
     };
     view! {
         <div class="toolbar">
-            <Form method="GET" action=USERS_PATH attr:class="filters" attr:role="search">
+            // A plain GET form before hydration; a clean client-side navigation after.
+            <form method="get" action=USERS_PATH class="filters" role="search" on:submit=apply>
                 <input
                     type="search"
                     name="q"
                     class="search"
+                    node_ref=search_box
                     placeholder="Search by name or e-mail"
                     aria-label="Search users by name or e-mail"
                     maxlength="100"
                     prop:value=move || params.read().q.clone().unwrap_or_default()
                 />
-                <select name="status" aria-label="Filter by status" on:change=submit_on_change prop:value=status_value>
+                <select name="status" aria-label="Filter by status" node_ref=status_box on:change=submit_on_change prop:value=status_value>
                     <option value="" selected=move || status_value().is_empty()>"All statuses"</option>
                     {UserStatus::ALL
                         .into_iter()
@@ -135,7 +155,7 @@ fn GridToolbar(
                         })
                         .collect_view()}
                 </select>
-                <select name="size" aria-label="Users per page" on:change=submit_on_change prop:value=size_value>
+                <select name="size" aria-label="Users per page" node_ref=size_box on:change=submit_on_change prop:value=size_value>
                     {PAGE_SIZES
                         .into_iter()
                         .map(|size| {
@@ -149,10 +169,10 @@ fn GridToolbar(
                         })
                         .collect_view()}
                 </select>
-                <input type="hidden" name="sort" prop:value=move || params.read().sort.clone().unwrap_or_default() />
-                <input type="hidden" name="dir" prop:value=move || params.read().dir.clone().unwrap_or_default() />
+                {move || params.read().sort.clone().map(|sort| view! { <input type="hidden" name="sort" value=sort /> })}
+                {move || params.read().dir.clone().map(|dir| view! { <input type="hidden" name="dir" value=dir /> })}
                 <button class="button" type="submit">"Search"</button>
-            </Form>
+            </form>
             <button
                 class="button danger"
                 type="button"
@@ -318,7 +338,7 @@ fn UserRowView(
     let status_class = format!("status status-{}", row.status.slug());
     view! {
         <tr class:selected=checked data-user-id=id>
-            <td class="col-name">
+            <td>
                 <label class="name-cell">
                     <input
                         type="checkbox"

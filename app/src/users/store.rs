@@ -436,3 +436,164 @@ async fn record_deletions(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::{CreatedAccount, NewPrimaryAdmin, create_account};
+    use crate::email::Email;
+    use crate::scratch::database_urls;
+    use crate::seed::{Fixture, add_app, add_fixture, add_users};
+    use crate::users::query::GridParams;
+    use std::collections::HashSet;
+
+    const NOW: i64 = 1_800_000_000;
+
+    async fn account(url: &str) -> (Db, CreatedAccount) {
+        let db = Db::connect(url, 4).await.expect("scratch database opens");
+        let admin = NewPrimaryAdmin {
+            email: Email::parse("primary@example.com").unwrap(),
+            first_name: "Pat".into(),
+            last_name: "Primary".into(),
+            password: "a long enough password".into(),
+        };
+        let account = create_account(&db, "Test Org", admin, NOW).await.unwrap();
+        (db, account)
+    }
+
+    fn query(pairs: &[(&str, &str)], position: Option<(&str, String)>) -> UserQuery {
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        };
+        let mut params = GridParams {
+            q: get("q"),
+            status: get("status"),
+            sort: get("sort"),
+            dir: get("dir"),
+            size: get("size"),
+            after: None,
+            before: None,
+        };
+        match position {
+            Some(("after", cursor)) => params.after = Some(cursor),
+            Some((_, cursor)) => params.before = Some(cursor),
+            None => {}
+        }
+        UserQuery::parse(&params).unwrap()
+    }
+
+    /// Walks forward to the end, then back to the start, returning both id sequences.
+    async fn walk(db: &Db, grant: &Grant<UsersRead>, pairs: &[(&str, &str)]) -> (Vec<i64>, Vec<i64>, u64) {
+        let mut forward = Vec::new();
+        let mut page = list_users(db, grant, &query(pairs, None)).await.unwrap();
+        let total = page.total;
+        loop {
+            forward.extend(page.rows.iter().map(|row| row.id));
+            match page.next.clone() {
+                Some(cursor) => {
+                    page = list_users(db, grant, &query(pairs, Some(("after", cursor))))
+                        .await
+                        .unwrap();
+                }
+                None => break,
+            }
+        }
+        let mut backward: Vec<i64> = page.rows.iter().rev().map(|row| row.id).collect();
+        while let Some(cursor) = page.prev.clone() {
+            page = list_users(db, grant, &query(pairs, Some(("before", cursor))))
+                .await
+                .unwrap();
+            backward.extend(page.rows.iter().rev().map(|row| row.id));
+        }
+        backward.reverse();
+        (forward, backward, total)
+    }
+
+    #[tokio::test]
+    async fn paging_visits_every_user_exactly_once_in_both_directions_under_every_sort() {
+        for url in database_urls().await {
+            let (db, account) = account(&url).await;
+            add_users(&db, account.account_id, account.member_role_id, 137, 1, NOW)
+                .await
+                .unwrap();
+            let grant = Grant::<UsersRead>::new(account.account_id, account.primary_admin_id);
+            for sort in ["name", "email", "status", "last_login"] {
+                for dir in ["asc", "desc"] {
+                    for filter in [None, Some(("status", "active")), Some(("q", "a"))] {
+                        let mut pairs = vec![("sort", sort), ("dir", dir), ("size", "25")];
+                        pairs.extend(filter);
+                        let (forward, backward, total) = walk(&db, &grant, &pairs).await;
+                        let unique: HashSet<i64> = forward.iter().copied().collect();
+                        assert_eq!(unique.len(), forward.len(), "{url} {pairs:?}: a row twice");
+                        assert_eq!(forward.len() as u64, total, "{url} {pairs:?}: rows missing");
+                        assert_eq!(forward, backward, "{url} {pairs:?}: back differs");
+                    }
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn deleting_an_app_owner_is_refused_and_nothing_else_is_kept() {
+        for url in database_urls().await {
+            let (db, account) = account(&url).await;
+            let user = |first: &'static str, email: &'static str| Fixture {
+                first_name: first,
+                last_name: "Tester",
+                email,
+                status: UserStatus::Active,
+            };
+            let (role, id) = (account.member_role_id, account.account_id);
+            let owner = add_fixture(&db, id, role, &user("Olive", "olive@example.com"), NOW)
+                .await
+                .unwrap();
+            let other = add_fixture(&db, id, role, &user("Oscar", "oscar@example.com"), NOW)
+                .await
+                .unwrap();
+            add_app(&db, id, "HR Bot", owner, &[(other, 2)], NOW)
+                .await
+                .unwrap();
+            let grant = Grant::<UsersDelete>::new(id, account.primary_admin_id);
+            let ids = UserIds::parse(&[owner, other, account.primary_admin_id]).unwrap();
+
+            let report = delete_users(&db, &grant, &ids, NOW).await.unwrap();
+
+            assert_eq!(report.deleted, vec![other], "{url}");
+            let reasons: Vec<&KeptReason> = report.kept.iter().map(|kept| &kept.reason).collect();
+            assert_eq!(
+                reasons,
+                vec![&KeptReason::IsYou, &KeptReason::OwnsApps(vec!["HR Bot".into()])],
+                "{url}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unknown_id_refuses_the_whole_delete() {
+        for url in database_urls().await {
+            let (db, account) = account(&url).await;
+            let (role, id) = (account.member_role_id, account.account_id);
+            let fixture = Fixture {
+                first_name: "Una",
+                last_name: "Known",
+                email: "una@example.com",
+                status: UserStatus::Locked,
+            };
+            let known = add_fixture(&db, id, role, &fixture, NOW).await.unwrap();
+            let grant = Grant::<UsersDelete>::new(id, account.primary_admin_id);
+            let ids = UserIds::parse(&[known, known + 1_000]).unwrap();
+
+            let refused = delete_users(&db, &grant, &ids, NOW).await;
+
+            assert!(matches!(refused, Err(AppError::NotFound(_))), "{url}");
+            let reader = Grant::<UsersRead>::new(id, account.primary_admin_id);
+            let page = list_users(&db, &reader, &query(&[("q", "una@")], None))
+                .await
+                .unwrap();
+            assert_eq!(page.total, 1, "{url}: the known user must still be there");
+        }
+    }
+}

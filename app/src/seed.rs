@@ -1,11 +1,11 @@
 //! Realistic data to look at and to measure: the demo organisation, and a bulk loader
 //! that adds any number of users to an account.
 
-use app::accounts::{CreatedAccount, NewPrimaryAdmin, create_account, name_key};
-use app::db::Db;
-use app::email::Email;
-use app::error::AppError;
-use app::users::UserStatus;
+use crate::accounts::{CreatedAccount, NewPrimaryAdmin, create_account, name_key};
+use crate::db::Db;
+use crate::email::Email;
+use crate::error::AppError;
+use crate::users::UserStatus;
 use sqlx::Row;
 
 /// The demo's sign-in. A fixed password exists only in demo mode.
@@ -172,7 +172,7 @@ pub async fn first_account(db: &Db) -> Result<Option<(i64, i64)>, AppError> {
          JOIN roles r ON r.account_id = a.id AND r.name = $1
          ORDER BY a.id LIMIT 1",
     )
-    .bind(app::accounts::MEMBER_ROLE)
+    .bind(crate::accounts::MEMBER_ROLE)
     .fetch_optional(db.pool())
     .await?;
     row.map(|row| Ok((row.try_get("account_id")?, row.try_get("role_id")?)))
@@ -189,16 +189,16 @@ pub async fn next_serial(db: &Db) -> Result<u64, AppError> {
 }
 
 /// A named user the demo and the tests rely on.
-pub struct Fixture {
-    pub first_name: &'static str,
-    pub last_name: &'static str,
-    pub email: &'static str,
+pub struct Fixture<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
     pub status: UserStatus,
 }
 
 /// Three users who share a first name, the first of them owning the app "HR Bot": the
 /// Delete Selected journey deletes two and keeps the owner.
-pub const JORDANS: [Fixture; 3] = [
+pub const JORDANS: [Fixture<'static>; 3] = [
     Fixture {
         first_name: "Jordan",
         last_name: "Avery",
@@ -224,7 +224,7 @@ pub async fn add_fixture(
     db: &Db,
     account_id: i64,
     role_id: i64,
-    fixture: &Fixture,
+    fixture: &Fixture<'_>,
     now: i64,
 ) -> Result<i64, AppError> {
     let last_login = if fixture.status == UserStatus::NotActive {
@@ -287,7 +287,7 @@ pub async fn add_app(
 /// a second admin who may only read, 300 generated users across all four statuses, the
 /// three Jordans, and apps with owners and members. Does nothing if an account exists.
 pub async fn seed_demo(db: &Db, now: i64) -> Result<bool, AppError> {
-    if app::accounts::count_accounts(db).await? > 0 {
+    if crate::accounts::count_accounts(db).await? > 0 {
         return Ok(false);
     }
     let admin = NewPrimaryAdmin {
@@ -303,7 +303,7 @@ pub async fn seed_demo(db: &Db, now: i64) -> Result<bool, AppError> {
         user_admin_role_id,
     } = create_account(db, "Acme Corp", admin, now).await?;
 
-    let viewer_hash = app::auth::password::hash_password(DEMO_ADMIN_PASSWORD.into()).await?;
+    let viewer_hash = crate::auth::password::hash_password(DEMO_ADMIN_PASSWORD.into()).await?;
     sqlx::query(
         "INSERT INTO users (account_id, email, first_name, last_name, name_key, last_key, status,
                             role_id, password_hash, created_at)
