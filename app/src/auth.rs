@@ -54,71 +54,51 @@ fn set_cookie(value: &str) -> Result<(), AppError> {
 
 /// Signs in with e-mail and password and sets the session cookie.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<(), AppError> {
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::email::Email;
-    use crate::state::{answer, app_state, request_headers};
-    answer(
-        async move {
-            let state = app_state()?;
-            let email = Email::parse(&email).map_err(|_| AppError::InvalidCredentials)?;
-            if password.len() > password::MAX_PASSWORD_LEN {
-                return Err(AppError::InvalidCredentials);
-            }
-            let headers = request_headers()?;
-            let user_agent = headers
-                .get(http::header::USER_AGENT)
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or_default();
-            let token =
-                sign_in::sign_in(&state.db, &email, password, user_agent, state.clock.now())
-                    .await?;
-            set_cookie(&token.cookie(state.secure_cookies))?;
-            tracing::info!(email = %email, "admin signed in");
-            leptos_axum::redirect(&safe_return_path(next.as_deref()));
-            Ok(())
-        }
-        .await,
-    )
+    use crate::state::{app_state, request_headers};
+    let state = app_state()?;
+    let email = Email::parse(&email).map_err(|_| AppError::InvalidCredentials)?;
+    if password.len() > password::MAX_PASSWORD_LEN {
+        return Err(AppError::InvalidCredentials);
+    }
+    let headers = request_headers()?;
+    let user_agent = headers
+        .get(http::header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let token =
+        sign_in::sign_in(&state.db, &email, password, user_agent, state.clock.now()).await?;
+    set_cookie(&token.cookie(state.secure_cookies))?;
+    tracing::info!(email = %email, "admin signed in");
+    leptos_axum::redirect(&safe_return_path(next.as_deref()));
+    Ok(())
 }
 
 /// Ends this request's session at once and clears the cookie.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::state::{answer, app_state, request_headers};
-    answer(
-        async move {
-            let state = app_state()?;
-            if let Some(token) = session::SessionToken::from_headers(&request_headers()?) {
-                session::end_session(&state.db, &token).await?;
-            }
-            set_cookie(&session::SessionToken::removal_cookie(state.secure_cookies))?;
-            leptos_axum::redirect("/login");
-            Ok(())
-        }
-        .await,
-    )
+    use crate::state::{app_state, request_headers};
+    let state = app_state()?;
+    if let Some(token) = session::SessionToken::from_headers(&request_headers()?) {
+        session::end_session(&state.db, &token).await?;
+    }
+    set_cookie(&session::SessionToken::removal_cookie(state.secure_cookies))?;
+    leptos_axum::redirect("/login");
+    Ok(())
 }
 
 /// Who is signed in.
 #[server(prefix = "/api", endpoint = "current_admin", input = leptos::server_fn::codec::GetUrl)]
 pub async fn current_admin() -> Result<AdminSummary, AppError> {
-    crate::state::answer(
-        async move {
-            let (_, admin) = require_admin().await?;
-            Ok(AdminSummary {
-                first_name: admin.first_name,
-                last_name: admin.last_name,
-                email: admin.email,
-                role_name: admin.role_name,
-                is_primary_admin: admin.is_primary_admin,
-            })
-        }
-        .await,
-    )
+    let (_, admin) = require_admin().await?;
+    Ok(AdminSummary {
+        first_name: admin.first_name,
+        last_name: admin.last_name,
+        email: admin.email,
+        role_name: admin.role_name,
+        is_primary_admin: admin.is_primary_admin,
+    })
 }
 
 /// The sign-in page.

@@ -14,9 +14,16 @@ fn sign_in_path() -> String {
     let here = if search.is_empty() {
         location.pathname.get_untracked()
     } else {
-        format!("{}?{}", location.pathname.get_untracked(), search.trim_start_matches('?'))
+        format!(
+            "{}?{}",
+            location.pathname.get_untracked(),
+            search.trim_start_matches('?')
+        )
     };
-    format!("/login?next={}", crate::users::query::encode_component(&here))
+    format!(
+        "/login?next={}",
+        crate::users::query::encode_component(&here)
+    )
 }
 
 /// The signed-in console: navigation, header, and the page in the outlet.

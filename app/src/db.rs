@@ -75,10 +75,7 @@ impl Db {
             }),
             Backend::Postgres => options,
         };
-        let pool = options
-            .connect(&url)
-            .await
-            .map_err(DbSetupError::Connect)?;
+        let pool = options.connect(&url).await.map_err(DbSetupError::Connect)?;
         let migrator = match backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
@@ -127,8 +124,14 @@ mod tests {
     #[test]
     fn the_url_names_the_engine() {
         assert_eq!(Backend::of_url("sqlite://roster.db"), Some(Backend::Sqlite));
-        assert_eq!(Backend::of_url("postgres://u@h/db"), Some(Backend::Postgres));
-        assert_eq!(Backend::of_url("postgresql://u@h/db"), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::of_url("postgres://u@h/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::of_url("postgresql://u@h/db"),
+            Some(Backend::Postgres)
+        );
         assert_eq!(Backend::of_url("mysql://u@h/db"), None);
     }
 

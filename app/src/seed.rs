@@ -15,10 +15,10 @@ pub const DEMO_ADMIN_PASSWORD: &str = "roster-demo-password";
 pub const DEMO_VIEWER_EMAIL: &str = "viewer@acme.test";
 
 const FIRST_NAMES: [&str; 40] = [
-    "Aiko", "Amara", "Ana", "Ben", "Carlos", "Chen", "Chloe", "Daniel", "Elena", "Emeka",
-    "Fatima", "Felix", "Grace", "Hana", "Hiro", "Ines", "Isaac", "Jamal", "Julia", "Kenji",
-    "Lara", "Leo", "Lucia", "Maya", "Mei", "Nadia", "Noah", "Olga", "Omar", "Priya", "Rafael",
-    "Rosa", "Sam", "Sofia", "Tariq", "Uma", "Victor", "Wei", "Yara", "Zoe",
+    "Aiko", "Amara", "Ana", "Ben", "Carlos", "Chen", "Chloe", "Daniel", "Elena", "Emeka", "Fatima",
+    "Felix", "Grace", "Hana", "Hiro", "Ines", "Isaac", "Jamal", "Julia", "Kenji", "Lara", "Leo",
+    "Lucia", "Maya", "Mei", "Nadia", "Noah", "Olga", "Omar", "Priya", "Rafael", "Rosa", "Sam",
+    "Sofia", "Tariq", "Uma", "Victor", "Wei", "Yara", "Zoe",
 ];
 const LAST_NAMES: [&str; 40] = [
     "Adams", "Baker", "Costa", "Diaz", "Evans", "Fischer", "Garcia", "Haddad", "Ito", "Jensen",
@@ -339,7 +339,15 @@ pub async fn seed_demo(db: &Db, now: i64) -> Result<bool, AppError> {
     .map(|row| row.try_get("id"))
     .collect::<Result<_, _>>()?;
 
-    add_app(db, account_id, "HR Bot", jordans[0], &[(jordans[1], 2)], now).await?;
+    add_app(
+        db,
+        account_id,
+        "HR Bot",
+        jordans[0],
+        &[(jordans[1], 2)],
+        now,
+    )
+    .await?;
     add_app(
         db,
         account_id,

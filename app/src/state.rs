@@ -23,29 +23,6 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
-/// The path prefix of every server function.
-pub const SERVER_FN_PREFIX: &str = "/api/";
-
-fn is_server_fn_call() -> bool {
-    use_context::<http::request::Parts>()
-        .is_some_and(|parts| parts.uri.path().starts_with(SERVER_FN_PREFIX))
-}
-
-/// Sets the HTTP status of a server function's response from its result, so a refused
-/// call is a 4xx for scripts as well as for the browser. A page render that calls the
-/// function directly keeps its own status (a redirect to sign-in, say).
-pub fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result
-        && is_server_fn_call()
-        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-    {
-        let status = http::StatusCode::from_u16(error.status())
-            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-        response.set_status(status);
-    }
-    result
-}
-
 /// The headers of the request being served.
 pub fn request_headers() -> Result<http::HeaderMap, AppError> {
     use_context::<http::request::Parts>()

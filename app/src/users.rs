@@ -63,24 +63,19 @@ pub async fn list_users(
 ) -> Result<UsersPage, AppError> {
     use crate::auth::grant::UsersRead;
     use query::{GridParams, UserQuery};
-    crate::state::answer(
-        async move {
-            let (state, admin) = crate::auth::require_admin().await?;
-            let grant = admin.grant::<UsersRead>()?;
-            let params = GridParams {
-                q,
-                status,
-                sort,
-                dir,
-                size,
-                after,
-                before,
-            };
-            let query = UserQuery::parse(&params)?;
-            store::list_users(&state.db, &grant, &query).await
-        }
-        .await,
-    )
+    let (state, admin) = crate::auth::require_admin().await?;
+    let grant = admin.grant::<UsersRead>()?;
+    let params = GridParams {
+        q,
+        status,
+        sort,
+        dir,
+        size,
+        after,
+        before,
+    };
+    let query = UserQuery::parse(&params)?;
+    store::list_users(&state.db, &grant, &query).await
 }
 
 /// Deletes the selected users; owners of apps, the acting admin and the Primary Admin
@@ -89,13 +84,8 @@ pub async fn list_users(
 pub async fn delete_users(ids: Vec<i64>) -> Result<DeleteReport, AppError> {
     use crate::auth::grant::UsersDelete;
     use delete::UserIds;
-    crate::state::answer(
-        async move {
-            let (state, admin) = crate::auth::require_admin().await?;
-            let grant = admin.grant::<UsersDelete>()?;
-            let ids = UserIds::parse(&ids)?;
-            store::delete_users(&state.db, &grant, &ids, state.clock.now()).await
-        }
-        .await,
-    )
+    let (state, admin) = crate::auth::require_admin().await?;
+    let grant = admin.grant::<UsersDelete>()?;
+    let ids = UserIds::parse(&ids)?;
+    store::delete_users(&state.db, &grant, &ids, state.clock.now()).await
 }

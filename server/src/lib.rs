@@ -3,5 +3,6 @@
 
 pub mod assets;
 pub mod csrf;
+pub mod error_status;
 pub mod startup;
 pub mod telemetry;

@@ -2,8 +2,8 @@
 
 use app::clock::{Clock, SystemClock};
 use app::db::{Db, redact};
-use clap::{Parser, Subcommand};
 use app::seed;
+use clap::{Parser, Subcommand};
 use server::startup::{Application, Settings};
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -11,13 +11,27 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "roster", version, about = "Roster: a self-hosted Admin Console for your organisation's users")]
+#[command(
+    name = "roster",
+    version,
+    about = "Roster: a self-hosted Admin Console for your organisation's users"
+)]
 struct Cli {
     /// sqlite://FILE (created if missing) or postgres://USER:PASSWORD@HOST/DB
-    #[arg(long, env = "ROSTER_DATABASE_URL", default_value = "sqlite://roster.db", global = true)]
+    #[arg(
+        long,
+        env = "ROSTER_DATABASE_URL",
+        default_value = "sqlite://roster.db",
+        global = true
+    )]
     database_url: String,
     /// Database connections in the pool.
-    #[arg(long, env = "ROSTER_DB_CONNECTIONS", default_value_t = 8, global = true)]
+    #[arg(
+        long,
+        env = "ROSTER_DB_CONNECTIONS",
+        default_value_t = 8,
+        global = true
+    )]
     db_connections: u32,
     #[command(subcommand)]
     command: Option<Command>,
@@ -110,7 +124,11 @@ async fn serve(database_url: &str, db_connections: u32, args: ServeArgs) -> Resu
         .await
         .map_err(|error| error.to_string())?;
     let url = format!("http://{}", application.address());
-    if args.demo && seed::seed_demo(application.db(), clock.now()).await.map_err(|e| e.to_string())? {
+    if args.demo
+        && seed::seed_demo(application.db(), clock.now())
+            .await
+            .map_err(|e| e.to_string())?
+    {
         tracing::info!("demo organisation created");
     }
     let accounts = app::accounts::count_accounts(application.db())
@@ -139,8 +157,14 @@ async fn create_admin(
     last_name: &str,
     account_name: &str,
 ) -> Result<(), String> {
-    let db = Db::connect(database_url, 2).await.map_err(|e| e.to_string())?;
-    if app::accounts::count_accounts(&db).await.map_err(|e| e.to_string())? > 0 {
+    let db = Db::connect(database_url, 2)
+        .await
+        .map_err(|e| e.to_string())?;
+    if app::accounts::count_accounts(&db)
+        .await
+        .map_err(|e| e.to_string())?
+        > 0
+    {
         return Err("this database already has an account and its Primary Admin".into());
     }
     let email = app::email::Email::parse(email).map_err(|e| e.to_string())?;

@@ -1,7 +1,7 @@
 //! Builds the HTTP application from its settings: the database, the routes of pages,
 //! server functions, health and static files, and the layers around them.
 
-use crate::{assets, csrf};
+use crate::{assets, csrf, error_status};
 use app::clock::Clock;
 use app::db::{Db, DbSetupError};
 use app::state::AppState;
@@ -129,6 +129,9 @@ pub fn router(state: AppState, addr: SocketAddr) -> Router {
         .with_state(state)
         .merge(pages)
         .fallback(fallback)
+        .layer(axum::middleware::from_fn(
+            error_status::status_from_app_error,
+        ))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_origin))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(

@@ -75,9 +75,7 @@ pub async fn verify_password(password: String, hash: Option<String>) -> bool {
 
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| {
-        hash_blocking("no account has this password").unwrap_or_default()
-    })
+    DUMMY.get_or_init(|| hash_blocking("no account has this password").unwrap_or_default())
 }
 
 #[cfg(test)]

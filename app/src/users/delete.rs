@@ -23,7 +23,10 @@ impl UserIds {
             ));
         }
         if let Some(bad) = ids.iter().find(|id| **id <= 0) {
-            return Err(AppError::validation("ids", format!("{bad} is not a user id.")));
+            return Err(AppError::validation(
+                "ids",
+                format!("{bad} is not a user id."),
+            ));
         }
         let unique: BTreeSet<i64> = ids.iter().copied().collect();
         Ok(Self(unique.into_iter().collect()))
@@ -50,7 +53,11 @@ impl KeptReason {
         match self {
             Self::OwnsApps(apps) => {
                 let names: Vec<String> = apps.iter().map(|name| format!("'{name}'")).collect();
-                let noun = if apps.len() == 1 { "the app" } else { "the apps" };
+                let noun = if apps.len() == 1 {
+                    "the app"
+                } else {
+                    "the apps"
+                };
                 format!(
                     "owns {noun} {} — transfer ownership first",
                     names.join(", ")

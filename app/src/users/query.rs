@@ -229,7 +229,10 @@ impl Cursor {
             return Err(invalid());
         }
         let mut parts = input.splitn(3, '.');
-        let number = parts.next().and_then(|n| n.parse().ok()).ok_or_else(invalid)?;
+        let number = parts
+            .next()
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(invalid)?;
         let id = parts
             .next()
             .and_then(|n| n.parse().ok())

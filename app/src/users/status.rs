@@ -16,12 +16,7 @@ pub enum UserStatus {
 }
 
 impl UserStatus {
-    pub const ALL: [UserStatus; 4] = [
-        Self::Active,
-        Self::NotActive,
-        Self::Suspended,
-        Self::Locked,
-    ];
+    pub const ALL: [UserStatus; 4] = [Self::Active, Self::NotActive, Self::Suspended, Self::Locked];
 
     pub fn code(self) -> i64 {
         self as i64

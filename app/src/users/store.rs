@@ -224,14 +224,22 @@ pub async fn list_users(
     let total = count_users(db, account_id, query).await?;
     let (rows, has_before, has_after) = match &query.position {
         Position::First => {
-            let mut rows = fetch_rows(db, account_id, query, None, query.dir, query.size + 1).await?;
+            let mut rows =
+                fetch_rows(db, account_id, query, None, query.dir, query.size + 1).await?;
             let more = rows.len() > size;
             rows.truncate(size);
             (rows, false, more)
         }
         Position::After(cursor) => {
-            let mut rows =
-                fetch_rows(db, account_id, query, Some(cursor), query.dir, query.size + 1).await?;
+            let mut rows = fetch_rows(
+                db,
+                account_id,
+                query,
+                Some(cursor),
+                query.dir,
+                query.size + 1,
+            )
+            .await?;
             let more = rows.len() > size;
             rows.truncate(size);
             (rows, true, more)
@@ -486,7 +494,11 @@ mod tests {
     }
 
     /// Walks forward to the end, then back to the start, returning both id sequences.
-    async fn walk(db: &Db, grant: &Grant<UsersRead>, pairs: &[(&str, &str)]) -> (Vec<i64>, Vec<i64>, u64) {
+    async fn walk(
+        db: &Db,
+        grant: &Grant<UsersRead>,
+        pairs: &[(&str, &str)],
+    ) -> (Vec<i64>, Vec<i64>, u64) {
         let mut forward = Vec::new();
         let mut page = list_users(db, grant, &query(pairs, None)).await.unwrap();
         let total = page.total;
@@ -565,7 +577,10 @@ mod tests {
             let reasons: Vec<&KeptReason> = report.kept.iter().map(|kept| &kept.reason).collect();
             assert_eq!(
                 reasons,
-                vec![&KeptReason::IsYou, &KeptReason::OwnsApps(vec!["HR Bot".into()])],
+                vec![
+                    &KeptReason::IsYou,
+                    &KeptReason::OwnsApps(vec!["HR Bot".into()])
+                ],
                 "{url}"
             );
         }
