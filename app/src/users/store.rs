@@ -193,7 +193,12 @@ fn decode_row(row: &AnyRow) -> Result<(UserRow, String), AppError> {
 }
 
 /// How many users match the query: kept counts when unfiltered, a count otherwise.
-async fn count_users(db: &Db, account_id: i64, query: &UserQuery) -> Result<u64, AppError> {
+pub async fn count_users(
+    db: &Db,
+    grant: &Grant<UsersRead>,
+    query: &UserQuery,
+) -> Result<u64, AppError> {
+    let account_id = grant.account_id();
     let mut sql = Sql::default();
     if query.search.is_none() {
         let account = sql.int(account_id);
@@ -221,7 +226,7 @@ pub async fn list_users(
 ) -> Result<UsersPage, AppError> {
     let account_id = grant.account_id();
     let size = query.size as usize;
-    let total = count_users(db, account_id, query).await?;
+    let total = count_users(db, grant, query).await?;
     let (rows, has_before, has_after) = match &query.position {
         Position::First => {
             let mut rows =
