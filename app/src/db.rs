@@ -70,6 +70,9 @@ impl Db {
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 5000").await?;
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    // 64 MiB of page cache: the sort indexes of a large account stay in
+                    // memory instead of being read back for every insert and page.
+                    conn.execute("PRAGMA cache_size = -65536").await?;
                     Ok(())
                 })
             }),

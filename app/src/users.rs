@@ -41,12 +41,29 @@ impl UserRow {
 pub struct UsersPage {
     pub rows: Vec<UserRow>,
     /// Users matching the search and filter, across all pages.
-    pub total: u64,
+    pub total: Total,
     pub is_first_page: bool,
     /// Cursor for the page before, when there is one.
     pub prev: Option<String>,
     /// Cursor for the page after, when there is one.
     pub next: Option<String>,
+}
+
+/// How many users a view holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Total {
+    pub value: u64,
+    /// True when `value` is the database's estimate rather than a count.
+    pub is_estimate: bool,
+}
+
+impl Total {
+    pub fn exact(value: u64) -> Self {
+        Self {
+            value,
+            is_estimate: false,
+        }
+    }
 }
 
 /// One page of users, searched, filtered and sorted.

@@ -305,8 +305,8 @@ async fn delete_selected_keeps_app_owners_with_their_reason_and_deletes_the_rest
             json!({ "OwnsApps": ["HR Bot"] })
         );
         let remaining = app.list_json("q=ann").await;
-        assert_eq!(remaining["total"], 1);
-        assert_eq!(app.list_json("q=bob").await["total"], 0);
+        assert_eq!(remaining["total"]["value"], 1);
+        assert_eq!(app.list_json("q=bob").await["total"]["value"], 0);
     })
     .await;
 }
@@ -391,7 +391,7 @@ async fn state_changes_from_another_origin_are_refused() {
             .await
             .unwrap();
         assert_eq!(login_elsewhere.status(), StatusCode::FORBIDDEN);
-        assert_eq!(app.list_json("q=eve").await["total"], 1);
+        assert_eq!(app.list_json("q=eve").await["total"]["value"], 1);
     })
     .await;
 }
@@ -468,7 +468,7 @@ async fn ids_of_another_account_are_unknown_and_nothing_is_deleted() {
         let response = app.delete(&[mine, other.primary_admin_id]).await;
 
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        assert_eq!(app.list_json("q=gus").await["total"], 1);
+        assert_eq!(app.list_json("q=gus").await["total"]["value"], 1);
         assert_eq!(app.user_count().await, 3);
     })
     .await;
@@ -548,7 +548,7 @@ async fn paging_over_http_shows_every_user_once_under_every_sort() {
             for dir in ["asc", "desc"] {
                 let base = format!("sort={sort}&dir={dir}&size=25");
                 let mut page = app.list_json(&base).await;
-                let total = page["total"].as_u64().unwrap();
+                let total = page["total"]["value"].as_u64().unwrap();
                 let mut seen = Vec::new();
                 loop {
                     seen.extend(

@@ -287,7 +287,12 @@ fn UsersTable(
         </div>
         <nav class="pager" aria-label="Pages">
             <span class="count" data-testid="total">
-                {format!("{shown} shown of {} {}", group_thousands(total), if total == 1 { "user" } else { "users" })}
+                {format!(
+                    "{shown} shown of {}{} {}",
+                    if total.is_estimate { "about " } else { "" },
+                    group_thousands(total.value),
+                    if total.value == 1 { "user" } else { "users" },
+                )}
             </span>
             <span class="pager-links">
                 {(!is_first_page).then(|| view! { <a class="button" href=first_href.clone()>"« First"</a> })}

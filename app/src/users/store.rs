@@ -4,9 +4,9 @@
 use super::delete::{DeleteReport, KeptReason, KeptUser, UserIds};
 use super::query::{Cursor, Position, SortDir, SortField, UserQuery};
 use super::status::UserStatus;
-use super::{UserRow, UsersPage};
+use super::{Total, UserRow, UsersPage};
 use crate::auth::grant::{Grant, UsersDelete, UsersRead};
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::error::AppError;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -64,8 +64,30 @@ impl Sql {
 const ROW_COLUMNS: &str = "u.id, u.first_name, u.last_name, u.email, u.status, u.last_login_at, \
      u.is_primary_admin, u.name_key, r.name AS role_name, r.is_admin";
 
+/// How a search finds its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SearchPlan {
+    /// Few matches: collect them through the prefix indexes, then sort them.
+    Collect,
+    /// Many matches: walk the sort index in order and keep the rows that match, so a
+    /// page stops after a few dozen rows instead of sorting every match.
+    Walk,
+}
+
+impl SearchPlan {
+    /// Collecting costs about one row visit per match; walking about `page × scope /
+    /// matches`. Walking wins once the matches outnumber √(page × scope).
+    fn choose(matches: u64, scope: u64, page: u32) -> Self {
+        if matches.saturating_mul(matches) > u64::from(page).saturating_mul(scope) {
+            Self::Walk
+        } else {
+            Self::Collect
+        }
+    }
+}
+
 /// The account-wide filters of a query: status and search.
-fn push_filters(sql: &mut Sql, account_id: i64, query: &UserQuery) {
+fn push_filters(sql: &mut Sql, account_id: i64, query: &UserQuery, plan: SearchPlan) {
     let account = sql.int(account_id);
     sql.push(&format!(" WHERE u.account_id = {account}"));
     if let Some(status) = query.status {
@@ -75,7 +97,13 @@ fn push_filters(sql: &mut Sql, account_id: i64, query: &UserQuery) {
     if let Some(search) = &query.search {
         let low = sql.text(search.as_str());
         let high = sql.text(&search.upper_bound());
-        let range = |column: &str| format!("({column} >= {low} AND {column} < {high})");
+        // Appending '' hides a column from the planner: its index is not used to find
+        // rows, so the index of the sort order is walked instead.
+        let hide = match plan {
+            SearchPlan::Collect => "",
+            SearchPlan::Walk => " || ''",
+        };
+        let range = |column: &str| format!("({column}{hide} >= {low} AND {column}{hide} < {high})");
         if search.is_email() {
             sql.push(&format!(" AND {}", range("u.email")));
         } else {
@@ -134,6 +162,7 @@ async fn fetch_rows(
     db: &Db,
     account_id: i64,
     query: &UserQuery,
+    plan: SearchPlan,
     cursor: Option<&Cursor>,
     dir: SortDir,
     limit: u32,
@@ -142,7 +171,7 @@ async fn fetch_rows(
     sql.push(&format!(
         "SELECT {ROW_COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id"
     ));
-    push_filters(&mut sql, account_id, query);
+    push_filters(&mut sql, account_id, query, plan);
     let columns = key_columns(query.sort);
     let (comparison, order) = match dir {
         SortDir::Asc => (">", "ASC"),
@@ -192,28 +221,76 @@ fn decode_row(row: &AnyRow) -> Result<(UserRow, String), AppError> {
     Ok((user, row.try_get("name_key")?))
 }
 
-/// How many users match the query: kept counts when unfiltered, a count otherwise.
+/// Matches above which PostgreSQL shows the planner's estimate instead of counting.
+const EXACT_COUNT_LIMIT: u64 = 2_000;
+
+/// How many users match the query: kept counts when unfiltered; for a search, a count,
+/// or on PostgreSQL an estimate when the matches are many (counting them there visits
+/// every matching row).
 pub async fn count_users(
     db: &Db,
     grant: &Grant<UsersRead>,
     query: &UserQuery,
-) -> Result<u64, AppError> {
+) -> Result<Total, AppError> {
     let account_id = grant.account_id();
-    let mut sql = Sql::default();
     if query.search.is_none() {
-        let account = sql.int(account_id);
-        sql.push(&format!(
-            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS total FROM user_counts \
-             WHERE account_id = {account}"
-        ));
-        if let Some(status) = query.status {
-            let status = sql.int(status.code());
-            sql.push(&format!(" AND status = {status}"));
-        }
-    } else {
-        sql.push("SELECT COUNT(*) AS total FROM users u");
-        push_filters(&mut sql, account_id, query);
+        return Ok(Total::exact(count_in_scope(db, account_id, query).await?));
     }
+    if db.backend() == Backend::Postgres {
+        let estimate = estimate_matches(db, account_id, query).await?;
+        if estimate > EXACT_COUNT_LIMIT {
+            return Ok(Total {
+                value: estimate,
+                is_estimate: true,
+            });
+        }
+    }
+    Ok(Total::exact(count_matches(db, account_id, query).await?))
+}
+
+/// The planner's estimate of the rows matching the query's search.
+async fn estimate_matches(db: &Db, account_id: i64, query: &UserQuery) -> Result<u64, AppError> {
+    let mut sql = Sql::default();
+    sql.push("EXPLAIN SELECT 1 FROM users u");
+    push_filters(&mut sql, account_id, query, SearchPlan::Collect);
+    let top_line: String = sql.query().fetch_one(db.pool()).await?.try_get(0)?;
+    Ok(planned_rows(&top_line).unwrap_or(u64::MAX))
+}
+
+/// The `rows=` figure of a plan line such as `Bitmap Heap Scan on users u
+/// (cost=1.00..2.00 rows=25000 width=4)`.
+fn planned_rows(plan_line: &str) -> Option<u64> {
+    let digits: String = plan_line
+        .split("rows=")
+        .nth(1)?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Users of the account with the query's status, ignoring its search: from the counts
+/// the triggers keep.
+async fn count_in_scope(db: &Db, account_id: i64, query: &UserQuery) -> Result<u64, AppError> {
+    let mut sql = Sql::default();
+    let account = sql.int(account_id);
+    sql.push(&format!(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS total FROM user_counts \
+         WHERE account_id = {account}"
+    ));
+    if let Some(status) = query.status {
+        let status = sql.int(status.code());
+        sql.push(&format!(" AND status = {status}"));
+    }
+    let total: i64 = sql.query().fetch_one(db.pool()).await?.try_get("total")?;
+    Ok(total.max(0) as u64)
+}
+
+/// Users matching the query's search, counted through the prefix indexes.
+async fn count_matches(db: &Db, account_id: i64, query: &UserQuery) -> Result<u64, AppError> {
+    let mut sql = Sql::default();
+    sql.push("SELECT COUNT(*) AS total FROM users u");
+    push_filters(&mut sql, account_id, query, SearchPlan::Collect);
     let total: i64 = sql.query().fetch_one(db.pool()).await?.try_get("total")?;
     Ok(total.max(0) as u64)
 }
@@ -227,10 +304,17 @@ pub async fn list_users(
     let account_id = grant.account_id();
     let size = query.size as usize;
     let total = count_users(db, grant, query).await?;
+    let plan = match query.search {
+        None => SearchPlan::Collect,
+        Some(_) => {
+            let scope = count_in_scope(db, account_id, query).await?;
+            SearchPlan::choose(total.value, scope, query.size)
+        }
+    };
     let (rows, has_before, has_after) = match &query.position {
         Position::First => {
             let mut rows =
-                fetch_rows(db, account_id, query, None, query.dir, query.size + 1).await?;
+                fetch_rows(db, account_id, query, plan, None, query.dir, query.size + 1).await?;
             let more = rows.len() > size;
             rows.truncate(size);
             (rows, false, more)
@@ -240,6 +324,7 @@ pub async fn list_users(
                 db,
                 account_id,
                 query,
+                plan,
                 Some(cursor),
                 query.dir,
                 query.size + 1,
@@ -254,6 +339,7 @@ pub async fn list_users(
                 db,
                 account_id,
                 query,
+                plan,
                 Some(cursor),
                 query.dir.flipped(),
                 query.size + 1,
@@ -266,7 +352,8 @@ pub async fn list_users(
             } else {
                 // Fewer rows than a page lie before the cursor: that is the first page.
                 let mut rows =
-                    fetch_rows(db, account_id, query, None, query.dir, query.size + 1).await?;
+                    fetch_rows(db, account_id, query, plan, None, query.dir, query.size + 1)
+                        .await?;
                 let more = rows.len() > size;
                 rows.truncate(size);
                 (rows, false, more)
@@ -506,7 +593,7 @@ mod tests {
     ) -> (Vec<i64>, Vec<i64>, u64) {
         let mut forward = Vec::new();
         let mut page = list_users(db, grant, &query(pairs, None)).await.unwrap();
-        let total = page.total;
+        let total = page.total.value;
         loop {
             forward.extend(page.rows.iter().map(|row| row.id));
             match page.next.clone() {
@@ -539,7 +626,12 @@ mod tests {
             let grant = Grant::<UsersRead>::new(account.account_id, account.primary_admin_id);
             for sort in ["name", "email", "status", "last_login"] {
                 for dir in ["asc", "desc"] {
-                    for filter in [None, Some(("status", "active")), Some(("q", "a"))] {
+                    for filter in [
+                        None,
+                        Some(("status", "active")),
+                        Some(("q", "a")),
+                        Some(("q", "zoe")),
+                    ] {
                         let mut pairs = vec![("sort", sort), ("dir", dir), ("size", "25")];
                         pairs.extend(filter);
                         let (forward, backward, total) = walk(&db, &grant, &pairs).await;
@@ -551,6 +643,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_planned_row_count_is_read_from_the_top_plan_line() {
+        let line = "Bitmap Heap Scan on users u  (cost=12.50..900.10 rows=25031 width=4)";
+        assert_eq!(planned_rows(line), Some(25_031));
+        assert_eq!(planned_rows("Result  (cost=0.00..0.01 width=4)"), None);
+    }
+
+    #[test]
+    fn a_search_walks_the_sort_index_only_when_matches_are_plentiful() {
+        assert_eq!(SearchPlan::choose(25_000, 1_000_000, 25), SearchPlan::Walk);
+        assert_eq!(SearchPlan::choose(3, 1_000_000, 25), SearchPlan::Collect);
+        assert_eq!(
+            SearchPlan::choose(4_000, 1_000_000, 25),
+            SearchPlan::Collect
+        );
+        assert_eq!(SearchPlan::choose(6_000, 1_000_000, 25), SearchPlan::Walk);
     }
 
     #[tokio::test]
@@ -613,7 +723,10 @@ mod tests {
             let page = list_users(&db, &reader, &query(&[("q", "una@")], None))
                 .await
                 .unwrap();
-            assert_eq!(page.total, 1, "{url}: the known user must still be there");
+            assert_eq!(
+                page.total.value, 1,
+                "{url}: the known user must still be there"
+            );
         }
     }
 }

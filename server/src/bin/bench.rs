@@ -130,9 +130,16 @@ async fn bench_engine(url: &str, args: &Args) {
     };
     let account = create_account(&db, "Bench Org", admin, NOW).await.unwrap();
     let started = Instant::now();
-    add_users(&db, account.account_id, account.member_role_id, args.users, 1, NOW)
-        .await
-        .unwrap();
+    add_users(
+        &db,
+        account.account_id,
+        account.member_role_id,
+        args.users,
+        1,
+        NOW,
+    )
+    .await
+    .unwrap();
     db.analyze().await.unwrap();
     println!(
         "Loading {} users (`roster seed` loader) took {:.1} s.\n",
@@ -140,9 +147,15 @@ async fn bench_engine(url: &str, args: &Args) {
         started.elapsed().as_secs_f64()
     );
 
-    let token = start_session(&db, account.primary_admin_id, account.account_id, "bench", NOW)
-        .await
-        .unwrap();
+    let token = start_session(
+        &db,
+        account.primary_admin_id,
+        account.account_id,
+        "bench",
+        NOW,
+    )
+    .await
+    .unwrap();
     let admin = resume_session(&db, &token, NOW).await.unwrap();
     let reader = admin.grant::<UsersRead>().unwrap();
     let deleter = admin.grant::<UsersDelete>().unwrap();
@@ -153,15 +166,26 @@ async fn bench_engine(url: &str, args: &Args) {
         let deep = cursor_at(&db, account.account_id, sort, args.depth).await;
         let cases = [
             ("first page".to_owned(), params(sort, None, None)),
-            (format!("page {} rows deep", args.depth), params(sort, None, Some(deep))),
-            ("prefix search 'mar'".to_owned(), params(sort, Some("mar"), None)),
+            (
+                format!("page {} rows deep", args.depth),
+                params(sort, None, Some(deep)),
+            ),
+            (
+                "prefix search 'mar'".to_owned(),
+                params(sort, Some("mar"), None),
+            ),
         ];
         for (label, query) in cases {
             let timing = time(args.repetitions, || async {
                 list_users(&db, &reader, &query).await.unwrap();
             })
             .await;
-            println!("| {label} | {} | {} | {} |", sort.slug(), ms(timing.median), ms(timing.p95));
+            println!(
+                "| {label} | {} | {} | {} |",
+                sort.slug(),
+                ms(timing.median),
+                ms(timing.p95)
+            );
         }
     }
     let totals = [
@@ -171,14 +195,21 @@ async fn bench_engine(url: &str, args: &Args) {
             query.status = Some(app::users::UserStatus::Active);
             query
         }),
-        ("total, prefix search 'mar'", params(SortField::Name, Some("mar"), None)),
+        (
+            "total, prefix search 'mar'",
+            params(SortField::Name, Some("mar"), None),
+        ),
     ];
     for (label, query) in totals {
         let timing = time(args.repetitions, || async {
             count_users(&db, &reader, &query).await.unwrap();
         })
         .await;
-        println!("| {label} | – | {} | {} |", ms(timing.median), ms(timing.p95));
+        println!(
+            "| {label} | – | {} | {} |",
+            ms(timing.median),
+            ms(timing.p95)
+        );
     }
 
     println!("\n| Delete Selected | ms (one transaction) |");
