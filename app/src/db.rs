@@ -73,6 +73,8 @@ impl Db {
                     // 64 MiB of page cache: the sort indexes of a large account stay in
                     // memory instead of being read back for every insert and page.
                     conn.execute("PRAGMA cache_size = -65536").await?;
+                    // Reads through a memory map skip a system call per page.
+                    conn.execute("PRAGMA mmap_size = 1073741824").await?;
                     Ok(())
                 })
             }),

@@ -100,7 +100,9 @@ fn person(generator: &mut Generator, serial: u64, now: i64) -> Person {
 const COLUMNS: &str = "account_id, email, first_name, last_name, name_key, last_key, status, \
                        role_id, created_at, invited_at, last_login_at";
 const ARGS_PER_ROW: usize = 11;
-const ROWS_PER_INSERT: usize = 500;
+// About 500 arguments a statement: more bind in quadratic time on SQLite (see
+// `users::store`).
+const ROWS_PER_INSERT: usize = 45;
 const ROWS_PER_TRANSACTION: usize = 20_000;
 
 /// Adds `count` generated users to `account_id` with role `role_id`, numbering their

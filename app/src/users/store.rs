@@ -61,6 +61,11 @@ impl Sql {
     }
 }
 
+/// Ids bound in one statement. sqlx finds each `$N` of a SQLite statement by name,
+/// which costs time proportional to the number of parameters, so a statement with
+/// thousands of them binds in quadratic time; chunks keep it linear.
+const IDS_PER_STATEMENT: usize = 500;
+
 const ROW_COLUMNS: &str = "u.id, u.first_name, u.last_name, u.email, u.status, u.last_login_at, \
      u.is_primary_admin, u.name_key, r.name AS role_name, r.is_admin";
 
@@ -395,27 +400,24 @@ pub async fn delete_users(
     let account_id = grant.account_id();
     let mut tx = db.pool().begin().await?;
 
-    let mut sql = Sql::default();
-    let account = sql.int(account_id);
-    let list = sql.id_list(ids.as_slice());
-    sql.push(&format!(
-        "SELECT id, email, is_primary_admin FROM users WHERE account_id = {account} AND id IN {list}"
-    ));
-    let found: BTreeMap<i64, (String, bool)> = sql
-        .query()
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok((
-                row.try_get::<i64, _>("id")?,
+    let mut found: BTreeMap<i64, (String, bool)> = BTreeMap::new();
+    for chunk in ids.as_slice().chunks(IDS_PER_STATEMENT) {
+        let mut sql = Sql::default();
+        let account = sql.int(account_id);
+        let list = sql.id_list(chunk);
+        sql.push(&format!(
+            "SELECT id, email, is_primary_admin FROM users WHERE account_id = {account} AND id IN {list}"
+        ));
+        for row in sql.query().fetch_all(&mut *tx).await? {
+            found.insert(
+                row.try_get("id")?,
                 (
-                    row.try_get::<String, _>("email")?,
+                    row.try_get("email")?,
                     row.try_get::<i64, _>("is_primary_admin")? == 1,
                 ),
-            ))
-        })
-        .collect::<Result<_, AppError>>()?;
+            );
+        }
+    }
     let unknown: Vec<String> = ids
         .as_slice()
         .iter()
@@ -431,19 +433,21 @@ pub async fn delete_users(
         )));
     }
 
-    let mut sql = Sql::default();
-    let account = sql.int(account_id);
-    let list = sql.id_list(ids.as_slice());
-    sql.push(&format!(
-        "SELECT owner_id, name FROM apps WHERE account_id = {account} AND owner_id IN {list} \
-         ORDER BY name"
-    ));
     let mut owned: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    for row in sql.query().fetch_all(&mut *tx).await? {
-        owned
-            .entry(row.try_get("owner_id")?)
-            .or_default()
-            .push(row.try_get("name")?);
+    for chunk in ids.as_slice().chunks(IDS_PER_STATEMENT) {
+        let mut sql = Sql::default();
+        let account = sql.int(account_id);
+        let list = sql.id_list(chunk);
+        sql.push(&format!(
+            "SELECT owner_id, name FROM apps WHERE account_id = {account} AND owner_id IN {list} \
+             ORDER BY name"
+        ));
+        for row in sql.query().fetch_all(&mut *tx).await? {
+            owned
+                .entry(row.try_get("owner_id")?)
+                .or_default()
+                .push(row.try_get("name")?);
+        }
     }
 
     let mut kept = Vec::new();
@@ -466,16 +470,16 @@ pub async fn delete_users(
         }
     }
 
-    if !deletable.is_empty() {
+    for chunk in deletable.chunks(IDS_PER_STATEMENT) {
         let mut sql = Sql::default();
         let account = sql.int(account_id);
-        let list = sql.id_list(&deletable);
+        let list = sql.id_list(chunk);
         sql.push(&format!(
             "DELETE FROM users WHERE account_id = {account} AND id IN {list}"
         ));
         sql.query().execute(&mut *tx).await.map_err(owner_race)?;
-        record_deletions(&mut tx, grant, &deletable, &found, now).await?;
     }
+    record_deletions(&mut tx, grant, &deletable, &found, now).await?;
     tx.commit().await?;
     tracing::info!(
         account_id,
@@ -512,8 +516,8 @@ async fn record_deletions(
     found: &BTreeMap<i64, (String, bool)>,
     now: i64,
 ) -> Result<(), AppError> {
-    // Five arguments a row; 1,000 rows stay well under either engine's limit.
-    for chunk in deleted.chunks(1_000) {
+    // Five arguments a row.
+    for chunk in deleted.chunks(IDS_PER_STATEMENT / 5) {
         let mut sql = Sql::default();
         let rows: Vec<String> = chunk
             .iter()
