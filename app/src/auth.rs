@@ -142,7 +142,7 @@ pub fn LoginPage() -> impl IntoView {
                         required
                         maxlength="1024"
                     />
-                    <input type="hidden" name="next" prop:value=next />
+                    <input type="hidden" name="next" value=next />
                     {move || {
                         error()
                             .map(|message| {

@@ -140,6 +140,8 @@ fn GridToolbar(
                     placeholder="Search by name or e-mail"
                     aria-label="Search users by name or e-mail"
                     maxlength="100"
+                    // The attribute serves the page before hydration; the property after.
+                    value=params.get_untracked().q.unwrap_or_default()
                     prop:value=move || params.read().q.clone().unwrap_or_default()
                 />
                 <select name="status" aria-label="Filter by status" node_ref=status_box on:change=submit_on_change prop:value=status_value>
