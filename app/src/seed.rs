@@ -6,7 +6,9 @@ use crate::db::Db;
 use crate::email::Email;
 use crate::error::AppError;
 use crate::users::UserStatus;
-use sqlx::Row;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, Row};
 
 /// The demo's sign-in. A fixed password exists only in demo mode.
 pub const DEMO_ADMIN_EMAIL: &str = "admin@acme.test";
@@ -54,10 +56,10 @@ impl Generator {
     }
 }
 
-/// One generated user.
-struct Person {
-    first_name: &'static str,
-    last_name: &'static str,
+/// A user to insert.
+struct Person<'a> {
+    first_name: &'a str,
+    last_name: &'a str,
     email: String,
     status: UserStatus,
     invited_at: Option<i64>,
@@ -65,7 +67,7 @@ struct Person {
     created_at: i64,
 }
 
-fn person(generator: &mut Generator, serial: u64, now: i64) -> Person {
+fn person(generator: &mut Generator, serial: u64, now: i64) -> Person<'static> {
     let first_name = generator.pick(&FIRST_NAMES);
     let last_name = generator.pick(&LAST_NAMES);
     let domain = generator.pick(&DOMAINS);
@@ -133,18 +135,7 @@ pub async fn add_users(
             for offset in 0..rows as u64 {
                 let serial = first_serial + added + done + offset;
                 let person = person(&mut generator, serial, now);
-                query = query
-                    .bind(account_id)
-                    .bind(person.email)
-                    .bind(person.first_name)
-                    .bind(person.last_name)
-                    .bind(name_key(person.first_name, person.last_name))
-                    .bind(person.last_name.to_lowercase())
-                    .bind(person.status.code())
-                    .bind(role_id)
-                    .bind(person.created_at)
-                    .bind(person.invited_at)
-                    .bind(person.last_login_at);
+                query = bind_person(query, account_id, role_id, person);
             }
             query.execute(&mut *tx).await?;
             done += rows as u64;
@@ -153,6 +144,27 @@ pub async fn add_users(
         added += in_transaction;
     }
     Ok(added)
+}
+
+/// Binds the `COLUMNS` of one user, in order.
+fn bind_person<'q>(
+    query: Query<'q, Any, AnyArguments<'q>>,
+    account_id: i64,
+    role_id: i64,
+    person: Person<'_>,
+) -> Query<'q, Any, AnyArguments<'q>> {
+    query
+        .bind(account_id)
+        .bind(person.email)
+        .bind(person.first_name.to_owned())
+        .bind(person.last_name.to_owned())
+        .bind(name_key(person.first_name, person.last_name))
+        .bind(person.last_name.to_lowercase())
+        .bind(person.status.code())
+        .bind(role_id)
+        .bind(person.created_at)
+        .bind(person.invited_at)
+        .bind(person.last_login_at)
 }
 
 fn insert_statement(rows: usize) -> String {
@@ -229,29 +241,22 @@ pub async fn add_fixture(
     fixture: &Fixture<'_>,
     now: i64,
 ) -> Result<i64, AppError> {
-    let last_login = if fixture.status == UserStatus::NotActive {
-        0
-    } else {
-        now - 3_600
+    let person = Person {
+        first_name: fixture.first_name,
+        last_name: fixture.last_name,
+        email: fixture.email.to_owned(),
+        status: fixture.status,
+        invited_at: Some(now - 86_400 * 60),
+        last_login_at: if fixture.status == UserStatus::NotActive {
+            0
+        } else {
+            now - 3_600
+        },
+        created_at: now - 86_400 * 60,
     };
-    Ok(sqlx::query(
-        "INSERT INTO users (account_id, email, first_name, last_name, name_key, last_key, status,
-                            role_id, created_at, invited_at, last_login_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
-    )
-    .bind(account_id)
-    .bind(fixture.email)
-    .bind(fixture.first_name)
-    .bind(fixture.last_name)
-    .bind(name_key(fixture.first_name, fixture.last_name))
-    .bind(fixture.last_name.to_lowercase())
-    .bind(fixture.status.code())
-    .bind(role_id)
-    .bind(now - 86_400 * 60)
-    .bind(last_login)
-    .fetch_one(db.pool())
-    .await?
-    .try_get("id")?)
+    let statement = format!("{} RETURNING id", insert_statement(1));
+    let query = bind_person(sqlx::query(&statement), account_id, role_id, person);
+    Ok(query.fetch_one(db.pool()).await?.try_get("id")?)
 }
 
 /// Creates an app owned by `owner_id` with the given members (2 Developer, 3 Tester).

@@ -316,14 +316,15 @@ pub async fn list_users(
             SearchPlan::choose(total.value, scope, query.size)
         }
     };
+    let first_page = || async {
+        let mut rows =
+            fetch_rows(db, account_id, query, plan, None, query.dir, query.size + 1).await?;
+        let more = rows.len() > size;
+        rows.truncate(size);
+        Ok::<_, AppError>((rows, false, more))
+    };
     let (rows, has_before, has_after) = match &query.position {
-        Position::First => {
-            let mut rows =
-                fetch_rows(db, account_id, query, plan, None, query.dir, query.size + 1).await?;
-            let more = rows.len() > size;
-            rows.truncate(size);
-            (rows, false, more)
-        }
+        Position::First => first_page().await?,
         Position::After(cursor) => {
             let mut rows = fetch_rows(
                 db,
@@ -356,12 +357,7 @@ pub async fn list_users(
                 (rows, true, true)
             } else {
                 // Fewer rows than a page lie before the cursor: that is the first page.
-                let mut rows =
-                    fetch_rows(db, account_id, query, plan, None, query.dir, query.size + 1)
-                        .await?;
-                let more = rows.len() > size;
-                rows.truncate(size);
-                (rows, false, more)
+                first_page().await?
             }
         }
     };
