@@ -1,8 +1,5 @@
 //! The wasm entry point: hydrates the page the server rendered.
 
-// The grid's statically typed view tree is deeper than the default limit.
-#![recursion_limit = "256"]
-
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
