@@ -22,6 +22,8 @@ pub struct AdminSummary {
     pub email: String,
     pub role_name: String,
     pub is_primary_admin: bool,
+    /// The console disables its delete controls when false; the server refuses anyway.
+    pub can_delete_users: bool,
 }
 
 /// The path to return to after signing in: a local path only, never another site.
@@ -92,7 +94,9 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "current_admin", input = leptos::server_fn::codec::GetUrl)]
 pub async fn current_admin() -> Result<AdminSummary, AppError> {
     let (_, admin) = require_admin().await?;
+    let can_delete_users = admin.grant::<grant::UsersDelete>().is_ok();
     Ok(AdminSummary {
+        can_delete_users,
         first_name: admin.first_name,
         last_name: admin.last_name,
         email: admin.email,

@@ -26,10 +26,25 @@ fn sign_in_path() -> String {
     )
 }
 
+/// The signed-in admin, for pages that adapt their controls to the admin's role.
+#[derive(Clone, Copy)]
+pub struct SignedInAdmin(pub Resource<Result<AdminSummary, AppError>>);
+
+impl SignedInAdmin {
+    /// Whether the signed-in admin may delete users; to be awaited inside a `Suspend`.
+    pub async fn can_delete_users() -> bool {
+        match use_context::<Self>() {
+            Some(admin) => admin.0.await.is_ok_and(|admin| admin.can_delete_users),
+            None => false,
+        }
+    }
+}
+
 /// The signed-in console: navigation, header, and the page in the outlet.
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
     let admin = Resource::new(|| (), |_| current_admin());
+    provide_context(SignedInAdmin(admin));
     view! {
         <div class="console">
             <aside class="sidebar">

@@ -102,6 +102,19 @@ test("Delete Selected deletes two of three and keeps the app owner with its reas
   await expect(userRows(page).first()).toContainText("Jordan Avery");
 });
 
+test("an admin whose role cannot delete finds the delete controls disabled", async ({ page }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("E-mail").fill("viewer@acme.test");
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signed-in-admin")).toHaveText("Riley Chen");
+  await hydrated(page);
+  await page.getByRole("checkbox", { name: "Select all users on this page" }).check();
+  await expect(page.getByRole("button", { name: /Delete Selected/ })).toBeDisabled();
+  await expect(userRows(page).first().getByRole("button", { name: /^Delete / })).toBeDisabled();
+});
+
 test("the first page is readable before any script runs", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();

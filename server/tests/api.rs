@@ -203,6 +203,7 @@ async fn signing_in_with_the_right_password_opens_the_console() {
             .unwrap();
         assert_eq!(me["email"], PRIMARY_EMAIL);
         assert_eq!(me["is_primary_admin"], true);
+        assert_eq!(me["can_delete_users"], true);
 
         let page = app
             .client
@@ -350,6 +351,18 @@ async fn an_admin_role_without_the_delete_permission_is_forbidden() {
         );
 
         assert_eq!(app.list_with(&client, "").await.status(), StatusCode::OK);
+        let me: Value = client
+            .get(app.url("/api/current_admin"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            me["can_delete_users"], false,
+            "the console disables its delete controls"
+        );
         let refused = app.delete_with(&client, json!({ "ids": [target] })).await;
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
         assert_eq!(app.user_count().await, 3);

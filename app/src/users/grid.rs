@@ -4,7 +4,7 @@
 use super::delete::DeleteReport;
 use super::query::{GridParams, PAGE_SIZES, SortDir, SortField, UserQuery};
 use super::{DeleteUsers, UserRow, UserStatus, UsersPage, list_users};
-use crate::console::ErrorNotice;
+use crate::console::{ErrorNotice, SignedInAdmin};
 use crate::error::AppError;
 use crate::time_fmt::format_utc;
 use leptos::prelude::*;
@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::BTreeSet;
 
 const USERS_PATH: &str = "/users";
+const NO_DELETE_PERMISSION: &str = "Your admin role does not allow deleting users.";
 
 fn href(params: &GridParams) -> String {
     format!("{USERS_PATH}{}", params.to_query_string())
@@ -77,8 +78,9 @@ pub fn UsersPage() -> impl IntoView {
             <DeleteOutcome action=delete_action />
             <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
                 {move || Suspend::new(async move {
+                    let can_delete = SignedInAdmin::can_delete_users().await;
                     match users.await {
-                        Ok(page) => view! { <UsersTable page params selected confirming /> }.into_any(),
+                        Ok(page) => view! { <UsersTable page params selected confirming can_delete /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error reset_href=USERS_PATH /> }.into_any(),
                     }
                 })}
@@ -175,17 +177,25 @@ fn GridToolbar(
                 {move || params.read().dir.clone().map(|dir| view! { <input type="hidden" name="dir" value=dir /> })}
                 <button class="button" type="submit">"Search"</button>
             </form>
-            <button
-                class="button danger"
-                type="button"
-                disabled=move || selected.read().is_empty()
-                on:click=move |_| confirming.set(Some(selected.get().into_iter().collect()))
-            >
-                {move || match selected.read().len() {
-                    0 => "Delete Selected".to_owned(),
-                    n => format!("Delete Selected ({n})"),
-                }}
-            </button>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let can_delete = SignedInAdmin::can_delete_users().await;
+                    view! {
+                        <button
+                            class="button danger"
+                            type="button"
+                            title=(!can_delete).then_some(NO_DELETE_PERMISSION)
+                            disabled=move || !can_delete || selected.read().is_empty()
+                            on:click=move |_| confirming.set(Some(selected.get().into_iter().collect()))
+                        >
+                            {move || match selected.read().len() {
+                                0 => "Delete Selected".to_owned(),
+                                n => format!("Delete Selected ({n})"),
+                            }}
+                        </button>
+                    }
+                })}
+            </Transition>
         </div>
     }
 }
@@ -197,6 +207,7 @@ fn UsersTable(
     params: Memo<GridParams>,
     selected: RwSignal<BTreeSet<i64>>,
     confirming: RwSignal<Option<Vec<i64>>>,
+    can_delete: bool,
 ) -> impl IntoView {
     let UsersPage {
         rows,
@@ -281,7 +292,7 @@ fn UsersTable(
                 </thead>
                 <tbody>
                     <For each=move || rows.clone() key=|row| row.id let:row>
-                        <UserRowView row selected confirming />
+                        <UserRowView row selected confirming can_delete />
                     </For>
                 </tbody>
             </table>
@@ -317,6 +328,7 @@ fn UserRowView(
     row: UserRow,
     selected: RwSignal<BTreeSet<i64>>,
     confirming: RwSignal<Option<Vec<i64>>>,
+    can_delete: bool,
 ) -> impl IntoView {
     let id = row.id;
     let name = row.full_name();
@@ -367,7 +379,8 @@ fn UserRowView(
                 <button
                     type="button"
                     class="icon-button"
-                    title="Delete user"
+                    disabled=!can_delete
+                    title=if can_delete { "Delete user" } else { NO_DELETE_PERMISSION }
                     aria-label=format!("Delete {name}")
                     on:click=move |_| confirming.set(Some(vec![id]))
                 >
