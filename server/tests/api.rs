@@ -122,6 +122,21 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A Delete Selected request carrying one extra header, as another site might send it.
+    async fn delete_with_header(
+        &self,
+        (name, value): (&str, &str),
+        ids: &[i64],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/delete_users"))
+            .header(name, value)
+            .json(&json!({ "ids": ids }))
+            .send()
+            .await
+            .unwrap()
+    }
+
     async fn add_user(&self, first_name: &str, email: &str, status: UserStatus) -> i64 {
         let fixture = Fixture {
             first_name,
@@ -378,22 +393,12 @@ async fn state_changes_from_another_origin_are_refused() {
             .await;
         app.sign_in().await;
         let from_elsewhere = app
-            .client
-            .post(app.url("/api/delete_users"))
-            .header("origin", "http://evil.example")
-            .json(&json!({ "ids": [target] }))
-            .send()
-            .await
-            .unwrap();
+            .delete_with_header(("origin", "http://evil.example"), &[target])
+            .await;
         assert_eq!(from_elsewhere.status(), StatusCode::FORBIDDEN);
         let cross_site = app
-            .client
-            .post(app.url("/api/delete_users"))
-            .header("sec-fetch-site", "cross-site")
-            .json(&json!({ "ids": [target] }))
-            .send()
-            .await
-            .unwrap();
+            .delete_with_header(("sec-fetch-site", "cross-site"), &[target])
+            .await;
         assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
         let login_elsewhere = app
             .client
