@@ -142,6 +142,8 @@ fn GridToolbar(
                     placeholder="Search by name or e-mail"
                     aria-label="Search users by name or e-mail"
                     maxlength="100"
+                    // The URL holds the search; the browser must not restore an older one.
+                    autocomplete="off"
                     // The attribute serves the page before hydration; the property after.
                     value=params.get_untracked().q.unwrap_or_default()
                     prop:value=move || params.read().q.clone().unwrap_or_default()
@@ -237,8 +239,9 @@ fn UsersTable(
             }
         });
     };
-    let current = params.get_untracked();
-    let sorted = UserQuery::parse(&current).ok();
+    let sorted = UserQuery::parse(&params.get_untracked()).ok();
+    // The old table stays on screen while the next page loads, so its sort links follow
+    // the URL as it is now, not as it was when the table was drawn.
     let header = move |field: SortField, label: &'static str| {
         let (aria, arrow) = match sorted.as_ref() {
             Some(query) if query.sort == field => match query.dir {
@@ -247,7 +250,7 @@ fn UsersTable(
             },
             _ => ("none", ""),
         };
-        let link = href(&current.sorted_by(field));
+        let link = move || href(&params.read().sorted_by(field));
         (aria, link, format!("{label}{arrow}"))
     };
     let (name_aria, name_href, name_label) = header(SortField::Name, "Name");

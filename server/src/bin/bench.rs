@@ -43,6 +43,16 @@ async fn main() {
     for (engine, url) in engines {
         println!("\n## {engine}: {} users\n", args.users);
         bench_engine(&url, &args).await;
+        remove_sqlite_files(&url);
+    }
+}
+
+/// A million users take hundreds of megabytes: the SQLite scratch files go when done.
+fn remove_sqlite_files(url: &str) {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
     }
 }
 
