@@ -25,6 +25,29 @@ impl Capability for UsersDelete {
 /// Every permission a role can hold; the Primary Admin holds them all.
 pub const ALL_PERMISSIONS: [&str; 2] = [UsersRead::PERMISSION, UsersDelete::PERMISSION];
 
+/// Whether a user may use the Admin Console, decided in this one place for sign-in and
+/// for every request of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsoleAccess {
+    Allowed,
+    /// Not Active (invited, suspended or locked): treated like wrong credentials.
+    NotActive,
+    /// Active, but holding no admin role.
+    NotAdmin,
+}
+
+impl ConsoleAccess {
+    pub fn of(status_code: i64, is_primary_admin: bool, role_is_admin: bool) -> Self {
+        if status_code != crate::users::UserStatus::Active.code() {
+            Self::NotActive
+        } else if is_primary_admin || role_is_admin {
+            Self::Allowed
+        } else {
+            Self::NotAdmin
+        }
+    }
+}
+
 /// Proof that the admin `actor_id` of account `account_id` may do `C`.
 #[derive(Debug)]
 pub struct Grant<C> {
@@ -50,5 +73,38 @@ impl<C: Capability> Grant<C> {
     /// The admin acting.
     pub fn actor_id(&self) -> i64 {
         self.actor_id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::users::UserStatus;
+
+    #[test]
+    fn only_active_admins_and_the_primary_admin_may_use_the_console() {
+        let active = UserStatus::Active.code();
+        assert_eq!(
+            ConsoleAccess::of(active, false, true),
+            ConsoleAccess::Allowed
+        );
+        assert_eq!(
+            ConsoleAccess::of(active, true, false),
+            ConsoleAccess::Allowed
+        );
+        assert_eq!(
+            ConsoleAccess::of(active, false, false),
+            ConsoleAccess::NotAdmin
+        );
+        for status in [
+            UserStatus::NotActive,
+            UserStatus::Suspended,
+            UserStatus::Locked,
+        ] {
+            assert_eq!(
+                ConsoleAccess::of(status.code(), true, true),
+                ConsoleAccess::NotActive
+            );
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Server-side sessions: a random 256-bit token in an HttpOnly cookie, stored only as
 //! its SHA-256 hash, ended after 15 idle minutes or at once on sign-out or deletion.
 
-use super::grant::{ALL_PERMISSIONS, Capability, Grant};
+use super::grant::{ALL_PERMISSIONS, Capability, ConsoleAccess, Grant};
 use crate::db::Db;
 use crate::error::AppError;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -137,9 +137,12 @@ pub async fn resume_session(db: &Db, token: &SessionToken, now: i64) -> Result<A
     let session_id: i64 = row.try_get("id")?;
     let last_seen_at: i64 = row.try_get("last_seen_at")?;
     let is_primary_admin = row.try_get::<i64, _>("is_primary_admin")? == 1;
-    let may_sign_in = row.try_get::<i64, _>("status")? == crate::users::UserStatus::Active.code()
-        && (is_primary_admin || row.try_get::<i64, _>("is_admin")? == 1);
-    if now - last_seen_at >= IDLE_TIMEOUT_SECS || !may_sign_in {
+    let access = ConsoleAccess::of(
+        row.try_get("status")?,
+        is_primary_admin,
+        row.try_get::<i64, _>("is_admin")? == 1,
+    );
+    if now - last_seen_at >= IDLE_TIMEOUT_SECS || access != ConsoleAccess::Allowed {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(session_id)
             .execute(db.pool())

@@ -1,11 +1,11 @@
 //! Checking an e-mail and password and starting a console session.
 
+use super::grant::ConsoleAccess;
 use super::password::verify_password;
 use super::session::{SessionToken, start_session};
 use crate::db::Db;
 use crate::email::Email;
 use crate::error::AppError;
-use crate::users::UserStatus;
 use sqlx::Row;
 
 /// Accounts sharing one e-mail that a single sign-in will try.
@@ -40,15 +40,19 @@ pub async fn sign_in(
         if !verify_password(password.clone(), hash).await {
             continue;
         }
-        if candidate.try_get::<i64, _>("status")? != UserStatus::Active.code() {
-            return Err(AppError::InvalidCredentials);
-        }
-        let is_admin = candidate.try_get::<i64, _>("is_primary_admin")? == 1
-            || candidate.try_get::<i64, _>("is_admin")? == 1;
-        if !is_admin {
-            return Err(AppError::Forbidden(
-                "Your account has no access to the Admin Console.".into(),
-            ));
+        let access = ConsoleAccess::of(
+            candidate.try_get("status")?,
+            candidate.try_get::<i64, _>("is_primary_admin")? == 1,
+            candidate.try_get::<i64, _>("is_admin")? == 1,
+        );
+        match access {
+            ConsoleAccess::Allowed => {}
+            ConsoleAccess::NotActive => return Err(AppError::InvalidCredentials),
+            ConsoleAccess::NotAdmin => {
+                return Err(AppError::Forbidden(
+                    "Your account has no access to the Admin Console.".into(),
+                ));
+            }
         }
         let user_id: i64 = candidate.try_get("id")?;
         let account_id: i64 = candidate.try_get("account_id")?;
