@@ -17,6 +17,8 @@ export default defineConfig({
   timeout: 30_000,
   use: {
     baseURL: `http://127.0.0.1:${port}`,
+    // The journeys read English unless they ask for Japanese themselves.
+    locale: "en-GB",
     trace: "off",
   },
   projects: [

@@ -1,9 +1,11 @@
 //! The database: one pool for SQLite or PostgreSQL, chosen by the URL, with the
 //! embedded migrations of that engine run at start-up.
 
+pub mod sql;
+
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
+use sqlx::{Any, AnyPool, Executor, Transaction};
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -97,6 +99,17 @@ impl Db {
         self.backend
     }
 
+    /// A transaction for a change. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads first and then writes fails with
+    /// `SQLITE_BUSY_SNAPSHOT` when any other write commits in between, while an
+    /// immediate one waits its turn (up to `busy_timeout`).
+    pub async fn write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// True when the database answers a trivial query.
     pub async fn is_reachable(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
@@ -125,6 +138,113 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::scratch::{postgres_url, sqlite_url};
+    use std::collections::BTreeSet;
+
+    /// Every table, every column of each, and every index with its columns.
+    type Schema = BTreeSet<String>;
+
+    async fn sqlite_schema(db: &Db) -> Schema {
+        let mut schema = Schema::new();
+        let tables: Vec<(String,)> = sqlx::query_as(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        for (table,) in tables {
+            let columns: Vec<(String,)> =
+                sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                    .fetch_all(db.pool())
+                    .await
+                    .unwrap();
+            schema.extend(
+                columns
+                    .into_iter()
+                    .map(|(column,)| format!("{table}.{column}")),
+            );
+        }
+        let indexes: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        for (index, table) in indexes {
+            let columns: Vec<(String,)> = sqlx::query_as(&format!(
+                "SELECT name FROM pragma_index_info('{index}') ORDER BY seqno"
+            ))
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+            let columns: Vec<String> = columns.into_iter().map(|(column,)| column).collect();
+            schema.insert(format!("index {index} on {table} ({})", columns.join(", ")));
+        }
+        schema
+    }
+
+    async fn postgres_schema(db: &Db) -> Schema {
+        let mut schema = Schema::new();
+        let columns: Vec<(String, String)> = sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = 'public' AND table_name NOT LIKE '_sqlx%'",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        schema.extend(
+            columns
+                .into_iter()
+                .map(|(table, column)| format!("{table}.{column}")),
+        );
+        let indexes: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT i.relname::text, t.relname::text, \
+                    string_agg(a.attname::text, ', ' ORDER BY k.ord) \
+             FROM pg_index x \
+             JOIN pg_class i ON i.oid = x.indexrelid \
+             JOIN pg_class t ON t.oid = x.indrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace \
+             CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord) \
+             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+             WHERE n.nspname = 'public' AND NOT x.indisprimary \
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) \
+               AND t.relname NOT LIKE '_sqlx%' \
+             GROUP BY i.relname, t.relname",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        schema.extend(
+            indexes
+                .into_iter()
+                .map(|(index, table, columns)| format!("index {index} on {table} ({columns})")),
+        );
+        schema
+    }
+
+    #[tokio::test]
+    async fn sqlite_and_postgres_define_the_same_tables_columns_and_indexes() {
+        let Some(postgres) = postgres_url().await else {
+            eprintln!(
+                "skipped: {} is not set",
+                crate::testing::scratch::POSTGRES_URL_VAR
+            );
+            return;
+        };
+        let sqlite = Db::connect(&sqlite_url(), 1).await.unwrap();
+        let postgres = Db::connect(&postgres, 1).await.unwrap();
+        let (sqlite, postgres) = (
+            sqlite_schema(&sqlite).await,
+            postgres_schema(&postgres).await,
+        );
+        let only_sqlite: Vec<&String> = sqlite.difference(&postgres).collect();
+        let only_postgres: Vec<&String> = postgres.difference(&sqlite).collect();
+        assert!(
+            only_sqlite.is_empty() && only_postgres.is_empty(),
+            "only on SQLite: {only_sqlite:#?}\nonly on PostgreSQL: {only_postgres:#?}"
+        );
+    }
 
     #[test]
     fn the_url_names_the_engine() {

@@ -1,41 +1,122 @@
-//! The one error type of Roster: it crosses the wire to the browser intact, carries
-//! its HTTP status, and never exposes an internal cause to the client.
+//! The one error type of Roster. It crosses the wire to the browser intact as a code
+//! with parameters (never a sentence), so the console can say it in the admin's
+//! language; it carries its HTTP status; it never exposes an internal cause.
+//!
+//! On the wire: `{"code":"invalid","field":"sort","problem":{"code":"unknown_value",…}}`.
+//! The HTTP edge adds a `message` in English for scripts (see the server's
+//! `error_status`); `Display` gives that message.
 
+use crate::domain::Permission;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// What went wrong, in terms a client can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(test, derive(proptest_derive::Arbitrary))]
+#[serde(tag = "code", rename_all = "snake_case")]
 pub enum AppError {
     /// No valid session: the client should go to the sign-in page.
     #[error("Please sign in.")]
     Unauthenticated,
-    /// Wrong e-mail or wrong password: deliberately one message for both.
+    /// Wrong e-mail, wrong password, or an account that may not sign in: deliberately one
+    /// answer for all, so a sign-in reveals nothing about an account.
     #[error("The e-mail or password is not correct.")]
     InvalidCredentials,
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{denied}")]
+    Forbidden { denied: Denied },
+    #[error("{missing}")]
+    NotFound { missing: Missing },
+    #[error("{clash}")]
+    Conflict { clash: Clash },
     /// A request value that does not parse; `field` names the offending input.
-    #[error("{message}")]
-    Validation { field: String, message: String },
+    #[error("{field}: {problem}")]
+    Invalid { field: String, problem: Problem },
     /// Something failed on the server; the cause is in the server's log only.
     #[error("Something went wrong on the server. Please try again.")]
     Internal,
     /// The request never reached the server function, or its answer was unreadable.
-    #[error("Could not reach the server: {0}")]
-    Transport(String),
+    #[error("The request could not be read: {detail}")]
+    Transport { detail: String },
+}
+
+/// Why an admin may not do something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(test, derive(proptest_derive::Arbitrary))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Denied {
+    #[error("Your admin role does not allow this ({}).", permission.key())]
+    MissingPermission { permission: Permission },
+    /// A state change sent from another site's page.
+    #[error("Requests from other sites are refused.")]
+    CrossOrigin,
+}
+
+/// What was asked for and does not exist (in this account).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(test, derive(proptest_derive::Arbitrary))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Missing {
+    /// Some of the users asked for; the first few ids are named.
+    #[error("No user with id {} in this account; nothing was changed.", list_ids(ids, *more))]
+    Users { ids: Vec<i64>, more: bool },
+}
+
+/// A change that the current state of the data refuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(test, derive(proptest_derive::Arbitrary))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Clash {
+    #[error("A selected user became an app owner meanwhile; nothing was deleted. Try again.")]
+    BecameAppOwner,
+}
+
+/// Why a request value was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(test, derive(proptest_derive::Arbitrary))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Problem {
+    #[error("a value is required")]
+    Required,
+    #[error("at most {max} characters")]
+    TooLong { max: u32 },
+    #[error("at least {min} characters")]
+    TooShort { min: u32 },
+    #[error("at most {max} items")]
+    TooMany { max: u32 },
+    #[error("control characters are not allowed")]
+    ControlCharacters,
+    #[error("not an e-mail address")]
+    NotAnEmail,
+    #[error("not the start of an e-mail address")]
+    NotAnEmailStart,
+    #[error("'{value}' is not one of: {}", allowed.join(", "))]
+    UnknownValue { value: String, allowed: Vec<String> },
+    #[error("{value} is not an id")]
+    NotAnId { value: i64 },
+    #[error("this page position is not valid")]
+    BadCursor,
+    #[error("give either a position after a row or before one, not both")]
+    BothCursors,
+}
+
+/// Up to ten ids, and "…" when there are more.
+fn list_ids(ids: &[i64], more: bool) -> String {
+    let shown: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("{}{}", shown.join(", "), if more { " …" } else { "" })
 }
 
 impl AppError {
-    pub fn validation(field: &str, message: impl Into<String>) -> Self {
-        Self::Validation {
+    pub fn invalid(field: &str, problem: Problem) -> Self {
+        Self::Invalid {
             field: field.to_owned(),
-            message: message.into(),
+            problem,
+        }
+    }
+
+    pub fn missing_permission(permission: Permission) -> Self {
+        Self::Forbidden {
+            denied: Denied::MissingPermission { permission },
         }
     }
 
@@ -43,10 +124,10 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::Conflict(_) => 409,
-            Self::Validation { .. } | Self::Transport(_) => 400,
+            Self::Forbidden { .. } => 403,
+            Self::NotFound { .. } => 404,
+            Self::Conflict { .. } => 409,
+            Self::Invalid { .. } | Self::Transport { .. } => 400,
             Self::Internal => 500,
         }
     }
@@ -62,7 +143,7 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::Args(detail)
             | ServerFnErrorErr::MissingArg(detail)
             | ServerFnErrorErr::UnsupportedRequestMethod(detail)
-            | ServerFnErrorErr::Serialization(detail) => Self::Transport(detail),
+            | ServerFnErrorErr::Serialization(detail) => Self::Transport { detail },
             other => {
                 #[cfg(feature = "ssr")]
                 tracing::error!(error = %other, "server function framework error");
@@ -85,29 +166,31 @@ impl From<sqlx::Error> for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
-    #[test]
-    fn every_client_mistake_is_a_4xx_and_only_internal_failures_are_5xx() {
-        let client_errors = [
-            AppError::Unauthenticated,
-            AppError::InvalidCredentials,
-            AppError::Forbidden("no".into()),
-            AppError::NotFound("no".into()),
-            AppError::Conflict("no".into()),
-            AppError::validation("q", "bad"),
-            AppError::Transport("bad".into()),
-        ];
-        for error in client_errors {
-            assert!((400..500).contains(&error.status()), "{error:?}");
+    proptest! {
+        #[test]
+        fn only_internal_failures_are_5xx_and_every_other_error_is_a_4xx(error: AppError) {
+            if error == AppError::Internal {
+                prop_assert_eq!(error.status(), 500);
+            } else {
+                prop_assert!((400..500).contains(&error.status()), "{:?}", error);
+            }
         }
-        assert_eq!(AppError::Internal.status(), 500);
+
+        #[test]
+        fn every_error_survives_the_trip_over_the_wire(error: AppError) {
+            let json = serde_json::to_string(&error).unwrap();
+            prop_assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), error);
+        }
     }
 
     #[test]
-    fn wrong_email_and_wrong_password_read_the_same() {
+    fn the_wire_form_is_a_code_with_parameters() {
+        let error = AppError::invalid("size", Problem::TooMany { max: 100 });
         assert_eq!(
-            AppError::InvalidCredentials.to_string(),
-            "The e-mail or password is not correct."
+            serde_json::to_value(&error).unwrap(),
+            serde_json::json!({"code": "invalid", "field": "size", "problem": {"code": "too_many", "max": 100}})
         );
     }
 }

@@ -1,11 +1,20 @@
-//! Roster's shared crate: domain types and rules, `#[server]` functions and the Leptos
-//! components of the Admin Console. Server-only parts live behind the `ssr` feature.
+//! Roster's shared crate: the Admin Console's domain, rules, `#[server]` functions and
+//! Leptos components. Server-only parts live behind the `ssr` feature; test fixtures
+//! behind `test-support`.
+//!
+//! Layers, from the bottom: `domain` (shared vocabulary) and `error`; `db` and `audit`
+//! (server-only plumbing); one module per console area (`auth`, `users`, `apps`), each
+//! laid out the same way (wire types and server functions at its root, rules beside
+//! them, SQL in `store`, components in `ui`); and `console`, the frame around them.
 
+pub mod apps;
+pub mod audit;
 pub mod auth;
 pub mod console;
-pub mod email;
+pub mod domain;
 pub mod error;
-pub mod time_fmt;
+pub mod lang;
+pub mod query_string;
 pub mod users;
 
 #[cfg(feature = "ssr")]
@@ -15,31 +24,47 @@ pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
-pub mod scratch;
+pub mod demo;
 #[cfg(feature = "ssr")]
-pub mod seed;
+pub mod loader;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
-use auth::LoginPage;
-use console::{ComingSoon, ConsoleLayout, NotFound};
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+use console::areas::Area;
+use console::{AreaPlaceholder, ConsoleLayout, NotFound};
+use i18n::I18nContextProvider;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
-use users::grid::UsersPage;
+use leptos_router::{Lazy, SsrMode, StaticSegment, path};
+use leptos_use::UseLocalesOptions;
 
-/// The HTML document the server renders around the app.
+/// Pages that work as plain HTML and ship no code at all: the sign-in page (its form,
+/// its errors and its language switch all work without JavaScript).
+#[cfg(feature = "ssr")]
+const PAGES_WITHOUT_CODE: [&str; 1] = ["/login"];
+
+/// The HTML document the server renders around the app. Its `lang` attribute is set by
+/// the i18n provider, from the same choice the page is rendered in.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let needs_code = use_context::<http::request::Parts>()
+        .is_none_or(|parts| !PAGES_WITHOUT_CODE.contains(&parts.uri.path()));
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="stylesheet" href="/pkg/roster.css" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
-                <HydrationScripts options />
+                {needs_code.then(|| view! { <HydrationScripts options /> })}
                 <MetaTags />
             </head>
             <body>
@@ -53,46 +78,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Lets end-to-end tests wait for hydration instead of sleeping.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    let languages = UseLocalesOptions::default();
+    #[cfg(feature = "ssr")]
+    let languages = languages.ssr_lang_header_getter(console::language::accepted_languages);
     view! {
-        <Title text="Roster · Admin Console" />
-        <Router>
-            <Routes fallback=NotFound>
-                <Route path=path!("/login") view=LoginPage />
-                <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=|| view! { <Redirect path="/users" /> } />
-                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
-                    <Route
-                        path=path!("dashboard")
-                        view=|| view! { <ComingSoon title="Dashboard" about="Activity and a user overview for your account." /> }
-                    />
-                    <Route
-                        path=path!("user-settings")
-                        view=|| view! { <ComingSoon title="User Settings" about="Self sign-up, e-mail notifications, default permissions and profile fields." /> }
-                    />
-                    <Route
-                        path=path!("roles")
-                        view=|| view! { <ComingSoon title="Role Management" about="Account roles and their permissions." /> }
-                    />
-                    <Route
-                        path=path!("groups")
-                        view=|| view! { <ComingSoon title="Groups" about="Groups of users, for assigning access together." /> }
-                    />
-                    <Route
-                        path=path!("invite")
-                        view=|| view! { <ComingSoon title="Invite" about="Invite up to five people at once by e-mail." /> }
-                    />
-                    <Route
-                        path=path!("apps")
-                        view=|| view! { <ComingSoon title="Apps" about="Published apps and who may use them." /> }
-                    />
-                </ParentRoute>
-            </Routes>
-        </Router>
+        <I18nContextProvider ssr_lang_header_getter=languages>
+            <Title text="Roster" />
+            <Router>
+                <Routes fallback=|| view! { <main><NotFound /></main> }>
+                    <Route path=path!("/login") view={Lazy::<auth::ui::LoginRoute>::new()} />
+                    <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=|| view! { <Redirect path=Area::Users.path() /> } />
+                        <Route
+                            path=StaticSegment(Area::Users.segment())
+                            view={Lazy::<users::ui::UsersRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!(":area") view=AreaPlaceholder />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </I18nContextProvider>
     }
 }

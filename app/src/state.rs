@@ -23,12 +23,11 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
-/// The headers of the request being served.
-pub fn request_headers() -> Result<http::HeaderMap, AppError> {
-    use_context::<http::request::Parts>()
-        .map(|parts| parts.headers)
-        .ok_or_else(|| {
-            tracing::error!("request parts were not provided to this request");
-            AppError::Internal
-        })
+/// The request being served: its headers, and the extensions the server's middleware
+/// added (the `Principal`, the client's address).
+pub fn request_parts() -> Result<http::request::Parts, AppError> {
+    use_context::<http::request::Parts>().ok_or_else(|| {
+        tracing::error!("request parts were not provided to this request");
+        AppError::Internal
+    })
 }

@@ -1,26 +1,29 @@
-//! User Management > Users: the grid, its query, and Delete Selected.
+//! User Management > Users: the grid, its query, and Delete Selected. The wire types and
+//! server functions live here; parsing in `query` and `deletion`, the SQL in `store`
+//! (server-only), the components in `ui`.
 
-pub mod delete;
-pub mod grid;
+pub mod deletion;
+#[cfg(feature = "ssr")]
+pub mod new_user;
 pub mod query;
-pub mod status;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod ui;
 
-pub use status::UserStatus;
-
+use crate::domain::{Email, UserId, UserStatus};
 use crate::error::AppError;
-use delete::DeleteReport;
+use deletion::DeleteReport;
 use leptos::prelude::*;
+use query::GridParams;
 use serde::{Deserialize, Serialize};
 
-/// One row of the Users grid.
+/// One user as the grid shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRow {
-    pub id: i64,
+pub struct UserSummary {
+    pub id: UserId,
     pub first_name: String,
     pub last_name: String,
-    pub email: String,
+    pub email: Email,
     pub role_name: String,
     /// Holds an admin role (or is the Primary Admin): the grid's admin indicator.
     pub is_admin: bool,
@@ -30,16 +33,16 @@ pub struct UserRow {
     pub last_login_at: Option<i64>,
 }
 
-impl UserRow {
+impl UserSummary {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
     }
 }
 
-/// A page of the grid and the cursors of its neighbours.
+/// One page of the grid and the cursors of its neighbours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsersPage {
-    pub rows: Vec<UserRow>,
+pub struct UserListing {
+    pub rows: Vec<UserSummary>,
     /// Users matching the search and filter, across all pages.
     pub total: Total,
     pub is_first_page: bool,
@@ -67,42 +70,31 @@ impl Total {
 }
 
 /// One page of users, searched, filtered and sorted.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "list_users", input = leptos::server_fn::codec::GetUrl)]
-pub async fn list_users(
-    q: Option<String>,
-    status: Option<String>,
-    sort: Option<String>,
-    dir: Option<String>,
-    size: Option<String>,
-    after: Option<String>,
-    before: Option<String>,
-) -> Result<UsersPage, AppError> {
-    use crate::auth::grant::UsersRead;
-    use query::{GridParams, UserQuery};
-    let (state, admin) = crate::auth::require_admin().await?;
-    let grant = admin.grant::<UsersRead>()?;
-    let params = GridParams {
-        q,
-        status,
-        sort,
-        dir,
-        size,
-        after,
-        before,
-    };
-    let query = UserQuery::parse(&params)?;
-    store::list_users(&state.db, &grant, &query).await
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
+)]
+pub async fn list_users(#[server(flatten)] query: GridParams) -> Result<UserListing, AppError> {
+    use crate::auth::principal::{UsersRead, current_principal};
+    let principal = current_principal()?;
+    let grant = principal.grant::<UsersRead>()?;
+    let query = query::UserQuery::parse(&query)?;
+    store::list_users(&crate::state::app_state()?.db, &grant, &query).await
 }
 
 /// Deletes the selected users; owners of apps, the acting admin and the Primary Admin
 /// are kept, each with its reason.
 #[server(prefix = "/api", endpoint = "delete_users", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
+)]
 pub async fn delete_users(ids: Vec<i64>) -> Result<DeleteReport, AppError> {
-    use crate::auth::grant::UsersDelete;
-    use delete::UserIds;
-    let (state, admin) = crate::auth::require_admin().await?;
-    let grant = admin.grant::<UsersDelete>()?;
-    let ids = UserIds::parse(&ids)?;
+    use crate::auth::principal::{UsersDelete, current_principal};
+    let principal = current_principal()?;
+    let grant = principal.grant::<UsersDelete>()?;
+    let ids = deletion::UserIds::parse(&ids)?;
+    let state = crate::state::app_state()?;
     store::delete_users(&state.db, &grant, &ids, state.clock.now()).await
 }

@@ -18,7 +18,7 @@ pub fn serve(path: &str, request_headers: &HeaderMap) -> Option<Response> {
         return None;
     }
     let original = Site::get(path)?;
-    let etag = format!("\"{}\"", hex(&original.metadata.sha256_hash()));
+    let etag = format!("\"{}\"", hex::encode(original.metadata.sha256_hash()));
     let mime = original.metadata.mimetype().to_owned();
 
     if request_headers
@@ -55,8 +55,4 @@ pub fn serve(path: &str, request_headers: &HeaderMap) -> Option<Response> {
         response = response.header(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     response.body(Body::from(file.data.into_owned())).ok()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

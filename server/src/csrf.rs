@@ -3,11 +3,12 @@
 //! host is not the host addressed. Clients that send neither (scripts) pass; the
 //! session cookie is also SameSite=Strict.
 
-use app::error::AppError;
+use crate::error_status::error_response;
+use app::error::{AppError, Denied};
 use axum::extract::Request;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 pub async fn refuse_cross_origin(request: Request, next: Next) -> Response {
     if is_safe(request.method()) || is_same_origin(request.headers()) {
@@ -18,14 +19,9 @@ pub async fn refuse_cross_origin(request: Request, next: Next) -> Response {
         path = %request.uri().path(),
         "cross-origin request refused"
     );
-    let error = AppError::Forbidden("Requests from other sites are refused.".into());
-    let body = serde_json::to_string(&error).unwrap_or_default();
-    (
-        StatusCode::FORBIDDEN,
-        [(header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response()
+    error_response(&AppError::Forbidden {
+        denied: Denied::CrossOrigin,
+    })
 }
 
 fn is_safe(method: &Method) -> bool {

@@ -1,8 +1,11 @@
-//! The `roster` server: starting the HTTP application, serving the embedded site,
-//! and refusing cross-origin writes.
+//! The `roster` server: building the HTTP application (`startup`), serving the embedded
+//! site (`assets`), resolving who asks (`principal`), refusing cross-origin writes
+//! (`csrf`), answering errors with their status (`error_status`), and logs
+//! (`telemetry`).
 
 pub mod assets;
 pub mod csrf;
 pub mod error_status;
+pub mod principal;
 pub mod startup;
 pub mod telemetry;

@@ -1,10 +1,15 @@
 //! The `roster` command: serve the console, create the first admin, or load users.
 
+use app::accounts::{NewPrimaryAdmin, count_accounts, create_account};
 use app::clock::{Clock, SystemClock};
-use app::db::{Db, redact};
-use app::seed;
+use app::db::{Db, DbSetupError, redact};
+use app::domain::email::EmailError;
+use app::domain::person_name::NameError;
+use app::domain::{Email, PersonName};
+use app::error::AppError;
+use app::{demo, loader};
 use clap::{Parser, Subcommand};
-use server::startup::{Application, Settings};
+use server::startup::{Application, Settings, StartupError};
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -73,39 +78,70 @@ struct ServeArgs {
     secure_cookies: bool,
 }
 
+/// The database every command works on.
+struct Database {
+    url: String,
+    connections: u32,
+}
+
+/// Why a command failed, said once on standard error.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Database(#[from] DbSetupError),
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error("{0}")]
+    Refused(#[from] AppError),
+    #[error("--email: {0}")]
+    Email(#[from] EmailError),
+    #[error("{field}: {error}")]
+    Name {
+        field: &'static str,
+        error: NameError,
+    },
+    #[error("this database already has an account and its Primary Admin")]
+    AccountExists,
+    #[error("no account yet: run `roster create-admin` or `roster serve --demo` first")]
+    NoAccount,
+    #[error("cannot read the password: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the database: {0}")]
+    Sql(#[from] sqlx::Error),
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     server::telemetry::init();
-    let cli = Cli::parse();
-    let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => serve(&cli.database_url, cli.db_connections, args).await,
+    let Cli {
+        database_url,
+        db_connections,
+        command,
+    } = Cli::parse();
+    let database = Database {
+        url: database_url,
+        connections: db_connections,
+    };
+    let result = match command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(&database, args).await,
         Command::CreateAdmin {
             email,
             first_name,
             last_name,
             account_name,
-        } => {
-            create_admin(
-                &cli.database_url,
-                &email,
-                &first_name,
-                &last_name,
-                &account_name,
-            )
-            .await
-        }
-        Command::Seed { users } => seed_users(&cli.database_url, cli.db_connections, users).await,
+        } => create_admin(&database, &email, &first_name, &last_name, &account_name).await,
+        Command::Seed { users } => seed_users(&database, users).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("roster: {message}");
+        Err(error) => {
+            eprintln!("roster: {error}");
             ExitCode::FAILURE
         }
     }
 }
 
-async fn serve(database_url: &str, db_connections: u32, args: ServeArgs) -> Result<(), String> {
+async fn serve(database: &Database, args: ServeArgs) -> Result<(), CliError> {
     let addr = match args.addr {
         Some(addr) => addr,
         None => std::env::var("LEPTOS_SITE_ADDR")
@@ -115,98 +151,81 @@ async fn serve(database_url: &str, db_connections: u32, args: ServeArgs) -> Resu
     };
     let settings = Settings {
         addr,
-        database_url: database_url.to_owned(),
-        max_connections: db_connections,
+        database_url: database.url.clone(),
+        max_connections: database.connections,
         secure_cookies: args.secure_cookies,
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let application = Application::build(&settings, clock.clone())
-        .await
-        .map_err(|error| error.to_string())?;
+    let application = Application::build(&settings, clock.clone()).await?;
     let url = format!("http://{}", application.address());
-    if args.demo
-        && seed::seed_demo(application.db(), clock.now())
-            .await
-            .map_err(|e| e.to_string())?
-    {
+    if args.demo && demo::seed_demo(application.db(), clock.now()).await? {
         tracing::info!("demo organisation created");
     }
-    let accounts = app::accounts::count_accounts(application.db())
-        .await
-        .map_err(|e| e.to_string())?;
-    tracing::info!(%url, database = %redact(database_url), "Roster is serving");
+    let accounts = count_accounts(application.db()).await?;
+    tracing::info!(%url, database = %redact(&database.url), "Roster is serving");
     println!("Roster is serving at {url}/users");
     if args.demo {
         println!(
             "Demo sign-in: {} / {}",
-            seed::DEMO_ADMIN_EMAIL,
-            seed::DEMO_ADMIN_PASSWORD
+            demo::DEMO_ADMIN_EMAIL,
+            demo::DEMO_PASSWORD
         );
     } else if accounts == 0 {
         println!(
             "No admin yet. Create the Primary Admin with:\n  roster create-admin --email you@example.com --first-name You --last-name Admin"
         );
     }
-    application.run().await.map_err(|error| error.to_string())
+    Ok(application.run().await?)
+}
+
+fn read_password(email: &Email) -> Result<String, CliError> {
+    if let Ok(password) = std::env::var("ROSTER_ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    eprintln!("Password for {email} (one line):");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 async fn create_admin(
-    database_url: &str,
+    database: &Database,
     email: &str,
     first_name: &str,
     last_name: &str,
     account_name: &str,
-) -> Result<(), String> {
-    let db = Db::connect(database_url, 2)
-        .await
-        .map_err(|e| e.to_string())?;
-    if app::accounts::count_accounts(&db)
-        .await
-        .map_err(|e| e.to_string())?
-        > 0
-    {
-        return Err("this database already has an account and its Primary Admin".into());
+) -> Result<(), CliError> {
+    let name =
+        |field, text| PersonName::parse(text).map_err(|error| CliError::Name { field, error });
+    let admin_email = Email::parse(email)?;
+    let first_name = name("--first-name", first_name)?;
+    let last_name = name("--last-name", last_name)?;
+    let db = Db::connect(&database.url, 2).await?;
+    if count_accounts(&db).await? > 0 {
+        return Err(CliError::AccountExists);
     }
-    let email = app::email::Email::parse(email).map_err(|e| e.to_string())?;
-    let password = match std::env::var("ROSTER_ADMIN_PASSWORD") {
-        Ok(password) => password,
-        Err(_) => {
-            eprintln!("Password for {email} (one line):");
-            let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .map_err(|e| e.to_string())?;
-            line.trim_end_matches(['\r', '\n']).to_owned()
-        }
+    let admin = NewPrimaryAdmin {
+        password: read_password(&admin_email)?,
+        email: admin_email.clone(),
+        first_name,
+        last_name,
     };
-    let admin = app::accounts::NewPrimaryAdmin {
-        email: email.clone(),
-        first_name: first_name.to_owned(),
-        last_name: last_name.to_owned(),
-        password,
-    };
-    app::accounts::create_account(&db, account_name, admin, SystemClock.now())
-        .await
-        .map_err(|e| e.to_string())?;
-    println!("Created the account '{account_name}' with Primary Admin {email}.");
+    create_account(&db, account_name, admin, SystemClock.now()).await?;
+    println!("Created the account '{account_name}' with Primary Admin {admin_email}.");
     Ok(())
 }
 
-async fn seed_users(database_url: &str, db_connections: u32, users: u64) -> Result<(), String> {
-    let db = Db::connect(database_url, db_connections)
-        .await
-        .map_err(|e| e.to_string())?;
-    let (account_id, role_id) = seed::first_account(&db)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("no account yet: run `roster create-admin` or `roster serve --demo` first")?;
-    let serial = seed::next_serial(&db).await.map_err(|e| e.to_string())?;
+async fn seed_users(database: &Database, users: u64) -> Result<(), CliError> {
+    let db = Db::connect(&database.url, database.connections).await?;
+    let (account_id, role_id) = loader::first_account(&db)
+        .await?
+        .ok_or(CliError::NoAccount)?;
+    let serial = loader::next_serial(&db).await?;
     let started = std::time::Instant::now();
-    let added = seed::add_users(&db, account_id, role_id, users, serial, SystemClock.now())
-        .await
-        .map_err(|e| e.to_string())?;
-    db.analyze().await.map_err(|e| e.to_string())?;
+    let added =
+        loader::add_generated_users(&db, account_id, role_id, users, serial, SystemClock.now())
+            .await?;
+    db.analyze().await?;
     println!(
         "Added {added} users in {:.1} s.",
         started.elapsed().as_secs_f64()

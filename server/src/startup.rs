@@ -1,24 +1,35 @@
 //! Builds the HTTP application from its settings: the database, the routes of pages,
 //! server functions, health and static files, and the layers around them.
 
-use crate::{assets, csrf, error_status};
+use crate::{assets, csrf, error_status, principal};
+use app::auth::session::sweep_expired_sessions;
 use app::clock::Clock;
 use app::db::{Db, DbSetupError};
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+
+/// The largest request body accepted (413 beyond): a Delete Selected of 10,000 ids is
+/// about 100 KB.
+pub const MAX_REQUEST_BODY: usize = 512 * 1024;
+
+/// How often ended sessions are swept from the database.
+const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60);
 
 /// What the server needs to start.
 #[derive(Debug, Clone)]
@@ -35,7 +46,7 @@ pub struct Settings {
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    db: Db,
+    state: AppState,
 }
 
 impl Application {
@@ -43,7 +54,7 @@ impl Application {
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
         let db = Db::connect(&settings.database_url, settings.max_connections).await?;
         let state = AppState {
-            db: db.clone(),
+            db,
             clock,
             secure_cookies: settings.secure_cookies,
         };
@@ -53,8 +64,8 @@ impl Application {
         let addr = listener.local_addr().map_err(StartupError::Bind)?;
         Ok(Self {
             listener,
-            router: router(state, addr),
-            db,
+            router: router(state.clone(), addr),
+            state,
         })
     }
 
@@ -65,12 +76,16 @@ impl Application {
     }
 
     pub fn db(&self) -> &Db {
-        &self.db
+        &self.state.db
     }
 
-    /// Serves until the process is stopped.
+    /// Serves until the process is stopped, sweeping ended sessions meanwhile.
     pub async fn run(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        tokio::spawn(sweep_sessions(self.state.clone()));
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
@@ -126,13 +141,20 @@ pub fn router(state: AppState, addr: SocketAddr) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
-        .with_state(state)
+        // A file at the top level, which the console's `/{area}` route would catch.
+        .route("/favicon.svg", get(site_file))
+        .with_state(state.clone())
         .merge(pages)
         .fallback(fallback)
         .layer(axum::middleware::from_fn(
             error_status::status_from_app_error,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            principal::resolve_principal,
+        ))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_origin))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -146,7 +168,33 @@ pub fn router(state: AppState, addr: SocketAddr) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or(request.uri().path(), MatchedPath::as_str);
+                tracing::info_span!("request", method = %request.method(), route)
+            }),
+        )
+}
+
+/// Removes sessions idle past the timeout, so they do not wait to be presented again.
+async fn sweep_sessions(state: AppState) {
+    let mut interval = tokio::time::interval(SESSION_SWEEP_INTERVAL);
+    loop {
+        interval.tick().await;
+        match sweep_expired_sessions(&state.db, state.clock.now()).await {
+            Ok(0) => {}
+            Ok(swept) => tracing::debug!(swept, "ended sessions swept"),
+            Err(error) => tracing::warn!(%error, "sweeping ended sessions failed"),
+        }
+    }
+}
+
+async fn site_file(request: Request) -> Response {
+    assets::serve(request.uri().path(), request.headers())
+        .unwrap_or_else(|| StatusCode::NOT_FOUND.into_response())
 }
 
 async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {

@@ -1,26 +1,39 @@
-//! The real server on port 0, called over HTTP: sign-in, sessions, authorisation, the
-//! Delete Selected rules, bad input and paging, on SQLite and (when
-//! `ROSTER_TEST_POSTGRES_URL` is set) on PostgreSQL.
+//! The real server on port 0, called over HTTP, on SQLite and (when
+//! `ROSTER_TEST_POSTGRES_URL` is set) on PostgreSQL: sign-in, sessions, authorisation,
+//! the Delete Selected rules, bad input, paging, languages and the defects found by
+//! review, each with the test that failed before its fix.
 
-use app::accounts::{CreatedAccount, NewPrimaryAdmin, create_account};
-use app::auth::password::hash_password;
-use app::clock::ManualClock;
+use app::accounts::{CreatedAccount, DefaultRole};
+use app::apps::MemberRole;
+use app::auth::AdminSession;
 use app::db::Db;
-use app::email::Email;
-use app::scratch::database_urls;
-use app::seed::{Fixture, add_app, add_fixture, add_users};
-use app::users::UserStatus;
+use app::domain::{Permission, UserId, UserStatus};
+use app::error::{AppError, Denied, Missing, Problem};
+use app::testing::clock::ManualClock;
+use app::testing::fixtures::{
+    NOW, PASSWORD, PRIMARY_EMAIL, add_admin, add_app, add_member, other_account, test_account,
+};
+use app::testing::scratch::database_urls;
+use app::users::UserListing;
+use app::users::deletion::{DeleteReport, KeptReason};
 use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use server::startup::{Application, Settings};
+use server::startup::{Application, MAX_REQUEST_BODY, Settings};
 use std::collections::HashSet;
 use std::sync::Arc;
 
-const NOW: i64 = 1_800_000_000;
-const PRIMARY_EMAIL: &str = "primary@example.com";
-const PASSWORD: &str = "a long enough password";
+/// A refused request: its status, its error, and the message scripts read.
+#[derive(Debug)]
+struct Refusal {
+    status: StatusCode,
+    error: AppError,
+    message: String,
+}
 
-/// A running server, its database, its clock, and an HTTP client with a cookie jar.
+/// A running server, its database, its clock, its first account, and an HTTP client
+/// with a cookie jar.
 struct TestApp {
     address: String,
     db: Db,
@@ -37,6 +50,22 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// The body of an answer as `T`, or the refusal it carries.
+async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, Refusal> {
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if status.is_success() {
+        return Ok(serde_json::from_value(body).expect("the answer is the wire type"));
+    }
+    let message = body["message"].as_str().unwrap_or_default().to_owned();
+    let error = serde_json::from_value(body).expect("a refusal carries an AppError");
+    Err(Refusal {
+        status,
+        error,
+        message,
+    })
+}
+
 async fn spawn_app(database_url: &str) -> TestApp {
     let settings = Settings {
         addr: "127.0.0.1:0".parse().unwrap(),
@@ -51,13 +80,7 @@ async fn spawn_app(database_url: &str) -> TestApp {
     let address = format!("http://{}", application.address());
     let db = application.db().clone();
     tokio::spawn(application.run());
-    let admin = NewPrimaryAdmin {
-        email: Email::parse(PRIMARY_EMAIL).unwrap(),
-        first_name: "Pat".into(),
-        last_name: "Primary".into(),
-        password: PASSWORD.into(),
-    };
-    let account = create_account(&db, "Test Org", admin, NOW).await.unwrap();
+    let account = test_account(&db).await;
     TestApp {
         address,
         db,
@@ -72,7 +95,7 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    async fn sign_in_as(
+    async fn sign_in_with(
         &self,
         client: &reqwest::Client,
         email: &str,
@@ -86,103 +109,118 @@ impl TestApp {
             .unwrap()
     }
 
-    async fn sign_in(&self) {
-        let response = self.sign_in_as(&self.client, PRIMARY_EMAIL, PASSWORD).await;
-        assert_eq!(response.status(), StatusCode::OK);
+    /// Signs `client` in as `email` and returns the session cookie it was given.
+    async fn sign_in_as(&self, client: &reqwest::Client, email: &str) -> String {
+        let response = self.sign_in_with(client, email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK, "{email} signs in");
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned()
     }
 
-    async fn list(&self, query: &str) -> reqwest::Response {
-        self.list_with(&self.client, query).await
+    async fn sign_in(&self) -> String {
+        self.sign_in_as(&self.client, PRIMARY_EMAIL).await
     }
 
-    async fn list_with(&self, client: &reqwest::Client, query: &str) -> reqwest::Response {
-        client
+    async fn list_users_with(
+        &self,
+        client: &reqwest::Client,
+        query: &str,
+    ) -> Result<UserListing, Refusal> {
+        let response = client
             .get(self.url(&format!("/api/list_users?{query}")))
             .send()
             .await
-            .unwrap()
+            .unwrap();
+        decode(response).await
     }
 
-    async fn list_json(&self, query: &str) -> Value {
-        let response = self.list(query).await;
-        assert_eq!(response.status(), StatusCode::OK, "list_users?{query}");
-        response.json().await.unwrap()
+    async fn list_users(&self, query: &str) -> Result<UserListing, Refusal> {
+        self.list_users_with(&self.client, query).await
     }
 
-    async fn delete(&self, ids: &[i64]) -> reqwest::Response {
-        self.delete_with(&self.client, json!({ "ids": ids })).await
+    async fn total(&self, query: &str) -> u64 {
+        self.list_users(query)
+            .await
+            .expect("the grid answers")
+            .total
+            .value
     }
 
-    async fn delete_with(&self, client: &reqwest::Client, body: Value) -> reqwest::Response {
-        client
+    async fn delete_users_with(
+        &self,
+        client: &reqwest::Client,
+        body: Value,
+        headers: HeaderMap,
+    ) -> Result<DeleteReport, Refusal> {
+        let response = client
             .post(self.url("/api/delete_users"))
+            .headers(headers)
             .json(&body)
             .send()
             .await
-            .unwrap()
+            .unwrap();
+        decode(response).await
     }
 
-    /// A Delete Selected request carrying one extra header, as another site might send it.
-    async fn delete_with_header(
-        &self,
-        (name, value): (&str, &str),
-        ids: &[i64],
-    ) -> reqwest::Response {
+    async fn delete_users(&self, ids: &[UserId]) -> Result<DeleteReport, Refusal> {
+        self.delete_users_with(&self.client, json!({ "ids": ids }), HeaderMap::new())
+            .await
+    }
+
+    async fn current_admin(&self, client: &reqwest::Client) -> Result<AdminSession, Refusal> {
+        decode(
+            client
+                .get(self.url("/api/current_admin"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn page(&self, path: &str, headers: HeaderMap) -> reqwest::Response {
         self.client
-            .post(self.url("/api/delete_users"))
-            .header(name, value)
-            .json(&json!({ "ids": ids }))
+            .get(self.url(path))
+            .header("accept", "text/html")
+            .headers(headers)
             .send()
             .await
             .unwrap()
     }
 
-    async fn add_user(&self, first_name: &str, email: &str, status: UserStatus) -> i64 {
-        let fixture = Fixture {
-            first_name,
-            last_name: "Example",
-            email,
-            status,
-        };
-        add_fixture(
-            &self.db,
-            self.account.account_id,
-            self.account.member_role_id,
-            &fixture,
-            NOW,
-        )
-        .await
-        .unwrap()
-    }
-
-    /// A second admin with the given role, who can sign in with `PASSWORD`.
-    async fn add_admin(&self, email: &str, role_name: &str) -> i64 {
-        let hash = hash_password(PASSWORD.into()).await.unwrap();
-        sqlx::query(
-            "INSERT INTO users (account_id, email, first_name, last_name, name_key, last_key,
-                                status, role_id, password_hash, created_at)
-             SELECT $1, $2, 'Second', 'Admin', 'second admin', 'admin', 1, r.id, $3, $4
-             FROM roles r WHERE r.account_id = $1 AND r.name = $5
-             RETURNING id",
-        )
-        .bind(self.account.account_id)
-        .bind(email)
-        .bind(hash)
-        .bind(NOW)
-        .bind(role_name)
-        .fetch_one(self.db.pool())
-        .await
-        .map(|row| sqlx::Row::get::<i64, _>(&row, "id"))
-        .unwrap()
+    async fn member(&self, first_name: &str, email: &str, status: UserStatus) -> UserId {
+        add_member(&self.db, &self.account, first_name, email, status).await
     }
 
     async fn user_count(&self) -> i64 {
-        sqlx::query("SELECT COUNT(*) AS n FROM users")
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
             .fetch_one(self.db.pool())
             .await
-            .map(|row| sqlx::Row::get::<i64, _>(&row, "n"))
-            .unwrap()
+            .unwrap();
+        count
     }
+
+    /// The audit events of the first account, as (action, target id) pairs.
+    async fn audit_trail(&self) -> Vec<(String, i64)> {
+        sqlx::query_as(
+            "SELECT action, target_id FROM audit_events WHERE account_id = $1 ORDER BY id",
+        )
+        .bind(self.account.account_id)
+        .fetch_all(self.db.pool())
+        .await
+        .unwrap()
+    }
+}
+
+fn header(name: &'static str, value: &'static str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(name, HeaderValue::from_static(value));
+    headers
 }
 
 /// Runs `check` against a fresh server on every engine available.
@@ -199,7 +237,7 @@ where
 #[tokio::test]
 async fn signing_in_with_the_right_password_opens_the_console() {
     on_every_engine(|app| async move {
-        let response = app.sign_in_as(&app.client, PRIMARY_EMAIL, PASSWORD).await;
+        let response = app.sign_in_with(&app.client, PRIMARY_EMAIL, PASSWORD).await;
         assert_eq!(response.status(), StatusCode::OK);
         let cookie = response.headers()["set-cookie"]
             .to_str()
@@ -207,26 +245,12 @@ async fn signing_in_with_the_right_password_opens_the_console() {
             .to_owned();
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
 
-        let me: Value = app
-            .client
-            .get(app.url("/api/current_admin"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(me["email"], PRIMARY_EMAIL);
-        assert_eq!(me["is_primary_admin"], true);
-        assert_eq!(me["can_delete_users"], true);
+        let me = app.current_admin(&app.client).await.unwrap();
+        assert_eq!(me.email.as_str(), PRIMARY_EMAIL);
+        assert!(me.is_primary_admin);
+        assert!(Permission::ALL.iter().all(|permission| me.can(*permission)));
 
-        let page = app
-            .client
-            .get(app.url("/users"))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap();
+        let page = app.page("/users", HeaderMap::new()).await;
         assert_eq!(page.status(), StatusCode::OK);
         let html = page.text().await.unwrap();
         assert!(
@@ -241,17 +265,48 @@ async fn signing_in_with_the_right_password_opens_the_console() {
 async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     on_every_engine(|app| async move {
         let wrong_password = app
-            .sign_in_as(&app.client, PRIMARY_EMAIL, "not the password")
+            .sign_in_with(&app.client, PRIMARY_EMAIL, "not the password")
             .await;
         let status = wrong_password.status();
         let body = wrong_password.text().await.unwrap();
         let unknown = app
-            .sign_in_as(&app.client, "nobody@example.com", PASSWORD)
+            .sign_in_with(&app.client, "nobody@example.com", PASSWORD)
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(unknown.status(), status);
         assert_eq!(unknown.text().await.unwrap(), body);
-        assert_eq!(app.list("").await.status(), StatusCode::UNAUTHORIZED);
+        let error: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(error["code"], "invalid_credentials");
+        assert_eq!(error["message"], "The e-mail or password is not correct.");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_members_right_password_reads_exactly_like_a_wrong_one() {
+    on_every_engine(|app| async move {
+        let member = add_admin(
+            &app.db,
+            &app.account,
+            "member@example.com",
+            DefaultRole::Member,
+        )
+        .await;
+        let right = app
+            .sign_in_with(&app.client, "member@example.com", PASSWORD)
+            .await;
+        let (right_status, right_body) = (right.status(), right.text().await.unwrap());
+        let wrong = app
+            .sign_in_with(&app.client, "member@example.com", "wrong password!")
+            .await;
+
+        assert_eq!(right_status, StatusCode::UNAUTHORIZED, "user {member}");
+        assert_eq!(wrong.status(), right_status);
+        assert_eq!(wrong.text().await.unwrap(), right_body);
+        assert!(
+            app.current_admin(&app.client).await.is_err(),
+            "no session was started"
+        );
     })
     .await;
 }
@@ -259,26 +314,18 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
 #[tokio::test]
 async fn requests_without_a_session_get_401_and_pages_go_to_sign_in() {
     on_every_engine(|app| async move {
-        assert_eq!(app.list("").await.status(), StatusCode::UNAUTHORIZED);
-        assert_eq!(
-            app.delete(&[app.account.primary_admin_id]).await.status(),
-            StatusCode::UNAUTHORIZED
-        );
-        let me = app
-            .client
-            .get(app.url("/api/current_admin"))
-            .send()
+        let refusal = app.list_users("").await.unwrap_err();
+        assert_eq!(refusal.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(refusal.error, AppError::Unauthenticated);
+        let refusal = app
+            .delete_users(&[app.account.primary_admin_id])
             .await
-            .unwrap();
-        assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+            .unwrap_err();
+        assert_eq!(refusal.status, StatusCode::UNAUTHORIZED);
+        let refusal = app.current_admin(&app.client).await.unwrap_err();
+        assert_eq!(refusal.status, StatusCode::UNAUTHORIZED);
 
-        let page = app
-            .client
-            .get(app.url("/users?q=ann"))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap();
+        let page = app.page("/users?q=ann", HeaderMap::new()).await;
         assert_eq!(page.status(), StatusCode::FOUND);
         assert_eq!(page.headers()["location"], "/login?next=%2Fusers%3Fq%3Dann");
         assert_eq!(app.user_count().await, 1);
@@ -290,39 +337,44 @@ async fn requests_without_a_session_get_401_and_pages_go_to_sign_in() {
 async fn delete_selected_keeps_app_owners_with_their_reason_and_deletes_the_rest() {
     on_every_engine(|app| async move {
         let owner = app
-            .add_user("Ann", "ann@example.com", UserStatus::Active)
+            .member("Ann", "ann@example.com", UserStatus::Active)
             .await;
         let developer = app
-            .add_user("Bob", "bob@example.com", UserStatus::Suspended)
+            .member("Bob", "bob@example.com", UserStatus::Suspended)
             .await;
         let invited = app
-            .add_user("Cy", "cy@example.com", UserStatus::NotActive)
+            .member("Cy", "cy@example.com", UserStatus::NotActive)
             .await;
         add_app(
             &app.db,
-            app.account.account_id,
+            &app.account,
             "HR Bot",
             owner,
-            &[(developer, 2)],
-            NOW,
+            &[(developer, MemberRole::Developer)],
         )
-        .await
-        .unwrap();
+        .await;
         app.sign_in().await;
 
-        let response = app.delete(&[owner, developer, invited]).await;
+        let report = app
+            .delete_users(&[owner, developer, invited])
+            .await
+            .unwrap();
 
-        assert_eq!(response.status(), StatusCode::OK);
-        let report: Value = response.json().await.unwrap();
-        assert_eq!(report["deleted"], json!([developer, invited]));
-        assert_eq!(report["kept"][0]["email"], "ann@example.com");
+        assert_eq!(report.deleted, vec![developer, invited]);
+        assert_eq!(report.kept[0].email.as_str(), "ann@example.com");
+        let apps = vec!["HR Bot".to_owned()];
+        assert_eq!(report.kept[0].reason, KeptReason::OwnsApps { apps });
+        assert_eq!(app.total("q=ann").await, 1);
+        assert_eq!(app.total("q=bob").await, 0);
+        let trail = app.audit_trail().await;
         assert_eq!(
-            report["kept"][0]["reason"],
-            json!({ "OwnsApps": ["HR Bot"] })
+            trail,
+            vec![
+                ("user.deleted".to_owned(), developer.get()),
+                ("user.deleted".to_owned(), invited.get())
+            ],
+            "one event per deleted user, none for the kept owner"
         );
-        let remaining = app.list_json("q=ann").await;
-        assert_eq!(remaining["total"]["value"], 1);
-        assert_eq!(app.list_json("q=bob").await["total"]["value"], 0);
     })
     .await;
 }
@@ -330,57 +382,69 @@ async fn delete_selected_keeps_app_owners_with_their_reason_and_deletes_the_rest
 #[tokio::test]
 async fn admins_cannot_delete_themselves_or_the_primary_admin() {
     on_every_engine(|app| async move {
-        let second = app.add_admin("second@example.com", "Master Admin").await;
+        let second = add_admin(
+            &app.db,
+            &app.account,
+            "second@example.com",
+            DefaultRole::MasterAdmin,
+        )
+        .await;
         let client = client();
-        assert_eq!(
-            app.sign_in_as(&client, "second@example.com", PASSWORD)
-                .await
-                .status(),
-            StatusCode::OK
-        );
+        app.sign_in_as(&client, "second@example.com").await;
 
-        let body = json!({ "ids": [second, app.account.primary_admin_id] });
-        let report: Value = app.delete_with(&client, body).await.json().await.unwrap();
+        let ids = json!({ "ids": [second, app.account.primary_admin_id] });
+        let report = app
+            .delete_users_with(&client, ids, HeaderMap::new())
+            .await
+            .unwrap();
 
-        assert_eq!(report["deleted"], json!([]));
-        assert_eq!(report["kept"][0]["reason"], "IsPrimaryAdmin");
-        assert_eq!(report["kept"][1]["reason"], "IsYou");
+        assert!(report.deleted.is_empty());
+        assert_eq!(report.kept[0].reason, KeptReason::IsPrimaryAdmin);
+        assert_eq!(report.kept[1].reason, KeptReason::IsYou);
         assert_eq!(app.user_count().await, 2);
+        assert!(app.audit_trail().await.is_empty());
     })
     .await;
 }
 
 #[tokio::test]
-async fn an_admin_role_without_the_delete_permission_is_forbidden() {
+async fn an_admin_role_without_the_delete_permission_is_forbidden_and_nothing_changes() {
     on_every_engine(|app| async move {
-        app.add_admin("viewer@example.com", "User Admin").await;
+        add_admin(
+            &app.db,
+            &app.account,
+            "viewer@example.com",
+            DefaultRole::UserAdmin,
+        )
+        .await;
         let target = app
-            .add_user("Dee", "dee@example.com", UserStatus::Active)
+            .member("Dee", "dee@example.com", UserStatus::Active)
             .await;
         let client = client();
-        assert_eq!(
-            app.sign_in_as(&client, "viewer@example.com", PASSWORD)
-                .await
-                .status(),
-            StatusCode::OK
-        );
+        app.sign_in_as(&client, "viewer@example.com").await;
 
-        assert_eq!(app.list_with(&client, "").await.status(), StatusCode::OK);
-        let me: Value = client
-            .get(app.url("/api/current_admin"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(
-            me["can_delete_users"], false,
+        assert!(app.list_users_with(&client, "").await.is_ok());
+        let me = app.current_admin(&client).await.unwrap();
+        assert!(me.can(Permission::UsersRead));
+        assert!(
+            !me.can(Permission::UsersDelete),
             "the console disables its delete controls"
         );
-        let refused = app.delete_with(&client, json!({ "ids": [target] })).await;
-        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let refusal = app
+            .delete_users_with(&client, json!({ "ids": [target] }), HeaderMap::new())
+            .await
+            .unwrap_err();
+        assert_eq!(refusal.status, StatusCode::FORBIDDEN);
+        let denied = Denied::MissingPermission {
+            permission: Permission::UsersDelete,
+        };
+        assert_eq!(refusal.error, AppError::Forbidden { denied });
+        assert_eq!(
+            refusal.message,
+            "Your admin role does not allow this (users.delete)."
+        );
         assert_eq!(app.user_count().await, 3);
+        assert!(app.audit_trail().await.is_empty());
     })
     .await;
 }
@@ -389,17 +453,21 @@ async fn an_admin_role_without_the_delete_permission_is_forbidden() {
 async fn state_changes_from_another_origin_are_refused() {
     on_every_engine(|app| async move {
         let target = app
-            .add_user("Eve", "eve@example.com", UserStatus::Active)
+            .member("Eve", "eve@example.com", UserStatus::Active)
             .await;
         app.sign_in().await;
-        let from_elsewhere = app
-            .delete_with_header(("origin", "http://evil.example"), &[target])
-            .await;
-        assert_eq!(from_elsewhere.status(), StatusCode::FORBIDDEN);
-        let cross_site = app
-            .delete_with_header(("sec-fetch-site", "cross-site"), &[target])
-            .await;
-        assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+        for headers in [
+            header("origin", "http://evil.example"),
+            header("sec-fetch-site", "cross-site"),
+        ] {
+            let refusal = app
+                .delete_users_with(&app.client, json!({ "ids": [target] }), headers)
+                .await
+                .unwrap_err();
+            assert_eq!(refusal.status, StatusCode::FORBIDDEN);
+            let denied = Denied::CrossOrigin;
+            assert_eq!(refusal.error, AppError::Forbidden { denied });
+        }
         let login_elsewhere = app
             .client
             .post(app.url("/api/login"))
@@ -409,31 +477,43 @@ async fn state_changes_from_another_origin_are_refused() {
             .await
             .unwrap();
         assert_eq!(login_elsewhere.status(), StatusCode::FORBIDDEN);
-        assert_eq!(app.list_json("q=eve").await["total"]["value"], 1);
+        assert_eq!(app.total("q=eve").await, 1);
     })
     .await;
 }
 
 #[tokio::test]
-async fn bad_input_gets_a_4xx_and_changes_nothing() {
+async fn bad_input_gets_a_4xx_naming_the_problem_and_changes_nothing() {
     on_every_engine(|app| async move {
         let kept = app
-            .add_user("Fay", "fay@example.com", UserStatus::Active)
+            .member("Fay", "fay@example.com", UserStatus::Active)
             .await;
         app.sign_in().await;
         let before = app.user_count().await;
+        let refused = |body: Value| app.delete_users_with(&app.client, body, HeaderMap::new());
 
-        assert_eq!(app.delete(&[]).await.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(
-            app.delete(&[kept, 999_999]).await.status(),
-            StatusCode::NOT_FOUND
-        );
+        let empty = refused(json!({ "ids": [] })).await.unwrap_err();
+        assert_eq!(empty.error, AppError::invalid("ids", Problem::Required));
+        let unknown = refused(json!({ "ids": [kept, 999_999] }))
+            .await
+            .unwrap_err();
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+        let missing = Missing::Users {
+            ids: vec![999_999],
+            more: false,
+        };
+        assert_eq!(unknown.error, AppError::NotFound { missing });
         let too_many: Vec<i64> = (1..=10_001).collect();
+        let refusal = refused(json!({ "ids": too_many })).await.unwrap_err();
         assert_eq!(
-            app.delete(&too_many).await.status(),
-            StatusCode::BAD_REQUEST
+            refusal.error,
+            AppError::invalid("ids", Problem::TooMany { max: 10_000 })
         );
-        assert_eq!(app.delete(&[-1]).await.status(), StatusCode::BAD_REQUEST);
+        let refusal = refused(json!({ "ids": [-1] })).await.unwrap_err();
+        assert_eq!(
+            refusal.error,
+            AppError::invalid("ids", Problem::NotAnId { value: -1 })
+        );
         let malformed = app
             .client
             .post(app.url("/api/delete_users"))
@@ -444,21 +524,27 @@ async fn bad_input_gets_a_4xx_and_changes_nothing() {
             .unwrap();
         assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
 
-        for query in [
-            "sort=password",
-            "dir=sideways",
-            "size=1000",
-            "status=deleted",
-            "q=fay%40%40example.com",
-            "after=not-a-cursor",
-            "after=0.1.a&before=0.2.b",
+        for (query, field) in [
+            ("sort=password", "sort"),
+            ("dir=sideways", "dir"),
+            ("size=1000", "size"),
+            ("status=deleted", "status"),
+            ("q=fay%40%40example.com", "q"),
+            ("q=a%00b", "q"),
+            ("after=not-a-cursor", "after"),
+            ("after=0.1.a%00b", "after"),
+            ("before=1.5.x%0Ay", "before"),
+            ("after=0.1.a&before=0.2.b", "before"),
         ] {
-            let response = app.list(query).await;
-            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
-            let error: Value = response.json().await.unwrap();
+            let refusal = app.list_users(query).await.unwrap_err();
+            assert_eq!(refusal.status, StatusCode::BAD_REQUEST, "{query}");
             assert!(
-                error["Validation"]["message"].is_string(),
-                "{query}: {error}"
+                matches!(&refusal.error, AppError::Invalid { field: f, .. } if f == field),
+                "{query}: {refusal:?}"
+            );
+            assert!(
+                !refusal.message.is_empty(),
+                "{query}: scripts get a message"
             );
         }
         assert_eq!(app.user_count().await, before);
@@ -467,26 +553,43 @@ async fn bad_input_gets_a_4xx_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413_before_it_is_read() {
+    on_every_engine(|app| async move {
+        app.sign_in().await;
+        let huge = format!(
+            "{{\"ids\": [{}]}}",
+            "1, ".repeat(MAX_REQUEST_BODY / 3) + "1"
+        );
+        let response = app
+            .client
+            .post(app.url("/api/delete_users"))
+            .header("content-type", "application/json")
+            .body(huge)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(app.user_count().await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn ids_of_another_account_are_unknown_and_nothing_is_deleted() {
     on_every_engine(|app| async move {
         let mine = app
-            .add_user("Gus", "gus@example.com", UserStatus::Active)
+            .member("Gus", "gus@example.com", UserStatus::Active)
             .await;
-        let other_admin = NewPrimaryAdmin {
-            email: Email::parse("boss@other.example").unwrap(),
-            first_name: "Other".into(),
-            last_name: "Boss".into(),
-            password: PASSWORD.into(),
-        };
-        let other = create_account(&app.db, "Other Org", other_admin, NOW)
-            .await
-            .unwrap();
+        let other = other_account(&app.db, "Other Org", "boss@other.example").await;
         app.sign_in().await;
 
-        let response = app.delete(&[mine, other.primary_admin_id]).await;
+        let refusal = app
+            .delete_users(&[mine, other.primary_admin_id])
+            .await
+            .unwrap_err();
 
-        assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        assert_eq!(app.list_json("q=gus").await["total"]["value"], 1);
+        assert_eq!(refusal.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.total("q=gus").await, 1);
         assert_eq!(app.user_count().await, 3);
     })
     .await;
@@ -497,19 +600,18 @@ async fn fifteen_idle_minutes_end_the_session_but_activity_keeps_it_alive() {
     on_every_engine(|app| async move {
         app.sign_in().await;
         app.clock.advance(14 * 60);
-        assert_eq!(app.list("").await.status(), StatusCode::OK);
+        assert!(app.list_users("").await.is_ok());
         app.clock.advance(14 * 60);
-        assert_eq!(
-            app.list("").await.status(),
-            StatusCode::OK,
+        assert!(
+            app.list_users("").await.is_ok(),
             "activity restarted the idle timer"
         );
         app.clock.advance(15 * 60);
-        assert_eq!(app.list("").await.status(), StatusCode::UNAUTHORIZED);
+        let refusal = app.list_users("").await.unwrap_err();
+        assert_eq!(refusal.status, StatusCode::UNAUTHORIZED);
         app.clock.advance(-15 * 60);
-        assert_eq!(
-            app.list("").await.status(),
-            StatusCode::UNAUTHORIZED,
+        assert!(
+            app.list_users("").await.is_err(),
             "an ended session stays ended"
         );
     })
@@ -517,25 +619,9 @@ async fn fifteen_idle_minutes_end_the_session_but_activity_keeps_it_alive() {
 }
 
 #[tokio::test]
-async fn signing_out_and_being_deleted_end_sessions_at_once() {
+async fn a_signed_out_session_is_refused_even_when_its_cookie_is_replayed() {
     on_every_engine(|app| async move {
-        let second = app.add_admin("second@example.com", "Master Admin").await;
-        let second_client = client();
-        app.sign_in_as(&second_client, "second@example.com", PASSWORD)
-            .await;
-        assert_eq!(
-            app.list_with(&second_client, "").await.status(),
-            StatusCode::OK
-        );
-
-        app.sign_in().await;
-        let report: Value = app.delete(&[second]).await.json().await.unwrap();
-        assert_eq!(report["deleted"], json!([second]));
-        assert_eq!(
-            app.list_with(&second_client, "").await.status(),
-            StatusCode::UNAUTHORIZED
-        );
-
+        let cookie = app.sign_in().await;
         let out = app
             .client
             .post(app.url("/api/logout"))
@@ -543,7 +629,107 @@ async fn signing_out_and_being_deleted_end_sessions_at_once() {
             .await
             .unwrap();
         assert_eq!(out.status(), StatusCode::OK);
-        assert_eq!(app.list("").await.status(), StatusCode::UNAUTHORIZED);
+
+        let replay = reqwest::Client::new()
+            .get(app.url("/api/list_users"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn deleting_an_admin_ends_their_session_at_once() {
+    on_every_engine(|app| async move {
+        let second = add_admin(
+            &app.db,
+            &app.account,
+            "second@example.com",
+            DefaultRole::MasterAdmin,
+        )
+        .await;
+        let second_client = client();
+        app.sign_in_as(&second_client, "second@example.com").await;
+        assert!(app.list_users_with(&second_client, "").await.is_ok());
+
+        app.sign_in().await;
+        let report = app.delete_users(&[second]).await.unwrap();
+        assert_eq!(report.deleted, vec![second]);
+        let refusal = app.list_users_with(&second_client, "").await.unwrap_err();
+        assert_eq!(refusal.status, StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn after_sign_in_only_paths_of_this_site_are_returned_to() {
+    on_every_engine(|app| async move {
+        for (next, expected) in [
+            ("/users?q=ann", "/users?q=ann"),
+            ("/\t/evil.example", "/users"),
+            ("//evil.example", "/users"),
+            ("/\\evil.example", "/users"),
+            ("https://evil.example/", "/users"),
+            ("/users?q=%0A", "/users?q=%0A"),
+            ("/users\n?q=\0x", "/users?q="),
+        ] {
+            let response = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap()
+                .post(app.url("/api/login"))
+                .header("accept", "text/html")
+                .form(&[
+                    ("email", PRIMARY_EMAIL),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                response.status().is_redirection(),
+                "{next:?}: {}",
+                response.status()
+            );
+            let location = response.headers()["location"].to_str().unwrap();
+            assert!(
+                location.starts_with(expected),
+                "{next:?} went to {location:?}"
+            );
+            assert!(!location.starts_with("//") && !location.chars().any(char::is_control));
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_deletes_and_reads_never_fail_with_a_server_error() {
+    on_every_engine(|app| async move {
+        let mut targets = Vec::new();
+        for n in 0..20 {
+            let email = format!("busy{n}@example.com");
+            targets.push(app.member("Busy", &email, UserStatus::Active).await);
+        }
+        app.sign_in().await;
+        let app = Arc::new(app);
+        let mut tasks = tokio::task::JoinSet::new();
+        for target in targets {
+            let deleter = Arc::clone(&app);
+            tasks.spawn(async move { deleter.delete_users(&[target]).await.map(|_| ()) });
+            let reader = Arc::clone(&app);
+            tasks.spawn(async move { reader.list_users("q=busy").await.map(|_| ()) });
+        }
+        while let Some(outcome) = tasks.join_next().await {
+            if let Err(refusal) = outcome.unwrap() {
+                panic!("a request failed: {refusal:?}");
+            }
+        }
+        assert_eq!(app.total("q=busy").await, 0);
+        assert_eq!(app.audit_trail().await.len(), 20);
     })
     .await;
 }
@@ -551,7 +737,7 @@ async fn signing_out_and_being_deleted_end_sessions_at_once() {
 #[tokio::test]
 async fn paging_over_http_shows_every_user_once_under_every_sort() {
     on_every_engine(|app| async move {
-        add_users(
+        app::loader::add_generated_users(
             &app.db,
             app.account.account_id,
             app.account.member_role_id,
@@ -565,26 +751,23 @@ async fn paging_over_http_shows_every_user_once_under_every_sort() {
         for sort in ["name", "email", "status", "last_login"] {
             for dir in ["asc", "desc"] {
                 let base = format!("sort={sort}&dir={dir}&size=25");
-                let mut page = app.list_json(&base).await;
-                let total = page["total"]["value"].as_u64().unwrap();
+                let mut page = app.list_users(&base).await.unwrap();
+                let total = page.total.value;
                 let mut seen = Vec::new();
                 loop {
-                    seen.extend(
-                        page["rows"]
-                            .as_array()
-                            .unwrap()
-                            .iter()
-                            .map(|row| row["id"].as_i64().unwrap()),
-                    );
-                    match page["next"].as_str() {
+                    seen.extend(page.rows.iter().map(|row| row.id));
+                    match page.next.clone() {
                         Some(cursor) => {
-                            let cursor = app::users::query::encode_component(cursor);
-                            page = app.list_json(&format!("{base}&after={cursor}")).await;
+                            let cursor = app::query_string::encode_component(&cursor);
+                            page = app
+                                .list_users(&format!("{base}&after={cursor}"))
+                                .await
+                                .unwrap();
                         }
                         None => break,
                     }
                 }
-                let unique: HashSet<i64> = seen.iter().copied().collect();
+                let unique: HashSet<UserId> = seen.iter().copied().collect();
                 assert_eq!(unique.len(), seen.len(), "{base}: a row twice");
                 assert_eq!(seen.len() as u64, total, "{base}: rows missing");
                 assert_eq!(total, 61);
@@ -595,10 +778,88 @@ async fn paging_over_http_shows_every_user_once_under_every_sort() {
 }
 
 #[tokio::test]
+async fn the_console_speaks_the_language_the_browser_asks_for_or_the_admin_chose() {
+    on_every_engine(|app| async move {
+        app.member("Hana", "hana@example.com", UserStatus::Suspended)
+            .await;
+        app.sign_in().await;
+
+        let japanese = app
+            .page("/users", header("accept-language", "ja,en;q=0.5"))
+            .await;
+        let html = japanese.text().await.unwrap();
+        assert!(
+            html.contains("<html lang=\"ja\""),
+            "the document says its language"
+        );
+        assert!(html.contains("停止中") && html.contains("ユーザー管理"));
+
+        let english = app
+            .page("/users", header("accept-language", "en-GB,en;q=0.9"))
+            .await;
+        let html = english.text().await.unwrap();
+        assert!(html.contains("<html lang=\"en\""));
+        assert!(html.contains("Suspended") && html.contains("User Management"));
+
+        let chosen = app
+            .page(
+                "/users",
+                [("accept-language", "en"), ("cookie", "roster_language=ja")]
+                    .into_iter()
+                    .map(|(name, value)| (name.parse().unwrap(), HeaderValue::from_static(value)))
+                    .collect(),
+            )
+            .await;
+        assert!(
+            chosen.text().await.unwrap().contains("停止中"),
+            "the choice beats the header"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn health_answers_while_the_database_is_reachable() {
     on_every_engine(|app| async move {
         let response = reqwest::get(app.url("/healthz")).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn choosing_a_language_remembers_it_and_unknown_languages_are_refused() {
+    on_every_engine(|app| async move {
+        let chosen = app
+            .client
+            .post(app.url("/api/set_language"))
+            .form(&[("locale", "ja")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(chosen.status(), StatusCode::OK);
+        let cookie = chosen.headers()["set-cookie"].to_str().unwrap();
+        assert!(cookie.starts_with("roster_language=ja"), "{cookie}");
+        assert!(cookie.contains("Path=/") && cookie.contains("Max-Age=31536000"));
+
+        let page = app.page("/login", header("accept-language", "en")).await;
+        assert!(
+            page.text()
+                .await
+                .unwrap()
+                .contains("管理コンソールにサインイン")
+        );
+
+        let refused = app
+            .client
+            .post(app.url("/api/set_language"))
+            .form(&[("locale", "fr")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        let error: Value = refused.json().await.unwrap();
+        assert_eq!(error["field"], "locale");
     })
     .await;
 }

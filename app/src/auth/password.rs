@@ -1,7 +1,7 @@
 //! Password hashing with argon2id at OWASP's minimum cost (19 MiB, t=2, p=1), always
 //! off the async runtime.
 
-use crate::error::AppError;
+use crate::error::{AppError, Problem};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -19,18 +19,13 @@ fn hasher() -> Argon2<'static> {
 
 /// Checks a password chosen for a new account.
 pub fn check_new_password(password: &str) -> Result<(), AppError> {
-    let length = password.chars().count();
-    if length < MIN_PASSWORD_LEN {
-        return Err(AppError::validation(
-            "password",
-            format!("Choose a password of at least {MIN_PASSWORD_LEN} characters."),
-        ));
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        let min = MIN_PASSWORD_LEN as u32;
+        return Err(AppError::invalid("password", Problem::TooShort { min }));
     }
     if password.len() > MAX_PASSWORD_LEN {
-        return Err(AppError::validation(
-            "password",
-            format!("A password is at most {MAX_PASSWORD_LEN} bytes."),
-        ));
+        let max = MAX_PASSWORD_LEN as u32;
+        return Err(AppError::invalid("password", Problem::TooLong { max }));
     }
     Ok(())
 }

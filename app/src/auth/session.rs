@@ -1,17 +1,27 @@
 //! Server-side sessions: a random 256-bit token in an HttpOnly cookie, stored only as
-//! its SHA-256 hash, ended after 15 idle minutes or at once on sign-out or deletion.
+//! its SHA-256 digest. A session ends after 15 idle minutes, or at once on sign-out or
+//! when its user is deleted. Resolving a session is one read; its last activity is
+//! written at most once a minute, so reads do not write.
 
-use super::grant::{ALL_PERMISSIONS, Capability, ConsoleAccess, Grant};
+use super::access::ConsoleAccess;
+use super::principal::{Authentication, Principal, Profile};
 use crate::db::Db;
+use crate::db::sql::Flag;
+use crate::domain::{AccountId, Email, Permission, SessionId, UserId, UserStatus};
 use crate::error::AppError;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
+use cookie::{Cookie, SameSite};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{Any, Executor};
+use std::net::IpAddr;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "roster_session";
 /// Inactivity after which a session ends (the seeds: 15 minutes).
 pub const IDLE_TIMEOUT_SECS: i64 = 15 * 60;
+/// A session's last activity is written only when older than this, so a burst of
+/// requests costs one write a minute; the idle timeout is exact to this minute.
+pub const ACTIVITY_RESOLUTION_SECS: i64 = 60;
 
 /// The secret a browser holds. Never logged, never stored, never serialised.
 pub struct SessionToken(String);
@@ -20,87 +30,63 @@ impl SessionToken {
     fn generate() -> Self {
         let mut bytes = [0u8; 32];
         OsRng.fill_bytes(&mut bytes);
-        Self(hex(&bytes))
+        Self(hex::encode(bytes))
     }
 
-    /// The token in the request's `Cookie` header, if any.
+    /// The token in the request's `Cookie` headers, if any.
     pub fn from_headers(headers: &http::HeaderMap) -> Option<Self> {
         headers
             .get_all(http::header::COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, value)| *name == SESSION_COOKIE && is_token(value))
-            .map(|(_, value)| Self(value.to_owned()))
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == SESSION_COOKIE && is_token(cookie.value()))
+            .map(|cookie| Self(cookie.value().to_owned()))
     }
 
     /// What the database stores in place of the token.
-    fn digest(&self) -> String {
-        hex(&Sha256::digest(self.0.as_bytes()))
+    pub fn digest(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
     }
 
     /// The `Set-Cookie` value that hands this token to the browser.
     pub fn cookie(&self, secure: bool) -> String {
-        format!(
-            "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict{}",
-            self.0,
-            if secure { "; Secure" } else { "" }
-        )
+        session_cookie(self.0.clone(), secure).to_string()
     }
 
     /// The `Set-Cookie` value that removes the session cookie.
     pub fn removal_cookie(secure: bool) -> String {
-        format!(
-            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
-            if secure { "; Secure" } else { "" }
-        )
+        let mut cookie = session_cookie(String::new(), secure);
+        cookie.make_removal();
+        cookie.to_string()
     }
+}
+
+fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .build()
 }
 
 fn is_token(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// The signed-in admin behind a valid session. Not serialisable: it stays on the server.
-#[derive(Debug, Clone)]
-pub struct Admin {
-    pub user_id: i64,
-    pub account_id: i64,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub is_primary_admin: bool,
-    pub role_name: String,
-    permissions: Vec<String>,
-}
-
-impl Admin {
-    /// A grant for `C`, or Forbidden when this admin's role lacks it.
-    pub fn grant<C: Capability>(&self) -> Result<Grant<C>, AppError> {
-        if self.is_primary_admin || self.permissions.iter().any(|p| p == C::PERMISSION) {
-            Ok(Grant::new(self.account_id, self.user_id))
-        } else {
-            Err(AppError::Forbidden(format!(
-                "Your admin role does not allow this ({}).",
-                C::PERMISSION
-            )))
-        }
-    }
-}
-
-/// Starts a session for `user_id` and returns its token.
-pub async fn start_session(
-    db: &Db,
-    user_id: i64,
-    account_id: i64,
+/// Starts a session for `user_id` inside the caller's transaction and returns its token.
+pub async fn start_session<'c, E>(
+    executor: E,
+    user_id: UserId,
+    account_id: AccountId,
     user_agent: &str,
     now: i64,
-) -> Result<SessionToken, AppError> {
+) -> Result<SessionToken, AppError>
+where
+    E: Executor<'c, Database = Any>,
+{
     let token = SessionToken::generate();
     let user_agent: String = user_agent.chars().take(300).collect();
     sqlx::query(
@@ -112,70 +98,92 @@ pub async fn start_session(
     .bind(account_id)
     .bind(now)
     .bind(user_agent)
-    .execute(db.pool())
+    .execute(executor)
     .await?;
     Ok(token)
 }
 
-/// The admin whose live session `token` is, refreshing its idle timer; a session idle
-/// for 15 minutes, or whose user may no longer sign in, is ended and refused.
-pub async fn resume_session(db: &Db, token: &SessionToken, now: i64) -> Result<Admin, AppError> {
-    let digest = token.digest();
-    let row = sqlx::query(
-        "SELECT s.id, s.last_seen_at, u.id AS user_id, u.account_id, u.email, u.first_name,
-                u.last_name, u.status, u.is_primary_admin, u.role_id, r.name AS role_name, r.is_admin
+/// A session with its user and one of the role's permissions (one row per permission).
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    session_id: SessionId,
+    last_seen_at: i64,
+    user_id: UserId,
+    account_id: AccountId,
+    #[sqlx(try_from = "String")]
+    email: Email,
+    first_name: String,
+    last_name: String,
+    #[sqlx(try_from = "i64")]
+    status: UserStatus,
+    #[sqlx(try_from = "i64")]
+    is_primary_admin: Flag,
+    role_name: String,
+    #[sqlx(try_from = "i64")]
+    role_is_admin: Flag,
+    permission: Option<String>,
+}
+
+/// The principal whose live session `token` is. A session idle for 15 minutes, or whose
+/// user may no longer use the console, is ended and refused.
+pub async fn resolve_session(
+    db: &Db,
+    token: &SessionToken,
+    now: i64,
+    addr: Option<IpAddr>,
+) -> Result<Principal, AppError> {
+    let rows: Vec<SessionRow> = sqlx::query_as(
+        "SELECT s.id AS session_id, s.last_seen_at, u.id AS user_id, u.account_id, u.email,
+                u.first_name, u.last_name, u.status, u.is_primary_admin,
+                r.name AS role_name, r.is_admin AS role_is_admin, p.permission
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          JOIN roles r ON r.id = u.role_id
+         LEFT JOIN role_permissions p ON p.role_id = r.id
          WHERE s.token_hash = $1",
     )
-    .bind(&digest)
-    .fetch_optional(db.pool())
-    .await?
-    .ok_or(AppError::Unauthenticated)?;
+    .bind(token.digest())
+    .fetch_all(db.pool())
+    .await?;
+    let first = rows.first().ok_or(AppError::Unauthenticated)?;
 
-    let session_id: i64 = row.try_get("id")?;
-    let last_seen_at: i64 = row.try_get("last_seen_at")?;
-    let is_primary_admin = row.try_get::<i64, _>("is_primary_admin")? == 1;
     let access = ConsoleAccess::of(
-        row.try_get("status")?,
-        is_primary_admin,
-        row.try_get::<i64, _>("is_admin")? == 1,
+        first.status,
+        first.is_primary_admin.into(),
+        first.role_is_admin.into(),
     );
-    if now - last_seen_at >= IDLE_TIMEOUT_SECS || access != ConsoleAccess::Allowed {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(session_id)
-            .execute(db.pool())
-            .await?;
+    let idle = now - first.last_seen_at;
+    if idle >= IDLE_TIMEOUT_SECS || access != ConsoleAccess::Allowed {
+        end_session_by_id(db, first.session_id).await?;
         return Err(AppError::Unauthenticated);
     }
-    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(session_id)
-        .execute(db.pool())
-        .await?;
+    if idle >= ACTIVITY_RESOLUTION_SECS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(first.session_id)
+            .execute(db.pool())
+            .await?;
+    }
 
-    let permissions = sqlx::query("SELECT permission FROM role_permissions WHERE role_id = $1")
-        .bind(row.try_get::<i64, _>("role_id")?)
-        .fetch_all(db.pool())
-        .await?
+    let permissions = rows
         .iter()
-        .map(|permission| permission.try_get::<String, _>("permission"))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Admin {
-        user_id: row.try_get("user_id")?,
-        account_id: row.try_get("account_id")?,
-        email: row.try_get("email")?,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        is_primary_admin,
-        role_name: row.try_get("role_name")?,
-        permissions: if is_primary_admin {
-            ALL_PERMISSIONS.iter().map(|p| (*p).to_owned()).collect()
-        } else {
-            permissions
+        .filter_map(|row| row.permission.as_deref())
+        .filter_map(Permission::from_key)
+        .collect();
+    Ok(Principal::new(
+        first.user_id,
+        first.account_id,
+        first.is_primary_admin.into(),
+        permissions,
+        Authentication::SessionCookie(first.session_id),
+        Profile {
+            email: first.email.clone(),
+            first_name: first.first_name.clone(),
+            last_name: first.last_name.clone(),
+            role_name: first.role_name.clone(),
         },
-    })
+        addr,
+    ))
 }
 
 /// Ends the session of `token` at once, if it exists.
@@ -187,27 +195,45 @@ pub async fn end_session(db: &Db, token: &SessionToken) -> Result<(), AppError> 
     Ok(())
 }
 
+async fn end_session_by_id(db: &Db, session_id: SessionId) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1")
+        .bind(session_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Removes every session idle for the timeout or longer; returns how many.
+pub async fn sweep_expired_sessions(db: &Db, now: i64) -> Result<u64, AppError> {
+    let swept = sqlx::query("DELETE FROM sessions WHERE last_seen_at <= $1")
+        .bind(now - IDLE_TIMEOUT_SECS)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    Ok(swept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn tokens_are_256_random_bits_and_only_their_digest_is_stored() {
+    fn tokens_are_256_random_bits_written_as_hex() {
         let token = SessionToken::generate();
-        assert_eq!(token.0.len(), 64);
+        assert!(is_token(&token.0));
         assert_ne!(token.0, SessionToken::generate().0);
-        assert_ne!(token.digest(), token.0);
-        assert_eq!(token.digest().len(), 64);
     }
 
     #[test]
     fn the_cookie_is_http_only_strict_and_secure_over_https() {
         let token = SessionToken::generate();
         let cookie = token.cookie(true);
+        assert!(cookie.starts_with(&format!("{SESSION_COOKIE}={}", token.0)));
         assert!(cookie.contains("HttpOnly"));
         assert!(cookie.contains("SameSite=Strict"));
-        assert!(cookie.ends_with("; Secure"));
+        assert!(cookie.contains("Secure"));
         assert!(!token.cookie(false).contains("Secure"));
+        assert!(SessionToken::removal_cookie(false).contains("Max-Age=0"));
     }
 
     #[test]
@@ -224,5 +250,69 @@ mod tests {
             format!("{SESSION_COOKIE}=not-a-token").parse().unwrap(),
         );
         assert!(SessionToken::from_headers(&junk).is_none());
+    }
+
+    mod stored {
+        use super::super::*;
+        use crate::testing::fixtures::{NOW, signed_in, test_account};
+        use crate::testing::scratch::database_urls;
+
+        async fn last_seen(db: &Db) -> i64 {
+            let (at,): (i64,) = sqlx::query_as("SELECT last_seen_at FROM sessions")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+            at
+        }
+
+        #[tokio::test]
+        async fn only_the_tokens_digest_is_stored() {
+            for url in database_urls().await {
+                let db = Db::connect(&url, 2).await.unwrap();
+                let account = test_account(&db).await;
+                let (token, _) = signed_in(&db, &account, account.primary_admin_id).await;
+                let rows: Vec<(String, String)> =
+                    sqlx::query_as("SELECT token_hash, user_agent FROM sessions")
+                        .fetch_all(db.pool())
+                        .await
+                        .unwrap();
+                let expected = hex::encode(Sha256::digest(token.0.as_bytes()));
+                assert_eq!(rows, vec![(expected, "fixture".to_owned())], "{url}");
+                assert!(rows.iter().all(|(hash, _)| *hash != token.0), "{url}");
+            }
+        }
+
+        #[tokio::test]
+        async fn reads_within_a_minute_write_nothing_and_later_ones_refresh_the_activity() {
+            for url in database_urls().await {
+                let db = Db::connect(&url, 2).await.unwrap();
+                let account = test_account(&db).await;
+                let (token, _) = signed_in(&db, &account, account.primary_admin_id).await;
+                for seconds in [1, 30, ACTIVITY_RESOLUTION_SECS - 1] {
+                    resolve_session(&db, &token, NOW + seconds, None)
+                        .await
+                        .unwrap();
+                    assert_eq!(last_seen(&db).await, NOW, "{url}: +{seconds}s wrote");
+                }
+                let later = NOW + ACTIVITY_RESOLUTION_SECS;
+                resolve_session(&db, &token, later, None).await.unwrap();
+                assert_eq!(last_seen(&db).await, later, "{url}");
+            }
+        }
+
+        #[tokio::test]
+        async fn idle_sessions_are_swept_and_live_ones_kept() {
+            for url in database_urls().await {
+                let db = Db::connect(&url, 2).await.unwrap();
+                let account = test_account(&db).await;
+                let (token, _) = signed_in(&db, &account, account.primary_admin_id).await;
+                let live = sweep_expired_sessions(&db, NOW + IDLE_TIMEOUT_SECS - 1).await;
+                assert_eq!(live.unwrap(), 0, "{url}");
+                let ended = sweep_expired_sessions(&db, NOW + IDLE_TIMEOUT_SECS).await;
+                assert_eq!(ended.unwrap(), 1, "{url}");
+                let refused = resolve_session(&db, &token, NOW + 1, None).await;
+                assert!(matches!(refused, Err(AppError::Unauthenticated)), "{url}");
+            }
+        }
     }
 }

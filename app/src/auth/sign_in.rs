@@ -1,18 +1,33 @@
 //! Checking an e-mail and password and starting a console session.
 
-use super::grant::ConsoleAccess;
+use super::access::ConsoleAccess;
 use super::password::verify_password;
 use super::session::{SessionToken, start_session};
 use crate::db::Db;
-use crate::email::Email;
+use crate::db::sql::Flag;
+use crate::domain::{AccountId, Email, UserId, UserStatus};
 use crate::error::AppError;
-use sqlx::Row;
 
 /// Accounts sharing one e-mail that a single sign-in will try.
 const MAX_ACCOUNTS_PER_EMAIL: i64 = 5;
 
+#[derive(sqlx::FromRow)]
+struct Candidate {
+    id: UserId,
+    account_id: AccountId,
+    password_hash: Option<String>,
+    #[sqlx(try_from = "i64")]
+    status: UserStatus,
+    #[sqlx(try_from = "i64")]
+    is_primary_admin: Flag,
+    #[sqlx(try_from = "i64")]
+    role_is_admin: Flag,
+}
+
 /// Signs in the active admin with this e-mail and password. A wrong e-mail, a wrong
-/// password, and an account that may not sign in all get the same answer.
+/// password, and a right password of someone who may not use the console all get the
+/// same answer, so the answer reveals nothing about an account.
+#[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn sign_in(
     db: &Db,
     email: &Email,
@@ -20,8 +35,9 @@ pub async fn sign_in(
     user_agent: &str,
     now: i64,
 ) -> Result<SessionToken, AppError> {
-    let candidates = sqlx::query(
-        "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin, r.is_admin
+    let candidates: Vec<Candidate> = sqlx::query_as(
+        "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin,
+                r.is_admin AS role_is_admin
          FROM users u JOIN roles r ON r.id = u.role_id
          WHERE u.email = $1 AND u.password_hash IS NOT NULL
          ORDER BY u.id LIMIT $2",
@@ -36,32 +52,33 @@ pub async fn sign_in(
         return Err(AppError::InvalidCredentials);
     }
     for candidate in candidates {
-        let hash: Option<String> = candidate.try_get("password_hash")?;
-        if !verify_password(password.clone(), hash).await {
+        if !verify_password(password.clone(), candidate.password_hash).await {
             continue;
         }
         let access = ConsoleAccess::of(
-            candidate.try_get("status")?,
-            candidate.try_get::<i64, _>("is_primary_admin")? == 1,
-            candidate.try_get::<i64, _>("is_admin")? == 1,
+            candidate.status,
+            candidate.is_primary_admin.into(),
+            candidate.role_is_admin.into(),
         );
-        match access {
-            ConsoleAccess::Allowed => {}
-            ConsoleAccess::NotActive => return Err(AppError::InvalidCredentials),
-            ConsoleAccess::NotAdmin => {
-                return Err(AppError::Forbidden(
-                    "Your account has no access to the Admin Console.".into(),
-                ));
-            }
+        if access != ConsoleAccess::Allowed {
+            tracing::info!(user = %candidate.id, ?access, "refused: may not use the console");
+            return Err(AppError::InvalidCredentials);
         }
-        let user_id: i64 = candidate.try_get("id")?;
-        let account_id: i64 = candidate.try_get("account_id")?;
-        let token = start_session(db, user_id, account_id, user_agent, now).await?;
+        let mut tx = db.write().await?;
+        let token = start_session(
+            &mut *tx,
+            candidate.id,
+            candidate.account_id,
+            user_agent,
+            now,
+        )
+        .await?;
         sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
             .bind(now)
-            .bind(user_id)
-            .execute(db.pool())
+            .bind(candidate.id)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         return Ok(token);
     }
     Err(AppError::InvalidCredentials)

@@ -2,9 +2,10 @@
 //! keyset position. `GridParams` is the raw form held in the URL; `UserQuery` is the
 //! parsed form the server trusts. The server parses; the browser only builds links.
 
-use super::status::UserStatus;
-use crate::email::is_email_prefix;
-use crate::error::AppError;
+use crate::domain::email::is_email_prefix;
+use crate::domain::{UserId, UserStatus};
+use crate::error::{AppError, Problem};
+use crate::query_string;
 use serde::{Deserialize, Serialize};
 
 /// The longest search text accepted.
@@ -14,6 +15,7 @@ pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
 
 /// The grid's query as it stands in the URL, every part optional and unparsed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct GridParams {
     pub q: Option<String>,
     pub status: Option<String>,
@@ -25,31 +27,17 @@ pub struct GridParams {
 }
 
 impl GridParams {
-    /// The query string for these parameters, without empty parts, starting with `?`.
+    /// The query string for these parameters, without empty parts.
     pub fn to_query_string(&self) -> String {
-        let pairs = [
-            ("q", &self.q),
-            ("status", &self.status),
-            ("sort", &self.sort),
-            ("dir", &self.dir),
-            ("size", &self.size),
-            ("after", &self.after),
-            ("before", &self.before),
-        ];
-        let encoded: Vec<String> = pairs
-            .iter()
-            .filter_map(|(name, value)| {
-                value
-                    .as_deref()
-                    .filter(|v| !v.is_empty())
-                    .map(|v| format!("{name}={}", encode_component(v)))
-            })
-            .collect();
-        if encoded.is_empty() {
-            "?".to_owned()
-        } else {
-            format!("?{}", encoded.join("&"))
-        }
+        query_string::build([
+            ("q", self.q.as_deref()),
+            ("status", self.status.as_deref()),
+            ("sort", self.sort.as_deref()),
+            ("dir", self.dir.as_deref()),
+            ("size", self.size.as_deref()),
+            ("after", self.after.as_deref()),
+            ("before", self.before.as_deref()),
+        ])
     }
 
     /// The same view from its first page.
@@ -90,20 +78,6 @@ impl GridParams {
             ..self.clone()
         }
     }
-}
-
-/// Percent-encodes a query-string value (RFC 3986 unreserved characters pass through).
-pub fn encode_component(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// The column the grid is ordered by.
@@ -174,22 +148,18 @@ impl Search {
             return Ok(None);
         }
         if text.chars().count() > MAX_SEARCH_LEN {
-            return Err(AppError::validation(
+            return Err(AppError::invalid(
                 "q",
-                format!("Search for at most {MAX_SEARCH_LEN} characters."),
+                Problem::TooLong {
+                    max: MAX_SEARCH_LEN as u32,
+                },
             ));
         }
         if text.chars().any(char::is_control) {
-            return Err(AppError::validation(
-                "q",
-                "The search contains characters that cannot be searched for.",
-            ));
+            return Err(AppError::invalid("q", Problem::ControlCharacters));
         }
         if text.contains('@') && !is_email_prefix(&text) {
-            return Err(AppError::validation(
-                "q",
-                format!("'{}' is not the start of an e-mail address.", input.trim()),
-            ));
+            return Err(AppError::invalid("q", Problem::NotAnEmailStart));
         }
         Ok(Some(Self(text)))
     }
@@ -211,21 +181,25 @@ impl Search {
     }
 }
 
+/// The longest cursor accepted, in bytes.
+pub const MAX_CURSOR_LEN: usize = 400;
+
 /// A position in the grid: the sort key of the row next to the page edge.
 ///
 /// Written `number.id.text`: `number` is the status code or last sign-in time (0 when
 /// the sort has no numeric key), `text` the name key or e-mail (empty when unused).
+/// The text never holds a control character: PostgreSQL refuses a NUL in text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
     pub number: i64,
-    pub id: i64,
+    pub id: UserId,
     pub text: String,
 }
 
 impl Cursor {
     pub fn parse(field: &str, input: &str) -> Result<Self, AppError> {
-        let invalid = || AppError::validation(field, "This page position is not valid.");
-        if input.len() > 400 {
+        let invalid = || AppError::invalid(field, Problem::BadCursor);
+        if input.len() > MAX_CURSOR_LEN || input.chars().any(char::is_control) {
             return Err(invalid());
         }
         let mut parts = input.splitn(3, '.');
@@ -236,7 +210,7 @@ impl Cursor {
         let id = parts
             .next()
             .and_then(|n| n.parse().ok())
-            .filter(|id: &i64| *id > 0)
+            .and_then(UserId::parse)
             .ok_or_else(invalid)?;
         let text = parts.next().ok_or_else(invalid)?.to_owned();
         Ok(Self { number, id, text })
@@ -276,22 +250,14 @@ impl UserQuery {
         let status = present(&params.status)
             .map(|slug| {
                 UserStatus::from_slug(slug.trim()).ok_or_else(|| {
-                    AppError::validation(
-                        "status",
-                        format!(
-                            "Unknown status '{slug}': use active, not_active, suspended or locked."
-                        ),
-                    )
+                    unknown_value("status", &slug, UserStatus::ALL.map(UserStatus::slug))
                 })
             })
             .transpose()?;
         let sort = present(&params.sort)
             .map(|slug| {
                 SortField::from_slug(slug.trim()).ok_or_else(|| {
-                    AppError::validation(
-                        "sort",
-                        format!("Cannot sort by '{slug}': use name, email, status or last_login."),
-                    )
+                    unknown_value("sort", &slug, SortField::ALL.map(SortField::slug))
                 })
             })
             .transpose()?
@@ -300,12 +266,7 @@ impl UserQuery {
             None => sort.natural_dir(),
             Some("asc") => SortDir::Asc,
             Some("desc") => SortDir::Desc,
-            Some(other) => {
-                return Err(AppError::validation(
-                    "dir",
-                    format!("Unknown direction '{other}': use asc or desc."),
-                ));
-            }
+            Some(other) => return Err(unknown_value("dir", other, ["asc", "desc"])),
         };
         let size = match present(&params.size) {
             None => PAGE_SIZES[0],
@@ -315,19 +276,14 @@ impl UserQuery {
                 .ok()
                 .filter(|size| PAGE_SIZES.contains(size))
                 .ok_or_else(|| {
-                    AppError::validation("size", "The page size must be 25, 50 or 100.")
+                    unknown_value("size", &text, PAGE_SIZES.map(|size| size.to_string()))
                 })?,
         };
         let position = match (present(&params.after), present(&params.before)) {
             (None, None) => Position::First,
             (Some(after), None) => Position::After(Cursor::parse("after", &after)?),
             (None, Some(before)) => Position::Before(Cursor::parse("before", &before)?),
-            (Some(_), Some(_)) => {
-                return Err(AppError::validation(
-                    "before",
-                    "Give either a position after a row or before one, not both.",
-                ));
-            }
+            (Some(_), Some(_)) => return Err(AppError::invalid("before", Problem::BothCursors)),
         };
         Ok(Self {
             search,
@@ -340,9 +296,28 @@ impl UserQuery {
     }
 }
 
+/// The refusal of a value that is not one of the choices offered.
+fn unknown_value<S: ToString>(
+    field: &str,
+    value: &str,
+    allowed: impl IntoIterator<Item = S>,
+) -> AppError {
+    AppError::invalid(
+        field,
+        Problem::UnknownValue {
+            value: value.to_owned(),
+            allowed: allowed
+                .into_iter()
+                .map(|choice| choice.to_string())
+                .collect(),
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn params(pairs: &[(&str, &str)]) -> GridParams {
         let mut params = GridParams::default();
@@ -383,7 +358,7 @@ mod tests {
             (("q", "ann@@x"), "q"),
         ] {
             match UserQuery::parse(&params(&[pair])) {
-                Err(AppError::Validation { field: f, .. }) => assert_eq!(f, field),
+                Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field),
                 other => panic!("{pair:?} gave {other:?}"),
             }
         }
@@ -397,10 +372,21 @@ mod tests {
     fn a_cursor_survives_its_own_encoding_even_with_dots_in_the_text() {
         let cursor = Cursor {
             number: 1_700_000_000,
-            id: 42,
+            id: UserId::parse(42).unwrap(),
             text: "ann.lee@example.com".into(),
         };
         assert_eq!(Cursor::parse("after", &cursor.encode()).unwrap(), cursor);
+    }
+
+    #[test]
+    fn a_cursor_holding_a_control_character_is_refused() {
+        for bad in ["0.1.a\u{0}b", "0.1.a\nb", "0.1.\u{7f}"] {
+            assert_eq!(
+                Cursor::parse("after", bad),
+                Err(AppError::invalid("after", Problem::BadCursor)),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]
@@ -416,8 +402,8 @@ mod tests {
     #[test]
     fn query_strings_leave_out_empty_parts_and_encode_values() {
         let params = params(&[("q", "ann lee"), ("status", ""), ("sort", "name")]);
-        assert_eq!(params.to_query_string(), "?q=ann%20lee&sort=name");
-        assert_eq!(GridParams::default().to_query_string(), "?");
+        assert_eq!(params.to_query_string(), "?q=ann+lee&sort=name");
+        assert_eq!(GridParams::default().to_query_string(), "");
     }
 
     #[test]
@@ -425,5 +411,49 @@ mod tests {
         assert!(Search::parse("Ann@Exa").unwrap().unwrap().is_email());
         assert!(!Search::parse("ann lee").unwrap().unwrap().is_email());
         assert_eq!(Search::parse("   ").unwrap(), None);
+    }
+
+    fn grid_params() -> impl Strategy<Value = GridParams> {
+        let part = |pattern: &'static str| proptest::option::of(pattern);
+        (
+            part("\\PC{0,12}|[a-z@.]{1,8}"),
+            part("active|not_active|suspended|locked|[a-z]{0,6}"),
+            part("name|email|status|last_login|[a-z]{0,5}"),
+            part("asc|desc|[a-z]{0,3}"),
+            part("25|50|100|[0-9]{1,4}"),
+            part("-?[0-9]{1,4}\\.[0-9]{1,4}\\.\\PC{0,10}|\\PC{0,8}"),
+        )
+            .prop_map(|(q, status, sort, dir, size, after)| GridParams {
+                q,
+                status,
+                sort,
+                dir,
+                size,
+                after,
+                before: None,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn a_cursor_parses_back_from_its_encoding(
+            number in any::<i64>(),
+            id in 1..i64::MAX,
+            text in "[^\\p{Cc}]{0,100}",
+        ) {
+            let cursor = Cursor { number, id: UserId::parse(id).unwrap(), text };
+            prop_assert_eq!(Cursor::parse("after", &cursor.encode()), Ok(cursor));
+        }
+
+        #[test]
+        fn a_grid_query_means_the_same_after_a_trip_through_its_link(params in grid_params()) {
+            let query = params.to_query_string();
+            let back: GridParams =
+                serde_urlencoded::from_str(query.trim_start_matches('?')).unwrap();
+            match UserQuery::parse(&params) {
+                Ok(parsed) => prop_assert_eq!(UserQuery::parse(&back), Ok(parsed)),
+                Err(error) => prop_assert!(UserQuery::parse(&back).is_err(), "{:?}", error),
+            }
+        }
     }
 }

@@ -39,14 +39,17 @@ impl UserStatus {
     pub fn from_slug(slug: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|status| status.slug() == slug)
     }
+}
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Active => "Active",
-            Self::NotActive => "Not Active",
-            Self::Suspended => "Suspended",
-            Self::Locked => "Locked",
-        }
+/// A stored status code that names no status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is not a user status code")]
+pub struct UnknownStatusCode(pub i64);
+
+impl TryFrom<i64> for UserStatus {
+    type Error = UnknownStatusCode;
+    fn try_from(code: i64) -> Result<Self, Self::Error> {
+        Self::from_code(code).ok_or(UnknownStatusCode(code))
     }
 }
 

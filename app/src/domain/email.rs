@@ -111,6 +111,7 @@ impl fmt::Display for Email {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn an_address_is_trimmed_and_lower_cased() {
@@ -142,17 +143,23 @@ mod tests {
         assert_eq!(Email::parse(&long), Err(EmailError::TooLong));
     }
 
-    #[test]
-    fn every_parsed_address_parses_again_to_itself() {
-        // A small exhaustive property: parse is idempotent over mixed inputs.
-        let locals = ["a", "Ann", "a.b", "x+tag", "o'neil"];
-        let domains = ["example.com", "Mail.Example.ORG", "a-b.co"];
-        for local in locals {
-            for domain in domains {
-                let first = Email::parse(&format!("{local}@{domain}")).unwrap();
-                let again = Email::parse(first.as_str()).unwrap();
-                assert_eq!(first, again);
+    proptest! {
+        #[test]
+        fn a_parsed_address_parses_again_to_itself(input in "\\PC{0,80}") {
+            if let Ok(email) = Email::parse(&input) {
+                prop_assert_eq!(Email::parse(email.as_str()), Ok(email.clone()));
+                prop_assert!(is_email_prefix(email.as_str()));
             }
+        }
+
+        #[test]
+        fn a_well_formed_address_parses_to_its_lower_case_form(
+            local in "[A-Za-z0-9][A-Za-z0-9+_-]{0,20}",
+            domain in "[A-Za-z0-9]{1,20}\\.[A-Za-z]{2,6}",
+        ) {
+            let address = format!("{local}@{domain}");
+            let email = Email::parse(&address).unwrap();
+            prop_assert_eq!(email.as_str(), address.to_lowercase());
         }
     }
 

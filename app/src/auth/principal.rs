@@ -1,0 +1,187 @@
+//! Who is making this request, and what they may do. A request's session is resolved
+//! once, by the server's middleware, into a `Principal`; server functions read it from
+//! the request and ask it for a `Grant`. The store's operations take a `Grant<C>`, and
+//! nothing but `Principal::grant` can make one, so a forgotten check does not compile.
+
+use crate::domain::{AccountId, Email, Permission, PermissionSet, SessionId, UserId};
+use crate::error::AppError;
+use std::marker::PhantomData;
+use std::net::IpAddr;
+
+/// Something an admin may be allowed to do: a type for each `Permission`.
+pub trait Capability {
+    const PERMISSION: Permission;
+}
+
+macro_rules! capability {
+    ($(#[$doc:meta])* $name:ident => $permission:ident) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name;
+        impl Capability for $name {
+            const PERMISSION: Permission = Permission::$permission;
+        }
+    };
+}
+
+capability!(
+    /// See the Users grid.
+    UsersRead => UsersRead
+);
+capability!(
+    /// Delete users.
+    UsersDelete => UsersDelete
+);
+
+/// Who acts: the admin, their account, and the address they act from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub account_id: AccountId,
+    pub user_id: UserId,
+    pub addr: Option<IpAddr>,
+}
+
+/// Proof that `actor` may do `C` in their account.
+#[derive(Debug)]
+pub struct Grant<C> {
+    actor: Actor,
+    capability: PhantomData<C>,
+}
+
+impl<C> Grant<C> {
+    /// The account every query under this grant is confined to.
+    pub fn account_id(&self) -> AccountId {
+        self.actor.account_id
+    }
+
+    /// The admin acting.
+    pub fn actor_id(&self) -> UserId {
+        self.actor.user_id
+    }
+
+    /// Who acts, as the audit trail records them.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+}
+
+/// How the request proved who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authentication {
+    /// The console's session cookie.
+    SessionCookie(SessionId),
+}
+
+/// The signed-in person, as the header shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub email: Email,
+    pub first_name: String,
+    pub last_name: String,
+    pub role_name: String,
+}
+
+/// The signed-in admin behind a request. Its fields are private: nothing can move it
+/// to another account or give it a permission its role does not hold.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    user_id: UserId,
+    account_id: AccountId,
+    is_primary_admin: bool,
+    permissions: PermissionSet,
+    authentication: Authentication,
+    profile: Profile,
+    addr: Option<IpAddr>,
+}
+
+impl Principal {
+    /// Only session resolution makes a principal; the Primary Admin holds every
+    /// permission whatever their role says.
+    pub(super) fn new(
+        user_id: UserId,
+        account_id: AccountId,
+        is_primary_admin: bool,
+        role_permissions: PermissionSet,
+        authentication: Authentication,
+        profile: Profile,
+        addr: Option<IpAddr>,
+    ) -> Self {
+        let permissions = if is_primary_admin {
+            PermissionSet::all()
+        } else {
+            role_permissions
+        };
+        Self {
+            user_id,
+            account_id,
+            is_primary_admin,
+            permissions,
+            authentication,
+            profile,
+            addr,
+        }
+    }
+
+    /// A grant for `C`, or 403 when this admin's role lacks it.
+    pub fn grant<C: Capability>(&self) -> Result<Grant<C>, AppError> {
+        if self.permissions.contains(C::PERMISSION) {
+            Ok(Grant {
+                actor: Actor {
+                    account_id: self.account_id,
+                    user_id: self.user_id,
+                    addr: self.addr,
+                },
+                capability: PhantomData,
+            })
+        } else {
+            tracing::warn!(
+                account = %self.account_id,
+                user = %self.user_id,
+                permission = C::PERMISSION.key(),
+                "refused: the admin's role lacks the permission"
+            );
+            Err(AppError::missing_permission(C::PERMISSION))
+        }
+    }
+
+    pub fn user_id(&self) -> UserId {
+        self.user_id
+    }
+
+    pub fn account_id(&self) -> AccountId {
+        self.account_id
+    }
+
+    pub fn is_primary_admin(&self) -> bool {
+        self.is_primary_admin
+    }
+
+    pub fn permissions(&self) -> &PermissionSet {
+        &self.permissions
+    }
+
+    pub fn authentication(&self) -> Authentication {
+        self.authentication
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+}
+
+/// Where the request came from, as the server saw it: recorded in the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub IpAddr);
+
+/// The principal of the request being served, or 401. Names the account in the
+/// current span (server functions declare an empty `account` field for it).
+pub fn current_principal() -> Result<Principal, AppError> {
+    let parts = crate::state::request_parts()?;
+    let principal = parts
+        .extensions
+        .get::<Principal>()
+        .cloned()
+        .ok_or(AppError::Unauthenticated)?;
+    tracing::Span::current().record("account", principal.account_id.get());
+    Ok(principal)
+}

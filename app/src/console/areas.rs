@@ -1,0 +1,132 @@
+//! The console's areas, in navigation order: one table that the navigation, the routes
+//! and the placeholder pages all read, so an area is listed once.
+
+use crate::i18n::{Locale, td_string};
+
+/// A heading the navigation groups areas under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Shown at the top level, without a heading.
+    TopLevel,
+    UserManagement,
+    Enrollment,
+}
+
+impl Section {
+    pub fn title(self, locale: Locale) -> Option<&'static str> {
+        match self {
+            Self::TopLevel => None,
+            Self::UserManagement => Some(td_string!(locale, sections.user_management)),
+            Self::Enrollment => Some(td_string!(locale, sections.enrollment)),
+        }
+    }
+}
+
+/// One area of the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Dashboard,
+    Users,
+    UserSettings,
+    Roles,
+    Groups,
+    Invite,
+    Apps,
+}
+
+impl Area {
+    /// Every area, in navigation order.
+    pub const ALL: [Area; 7] = [
+        Self::Dashboard,
+        Self::Users,
+        Self::UserSettings,
+        Self::Roles,
+        Self::Groups,
+        Self::Invite,
+        Self::Apps,
+    ];
+
+    /// The area's path segment, e.g. `users`.
+    pub const fn segment(self) -> &'static str {
+        match self {
+            Self::Dashboard => "dashboard",
+            Self::Users => "users",
+            Self::UserSettings => "user-settings",
+            Self::Roles => "roles",
+            Self::Groups => "groups",
+            Self::Invite => "invite",
+            Self::Apps => "apps",
+        }
+    }
+
+    /// The area's path, e.g. `/users`.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Self::Dashboard => "/dashboard",
+            Self::Users => "/users",
+            Self::UserSettings => "/user-settings",
+            Self::Roles => "/roles",
+            Self::Groups => "/groups",
+            Self::Invite => "/invite",
+            Self::Apps => "/apps",
+        }
+    }
+
+    pub fn from_segment(segment: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|area| area.segment() == segment)
+    }
+
+    pub fn section(self) -> Section {
+        match self {
+            Self::Dashboard | Self::Apps => Section::TopLevel,
+            Self::Users | Self::UserSettings | Self::Roles | Self::Groups => {
+                Section::UserManagement
+            }
+            Self::Invite => Section::Enrollment,
+        }
+    }
+
+    /// Whether the area has its own page yet; the others show a placeholder.
+    pub fn is_built(self) -> bool {
+        self == Self::Users
+    }
+
+    pub fn title(self, locale: Locale) -> &'static str {
+        match self {
+            Self::Dashboard => td_string!(locale, areas.dashboard),
+            Self::Users => td_string!(locale, areas.users),
+            Self::UserSettings => td_string!(locale, areas.user_settings),
+            Self::Roles => td_string!(locale, areas.roles),
+            Self::Groups => td_string!(locale, areas.groups),
+            Self::Invite => td_string!(locale, areas.invite),
+            Self::Apps => td_string!(locale, areas.apps),
+        }
+    }
+
+    /// One sentence on what the area is for.
+    pub fn about(self, locale: Locale) -> &'static str {
+        match self {
+            Self::Dashboard => td_string!(locale, areas.dashboard_about),
+            Self::Users => td_string!(locale, areas.users_about),
+            Self::UserSettings => td_string!(locale, areas.user_settings_about),
+            Self::Roles => td_string!(locale, areas.roles_about),
+            Self::Groups => td_string!(locale, areas.groups_about),
+            Self::Invite => td_string!(locale, areas.invite_about),
+            Self::Apps => td_string!(locale, areas.apps_about),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_area_is_found_by_its_own_segment_and_its_path_matches() {
+        for area in Area::ALL {
+            assert_eq!(Area::from_segment(area.segment()), Some(area));
+            assert_eq!(area.path(), format!("/{}", area.segment()));
+        }
+        assert_eq!(Area::from_segment("favicon.svg"), None);
+    }
+}

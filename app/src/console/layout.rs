@@ -1,0 +1,142 @@
+//! The signed-in frame: the navigation built from the areas table, the header with the
+//! admin, the language switch and Sign out, and the page in the outlet.
+
+use super::areas::{Area, Section};
+use super::language::LanguageSwitch;
+use super::sign_in_path;
+use crate::auth::{AdminSession, Logout, current_admin};
+use crate::domain::Permission;
+use crate::error::AppError;
+use crate::i18n::{t_string, use_i18n};
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, Redirect};
+
+/// The signed-in admin, for pages that adapt their controls to the admin's permissions.
+#[derive(Clone, Copy)]
+pub struct AdminContext(Resource<Result<AdminSession, AppError>>);
+
+impl AdminContext {
+    /// Whether the signed-in admin holds `permission`; to be awaited inside a `Suspend`.
+    pub async fn can(permission: Permission) -> bool {
+        match use_context::<Self>() {
+            Some(admin) => admin.0.await.is_ok_and(|admin| admin.can(permission)),
+            None => false,
+        }
+    }
+}
+
+/// The signed-in console: navigation, header, and the page in the outlet.
+#[component]
+pub fn ConsoleLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    let admin = Resource::new(|| (), |_| current_admin());
+    provide_context(AdminContext(admin));
+    view! {
+        <a class="skip-link" href="#content">{move || t_string!(i18n, console.skip)}</a>
+        <div class="console">
+            <aside class="sidebar">
+                <a class="brand" href=Area::Users.path()>
+                    <span class="brand-mark" aria-hidden="true">"R"</span>
+                    <span>{move || t_string!(i18n, brand)}</span>
+                </a>
+                <Navigation />
+            </aside>
+            <div class="workspace">
+                <header class="topbar">
+                    <span class="topbar-title">{move || t_string!(i18n, console.title)}</span>
+                    <div class="topbar-end">
+                    <LanguageSwitch />
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match admin.await {
+                                Ok(admin) => view! { <AdminMenu admin /> }.into_any(),
+                                Err(AppError::Unauthenticated) => {
+                                    view! { <Redirect path=sign_in_path() /> }.into_any()
+                                }
+                                Err(error) => view! { <super::ErrorNotice error /> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                    </div>
+                </header>
+                <main class="content" id="content" tabindex="-1">
+                    <Outlet />
+                </main>
+            </div>
+        </div>
+    }
+}
+
+/// The areas, grouped under their section headings.
+#[component]
+fn Navigation() -> impl IntoView {
+    let i18n = use_i18n();
+    let mut groups: Vec<(Section, Vec<Area>)> = Vec::new();
+    for area in Area::ALL {
+        match groups.last_mut() {
+            Some((section, areas)) if *section == area.section() => areas.push(area),
+            _ => groups.push((area.section(), vec![area])),
+        }
+    }
+    let link = move |area: Area| {
+        view! {
+            <li>
+                <A href=area.path()>{move || area.title(i18n.get_locale())}</A>
+            </li>
+        }
+    };
+    let items = groups
+        .into_iter()
+        .map(|(section, areas)| {
+            let links = areas.into_iter().map(link).collect_view();
+            match section {
+                Section::TopLevel => links.into_any(),
+                _ => view! {
+                    <li class="nav-group">
+                        <span class="nav-heading">{move || section.title(i18n.get_locale())}</span>
+                        <ul>{links}</ul>
+                    </li>
+                }
+                .into_any(),
+            }
+        })
+        .collect_view();
+    view! {
+        <nav aria-label=move || t_string!(i18n, console.navigation)>
+            <ul class="nav">{items}</ul>
+        </nav>
+    }
+}
+
+/// The signed-in admin and the sign-out button.
+#[component]
+fn AdminMenu(admin: AdminSession) -> impl IntoView {
+    let i18n = use_i18n();
+    let logout = ServerAction::<Logout>::new();
+    let initials: String = [&admin.first_name, &admin.last_name]
+        .iter()
+        .filter_map(|name| name.chars().next())
+        .collect();
+    let is_primary_admin = admin.is_primary_admin;
+    let role_name = admin.role_name.clone();
+    view! {
+        <div class="admin-menu">
+            <span class="avatar" aria-hidden="true">{initials}</span>
+            <span class="admin-who">
+                <span class="admin-name" data-testid="signed-in-admin">
+                    {format!("{} {}", admin.first_name, admin.last_name)}
+                </span>
+                <span class="admin-role">
+                    {move || if is_primary_admin {
+                        t_string!(i18n, console.primary_admin).to_owned()
+                    } else {
+                        role_name.clone()
+                    }}
+                </span>
+            </span>
+            <ActionForm action=logout>
+                <button class="button subtle" type="submit">{move || t_string!(i18n, console.sign_out)}</button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,120 @@
+//! The sentence for each error code, in the admin's language.
+
+use crate::error::{AppError, Clash, Denied, Missing, Problem};
+use crate::i18n::{Locale, td_string};
+
+/// What the console says for `error`.
+pub fn error_text(locale: Locale, error: &AppError) -> String {
+    match error {
+        AppError::Unauthenticated => td_string!(locale, errors.unauthenticated).to_owned(),
+        AppError::InvalidCredentials => td_string!(locale, errors.invalid_credentials).to_owned(),
+        AppError::Forbidden { denied } => match denied {
+            Denied::MissingPermission { permission } => {
+                td_string!(
+                    locale,
+                    errors.missing_permission,
+                    permission = permission.key()
+                )
+            }
+            Denied::CrossOrigin => td_string!(locale, errors.cross_origin).to_owned(),
+        },
+        AppError::NotFound { missing } => match missing {
+            Missing::Users { ids, more } => {
+                let mut list: Vec<String> = ids.iter().map(i64::to_string).collect();
+                if *more {
+                    list.push("…".to_owned());
+                }
+                td_string!(locale, errors.users_not_found, ids = list.join(", "))
+            }
+        },
+        AppError::Conflict { clash } => match clash {
+            Clash::BecameAppOwner => td_string!(locale, errors.became_app_owner).to_owned(),
+        },
+        AppError::Invalid { field, problem } => td_string!(
+            locale,
+            errors.invalid,
+            field = field_label(locale, field),
+            problem = problem_text(locale, problem)
+        ),
+        AppError::Internal => td_string!(locale, errors.internal).to_owned(),
+        AppError::Transport { detail } => {
+            td_string!(locale, errors.transport, detail = detail.as_str())
+        }
+    }
+}
+
+/// The form label of a request field, or its wire name when it has none.
+fn field_label(locale: Locale, field: &str) -> &str {
+    match field {
+        "q" => td_string!(locale, fields.q),
+        "status" => td_string!(locale, fields.status),
+        "sort" => td_string!(locale, fields.sort),
+        "dir" => td_string!(locale, fields.dir),
+        "size" => td_string!(locale, fields.size),
+        "after" => td_string!(locale, fields.after),
+        "before" => td_string!(locale, fields.before),
+        "ids" => td_string!(locale, fields.ids),
+        "email" => td_string!(locale, fields.email),
+        "password" => td_string!(locale, fields.password),
+        "first_name" => td_string!(locale, fields.first_name),
+        "last_name" => td_string!(locale, fields.last_name),
+        "account" => td_string!(locale, fields.account),
+        other => other,
+    }
+}
+
+fn problem_text(locale: Locale, problem: &Problem) -> String {
+    match problem {
+        Problem::Required => td_string!(locale, problems.required).to_owned(),
+        Problem::TooLong { max } => td_string!(locale, problems.too_long, max = *max),
+        Problem::TooShort { min } => td_string!(locale, problems.too_short, min = *min),
+        Problem::TooMany { max } => td_string!(locale, problems.too_many, max = *max),
+        Problem::ControlCharacters => td_string!(locale, problems.control_characters).to_owned(),
+        Problem::NotAnEmail => td_string!(locale, problems.not_an_email).to_owned(),
+        Problem::NotAnEmailStart => td_string!(locale, problems.not_an_email_start).to_owned(),
+        Problem::UnknownValue { value, allowed } => td_string!(
+            locale,
+            problems.unknown_value,
+            value = value.as_str(),
+            allowed = allowed.join(", ")
+        ),
+        Problem::NotAnId { value } => td_string!(locale, problems.not_an_id, value = *value),
+        Problem::BadCursor => td_string!(locale, problems.bad_cursor).to_owned(),
+        Problem::BothCursors => td_string!(locale, problems.both_cursors).to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_texts_match_the_messages_scripts_receive() {
+        for error in [
+            AppError::InvalidCredentials,
+            AppError::Unauthenticated,
+            AppError::Forbidden {
+                denied: Denied::CrossOrigin,
+            },
+            AppError::Conflict {
+                clash: Clash::BecameAppOwner,
+            },
+            AppError::Internal,
+        ] {
+            assert_eq!(error_text(Locale::en, &error), error.to_string());
+        }
+    }
+
+    #[test]
+    fn a_refused_value_is_explained_in_japanese_with_its_field() {
+        let error = AppError::invalid("size", Problem::TooMany { max: 100 });
+        assert_eq!(
+            error_text(Locale::ja, &error),
+            "ページ サイズ: 100件までです"
+        );
+        assert_eq!(
+            error_text(Locale::en, &error),
+            "Page size: at most 100 items"
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! The one way users are inserted, whoever creates them (account creation, the demo, the
+//! bulk loader, the tests): the sort and search keys are computed here and nowhere else.
+
+use crate::db::sql::{Sql, chunks, flag};
+use crate::domain::{AccountId, Email, PersonName, RoleId, UserId, UserStatus};
+use crate::error::AppError;
+use sqlx::{Any, Executor};
+
+/// What a new user can do in the product besides the console (the Profile tab's
+/// "Product & App Creation Access").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProductAccess {
+    pub builder: bool,
+    pub app_creation: bool,
+    pub data_tables: bool,
+}
+
+impl ProductAccess {
+    pub const ALL: Self = Self {
+        builder: true,
+        app_creation: true,
+        data_tables: true,
+    };
+}
+
+/// A user about to be added to an account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub account_id: AccountId,
+    pub email: Email,
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub status: UserStatus,
+    pub role_id: RoleId,
+    pub is_primary_admin: bool,
+    pub access: ProductAccess,
+    /// An argon2 PHC string, never the password itself.
+    pub password_hash: Option<String>,
+    pub created_at: i64,
+    pub invited_at: Option<i64>,
+    pub last_login_at: Option<i64>,
+}
+
+const COLUMNS: [&str; 16] = [
+    "account_id",
+    "email",
+    "first_name",
+    "last_name",
+    "name_key",
+    "last_key",
+    "status",
+    "role_id",
+    "is_primary_admin",
+    "builder_access",
+    "app_creation_access",
+    "data_tables_access",
+    "password_hash",
+    "created_at",
+    "invited_at",
+    "last_login_at",
+];
+
+/// The name sort and search key: "first last", lower-cased.
+pub fn name_key(first_name: &PersonName, last_name: &PersonName) -> String {
+    format!("{first_name} {last_name}").to_lowercase()
+}
+
+impl NewUser {
+    /// `(…)`: this user's values as placeholders of `sql`, in `COLUMNS` order.
+    fn values(&self, sql: &mut Sql) -> String {
+        let optional_int = |sql: &mut Sql, value: Option<i64>| match value {
+            Some(value) => sql.int(value),
+            None => "NULL".to_owned(),
+        };
+        let values = [
+            sql.int(self.account_id.get()),
+            sql.text(self.email.as_str()),
+            sql.text(self.first_name.as_str()),
+            sql.text(self.last_name.as_str()),
+            sql.text(&name_key(&self.first_name, &self.last_name)),
+            sql.text(&self.last_name.as_str().to_lowercase()),
+            sql.int(self.status.code()),
+            sql.int(self.role_id.get()),
+            sql.int(flag(self.is_primary_admin)),
+            sql.int(flag(self.access.builder)),
+            sql.int(flag(self.access.app_creation)),
+            sql.int(flag(self.access.data_tables)),
+            sql.optional_text(self.password_hash.as_deref()),
+            sql.int(self.created_at),
+            optional_int(sql, self.invited_at),
+            sql.int(self.last_login_at.unwrap_or(0)),
+        ];
+        format!("({})", values.join(", "))
+    }
+}
+
+fn insert_statement() -> Sql {
+    Sql::new(&format!(
+        "INSERT INTO users ({}) VALUES ",
+        COLUMNS.join(", ")
+    ))
+}
+
+/// Inserts one user and returns their id.
+pub async fn insert_user<'c, E>(executor: E, user: &NewUser) -> Result<UserId, AppError>
+where
+    E: Executor<'c, Database = Any>,
+{
+    let mut sql = insert_statement();
+    let values = user.values(&mut sql);
+    sql.push(&values).push(" RETURNING id");
+    let (id,): (UserId,) = sql.query_as().fetch_one(executor).await?;
+    Ok(id)
+}
+
+/// Inserts many users with as few statements as the bind limit allows.
+pub async fn insert_users(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    users: &[NewUser],
+) -> Result<(), AppError> {
+    for chunk in chunks(users, COLUMNS.len()) {
+        let mut sql = insert_statement();
+        let rows: Vec<String> = chunk.iter().map(|user| user.values(&mut sql)).collect();
+        sql.push(&rows.join(", "));
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_name_key_is_the_full_name_in_lower_case() {
+        let first = PersonName::parse("Ann").unwrap();
+        let last = PersonName::parse("Lee-Smith").unwrap();
+        assert_eq!(name_key(&first, &last), "ann lee-smith");
+    }
+}

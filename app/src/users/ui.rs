@@ -1,0 +1,114 @@
+//! The Users page: search, status filter, sorting, keyset paging, selection and Delete
+//! Selected. The URL holds the view; the server decides every rule. Loaded as its own
+//! piece of the wasm.
+
+mod delete;
+mod table;
+mod toolbar;
+
+use super::query::GridParams;
+use super::{DeleteUsers, list_users};
+use crate::console::areas::Area;
+use crate::console::{AdminContext, ErrorNotice, PageReady};
+use crate::domain::{Permission, UserId};
+use crate::i18n::{t_string, use_i18n};
+use delete::{ConfirmDelete, DeleteOutcome};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use leptos_router::{LazyRoute, lazy_route};
+use std::collections::BTreeSet;
+use table::UsersTable;
+use toolbar::GridToolbar;
+
+/// `/users`, split from the rest of the console's code.
+pub struct UsersRoute;
+
+#[lazy_route]
+impl LazyRoute for UsersRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <UsersPage /> }.into_any()
+    }
+}
+
+/// The link to the grid showing `params`.
+fn href(params: &GridParams) -> String {
+    format!("{}{}", Area::Users.path(), params.to_query_string())
+}
+
+/// What the page's parts share: the view in the URL, the ticked rows, and the rows a
+/// confirmation dialog is asking about.
+#[derive(Clone, Copy)]
+struct GridState {
+    params: Memo<GridParams>,
+    selected: RwSignal<BTreeSet<UserId>>,
+    confirming: RwSignal<Option<Vec<UserId>>>,
+}
+
+/// User Management > Users.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query_map = use_query_map();
+    let params = Memo::new(move |_| {
+        let map = query_map.read();
+        GridParams {
+            q: map.get("q"),
+            status: map.get("status"),
+            sort: map.get("sort"),
+            dir: map.get("dir"),
+            size: map.get("size"),
+            after: map.get("after"),
+            before: map.get("before"),
+        }
+    });
+    let delete_action = ServerAction::<DeleteUsers>::new();
+    let users = Resource::new(
+        move || (params.get(), delete_action.version().get()),
+        |(params, _)| list_users(params),
+    );
+    let state = GridState {
+        params,
+        selected: RwSignal::new(BTreeSet::new()),
+        confirming: RwSignal::new(None),
+    };
+    Effect::new(move |_| {
+        params.track();
+        state.selected.set(BTreeSet::new());
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(report)) = delete_action.value().get() {
+            state.selected.update(|ids| {
+                for id in &report.deleted {
+                    ids.remove(id);
+                }
+            });
+        }
+    });
+
+    view! {
+        <section class="page" aria-labelledby="users-title">
+            <header class="page-header">
+                <div>
+                    <h1 id="users-title">{move || Area::Users.title(i18n.get_locale())}</h1>
+                    <p class="subtitle">{move || Area::Users.about(i18n.get_locale())}</p>
+                </div>
+            </header>
+            <GridToolbar state />
+            <DeleteOutcome action=delete_action />
+            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, users.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let can_delete = AdminContext::can(Permission::UsersDelete).await;
+                    match users.await {
+                        Ok(page) => view! { <UsersTable page state can_delete /><PageReady /> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error reset_href=Area::Users.path() /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <ConfirmDelete confirming=state.confirming action=delete_action />
+        </section>
+    }
+}

@@ -1,0 +1,134 @@
+//! Search, status filter, page size, and the Delete Selected button.
+
+use super::{GridState, href};
+use crate::console::AdminContext;
+use crate::console::areas::Area;
+use crate::domain::{Permission, UserStatus};
+use crate::i18n::{t_string, use_i18n};
+use crate::lang::status_label;
+use crate::users::query::{GridParams, PAGE_SIZES};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub(super) fn GridToolbar(state: GridState) -> impl IntoView {
+    let i18n = use_i18n();
+    let GridState {
+        params,
+        selected,
+        confirming,
+    } = state;
+    let search_box = NodeRef::<leptos::html::Input>::new();
+    let status_box = NodeRef::<leptos::html::Select>::new();
+    let size_box = NodeRef::<leptos::html::Select>::new();
+    let navigate = use_navigate();
+    let apply = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let current = params.get_untracked();
+        let next = GridParams {
+            q: search_box.get().map(|input| input.value()),
+            status: status_box.get().map(|select| select.value()),
+            size: size_box.get().map(|select| select.value()),
+            after: None,
+            before: None,
+            ..current
+        };
+        navigate(&href(&next), Default::default());
+    };
+    let submit_on_change = |event: leptos::ev::Event| {
+        let select: web_sys::HtmlSelectElement = event_target(&event);
+        if let Some(form) = select.form() {
+            let _ = form.request_submit();
+        }
+    };
+    let status_value = move || params.read().status.clone().unwrap_or_default();
+    let size_value = move || {
+        params
+            .read()
+            .size
+            .clone()
+            .unwrap_or_else(|| PAGE_SIZES[0].to_string())
+    };
+    view! {
+        <div class="toolbar">
+            // A plain GET form before hydration; a clean client-side navigation after.
+            <form method="get" action=Area::Users.path() class="filters" role="search" on:submit=apply>
+                <input
+                    type="search"
+                    name="q"
+                    class="search"
+                    node_ref=search_box
+                    placeholder=move || t_string!(i18n, users.search_placeholder)
+                    aria-label=move || t_string!(i18n, users.search_label)
+                    maxlength="100"
+                    // The URL holds the search; the browser must not restore an older one.
+                    autocomplete="off"
+                    // The attribute serves the page before hydration; the property after.
+                    value=params.get_untracked().q.unwrap_or_default()
+                    prop:value=move || params.read().q.clone().unwrap_or_default()
+                />
+                <select
+                    name="status"
+                    aria-label=move || t_string!(i18n, users.status_filter)
+                    node_ref=status_box
+                    on:change=submit_on_change
+                    prop:value=status_value
+                >
+                    <option value="" selected=move || status_value().is_empty()>
+                        {move || t_string!(i18n, users.all_statuses)}
+                    </option>
+                    {UserStatus::ALL
+                        .into_iter()
+                        .map(|status| view! {
+                            <option value=status.slug() selected=move || status_value() == status.slug()>
+                                {move || status_label(i18n.get_locale(), status)}
+                            </option>
+                        })
+                        .collect_view()}
+                </select>
+                <select
+                    name="size"
+                    aria-label=move || t_string!(i18n, users.page_size_label)
+                    node_ref=size_box
+                    on:change=submit_on_change
+                    prop:value=size_value
+                >
+                    {PAGE_SIZES
+                        .into_iter()
+                        .map(|size| {
+                            let value = size.to_string();
+                            let current = value.clone();
+                            view! {
+                                <option value=value selected=move || size_value() == current>
+                                    {move || t_string!(i18n, users.page_size, size = size)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                {move || params.read().sort.clone().map(|sort| view! { <input type="hidden" name="sort" value=sort /> })}
+                {move || params.read().dir.clone().map(|dir| view! { <input type="hidden" name="dir" value=dir /> })}
+                <button class="button" type="submit">{move || t_string!(i18n, users.search)}</button>
+            </form>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let can_delete = AdminContext::can(Permission::UsersDelete).await;
+                    view! {
+                        <button
+                            class="button danger"
+                            type="button"
+                            title=move || (!can_delete).then(|| t_string!(i18n, users.no_delete_permission))
+                            disabled=move || !can_delete || selected.read().is_empty()
+                            on:click=move |_| confirming.set(Some(selected.get().into_iter().collect()))
+                        >
+                            {move || match selected.read().len() {
+                                0 => t_string!(i18n, delete.selected).to_owned(),
+                                count => t_string!(i18n, delete.selected_count, count = count),
+                            }}
+                        </button>
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}

@@ -1,0 +1,323 @@
+//! `roster-bench`: the Users grid's and the session check's figures over a large
+//! account, on SQLite and, when `ROSTER_TEST_POSTGRES_URL` is set, on PostgreSQL. Times
+//! are measured around the store functions the server functions call (server-side,
+//! without HTTP), in a fresh database filled by the same loader as `roster seed`.
+
+use app::auth::principal::{UsersDelete, UsersRead};
+use app::auth::session::resolve_session;
+use app::db::Db;
+use app::domain::UserStatus;
+use app::loader::add_generated_users;
+use app::testing::fixtures::{NOW, signed_in, test_account};
+use app::testing::scratch::{postgres_url, sqlite_url};
+use app::users::deletion::UserIds;
+use app::users::query::{Cursor, GridParams, SortField, UserQuery};
+use app::users::store::{count_users, delete_users, list_users};
+use clap::Parser;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(about = "Measure the Users grid and the session check over a large generated account")]
+struct Args {
+    /// Users to generate in the account.
+    #[arg(long, default_value_t = 1_000_000)]
+    users: u64,
+    /// Timed repetitions of each read.
+    #[arg(long, default_value_t = 200)]
+    repetitions: usize,
+    /// Depth of the deep page, in rows.
+    #[arg(long, default_value_t = 500_000)]
+    depth: u64,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let mut engines = vec![("SQLite", sqlite_url())];
+    if let Some(url) = postgres_url().await {
+        engines.push(("PostgreSQL", url));
+    }
+    for (engine, url) in engines {
+        println!("\n## {engine}: {} users\n", args.users);
+        bench_engine(&url, &args).await;
+        remove_sqlite_files(&url);
+    }
+}
+
+/// A million users take hundreds of megabytes: the SQLite scratch files go when done.
+fn remove_sqlite_files(url: &str) {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    }
+}
+
+struct Timing {
+    median: Duration,
+    p95: Duration,
+    p99: Duration,
+}
+
+async fn time<F, Fut>(repetitions: usize, mut run: F) -> Timing
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    run().await;
+    let mut samples = Vec::with_capacity(repetitions);
+    for _ in 0..repetitions {
+        let started = Instant::now();
+        run().await;
+        samples.push(started.elapsed());
+    }
+    samples.sort();
+    let at = |share: usize| samples[(samples.len() * share / 100).min(samples.len() - 1)];
+    Timing {
+        median: at(50),
+        p95: at(95),
+        p99: at(99),
+    }
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.3}", duration.as_secs_f64() * 1_000.0)
+}
+
+fn query(sort: SortField, search: Option<&str>, after: Option<String>) -> UserQuery {
+    UserQuery::parse(&GridParams {
+        q: search.map(str::to_owned),
+        sort: Some(sort.slug().to_owned()),
+        size: Some("25".into()),
+        after,
+        ..GridParams::default()
+    })
+    .expect("benchmark queries are valid")
+}
+
+/// The cursor of the row `depth` rows into the account under `sort` (ascending).
+async fn cursor_at(db: &Db, sort: SortField, depth: u64) -> String {
+    let order = match sort {
+        SortField::Name => "name_key, id",
+        SortField::Email => "email",
+        SortField::Status => "status, name_key, id",
+        SortField::LastLogin => "last_login_at, id",
+    };
+    let (id, name_key, email, status, last_login_at): (i64, String, String, i64, i64) =
+        sqlx::query_as(&format!(
+            "SELECT id, name_key, email, status, last_login_at FROM users \
+             ORDER BY {order} LIMIT 1 OFFSET $1"
+        ))
+        .bind(depth as i64)
+        .fetch_one(db.pool())
+        .await
+        .expect("the account is deep enough");
+    let (number, text) = match sort {
+        SortField::Name => (0, name_key),
+        SortField::Email => (0, email),
+        SortField::Status => (status, name_key),
+        SortField::LastLogin => (last_login_at, String::new()),
+    };
+    let id = app::domain::UserId::parse(id).expect("stored ids are ids");
+    Cursor { number, id, text }.encode()
+}
+
+/// The first grid page's query, as the store sends it.
+const FIRST_PAGE: &str = "SELECT u.id, u.first_name, u.last_name, u.email, u.status, \
+     u.last_login_at, u.is_primary_admin, u.name_key, r.name AS role_name, \
+     r.is_admin AS role_is_admin FROM users u JOIN roles r ON r.id = u.role_id \
+     WHERE u.account_id = $1 ORDER BY u.name_key ASC, u.id ASC LIMIT 26";
+
+/// The evidence behind the choice of sqlx's `Any` driver: the same query and rows
+/// through `Any` and through the engine's own driver, on the same database.
+async fn driver_overhead(url: &str, args: &Args) {
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        i64,
+        String,
+        String,
+        i64,
+    );
+    let any = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .expect("the Any pool opens");
+    let through_any = time(args.repetitions * 5, || async {
+        let rows: Vec<Row> = sqlx::query_as(FIRST_PAGE)
+            .bind(1_i64)
+            .fetch_all(&any)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 26);
+    })
+    .await;
+    let native = if url.starts_with("sqlite:") {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect(url)
+            .await
+            .expect("the SQLite pool opens");
+        time(args.repetitions * 5, || async {
+            let rows: Vec<Row> = sqlx::query_as(FIRST_PAGE)
+                .bind(1_i64)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), 26);
+        })
+        .await
+    } else {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect(url)
+            .await
+            .expect("the PostgreSQL pool opens");
+        time(args.repetitions * 5, || async {
+            let rows: Vec<Row> = sqlx::query_as(FIRST_PAGE)
+                .bind(1_i64)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), 26);
+        })
+        .await
+    };
+    println!("\n| first page's query (26 rows), one connection | median ms | p99 ms |");
+    println!("|---|---|---|");
+    println!(
+        "| through sqlx `Any` | {} | {} |",
+        ms(through_any.median),
+        ms(through_any.p99)
+    );
+    println!(
+        "| through the engine's own driver | {} | {} |",
+        ms(native.median),
+        ms(native.p99)
+    );
+}
+
+async fn bench_engine(url: &str, args: &Args) {
+    let db = Db::connect(url, 4).await.expect("the database opens");
+    let account = test_account(&db).await;
+    let started = Instant::now();
+    add_generated_users(
+        &db,
+        account.account_id,
+        account.member_role_id,
+        args.users,
+        1,
+        NOW,
+    )
+    .await
+    .expect("the users load");
+    db.analyze().await.expect("ANALYZE runs");
+    println!(
+        "Loading {} users (`roster seed` loader) took {:.1} s.\n",
+        args.users,
+        started.elapsed().as_secs_f64()
+    );
+
+    let (token, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+    let reader = admin
+        .grant::<UsersRead>()
+        .expect("the Primary Admin may read");
+    let deleter = admin
+        .grant::<UsersDelete>()
+        .expect("the Primary Admin may delete");
+
+    let session = time(args.repetitions * 5, || async {
+        resolve_session(&db, &token, NOW, None)
+            .await
+            .expect("the session resolves");
+    })
+    .await;
+    println!("| session check (one read, no write) | median ms | p95 ms | p99 ms |");
+    println!("|---|---|---|---|");
+    println!(
+        "| resolve the session cookie into a principal | {} | {} | {} |\n",
+        ms(session.median),
+        ms(session.p95),
+        ms(session.p99)
+    );
+
+    println!("| read (25 rows) | sort | median ms | p95 ms |");
+    println!("|---|---|---|---|");
+    for sort in SortField::ALL {
+        let deep = cursor_at(&db, sort, args.depth).await;
+        let cases = [
+            ("first page".to_owned(), query(sort, None, None)),
+            (
+                format!("page {} rows deep", args.depth),
+                query(sort, None, Some(deep)),
+            ),
+            ("search 'mar'".to_owned(), query(sort, Some("mar"), None)),
+        ];
+        for (label, query) in cases {
+            let timing = time(args.repetitions, || async {
+                list_users(&db, &reader, &query)
+                    .await
+                    .expect("the page loads");
+            })
+            .await;
+            println!(
+                "| {label} | {} | {} | {} |",
+                sort.slug(),
+                ms(timing.median),
+                ms(timing.p95)
+            );
+        }
+    }
+    let mut active = query(SortField::Name, None, None);
+    active.status = Some(UserStatus::Active);
+    let totals = [
+        ("total, unfiltered", query(SortField::Name, None, None)),
+        ("total, status = active", active),
+        (
+            "total, search 'mar'",
+            query(SortField::Name, Some("mar"), None),
+        ),
+    ];
+    for (label, query) in totals {
+        let timing = time(args.repetitions, || async {
+            count_users(&db, &reader, &query)
+                .await
+                .expect("the total counts");
+        })
+        .await;
+        println!(
+            "| {label} | – | {} | {} |",
+            ms(timing.median),
+            ms(timing.p95)
+        );
+    }
+
+    driver_overhead(url, args).await;
+
+    println!("\n| Delete Selected | ms (one transaction) |");
+    println!("|---|---|");
+    for (offset, count) in [(10_000_i64, 1_000_i64), (20_000, 5_000)] {
+        let ids: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM users WHERE is_primary_admin = 0 ORDER BY id LIMIT $1 OFFSET $2",
+        )
+        .bind(count)
+        .bind(offset)
+        .fetch_all(db.pool())
+        .await
+        .expect("ids load");
+        let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+        let ids = UserIds::parse(&ids).expect("ids are valid");
+        let started = Instant::now();
+        let report = delete_users(&db, &deleter, &ids, NOW)
+            .await
+            .expect("the delete runs");
+        let elapsed = started.elapsed();
+        assert_eq!(report.deleted.len(), count as usize);
+        println!("| {count} users | {} |", ms(elapsed));
+    }
+}

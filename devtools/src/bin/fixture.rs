@@ -1,0 +1,98 @@
+//! `roster-fixture`: adds the users and apps a browser journey needs to the first
+//! account of a database, through the product's own code, and prints their ids. Each
+//! journey adds its own people (with a unique suffix), so journeys can run again and
+//! again on the same database.
+
+use app::apps::MemberRole;
+use app::apps::store::{NewApp, insert_app};
+use app::clock::{Clock, SystemClock};
+use app::db::Db;
+use app::domain::{Email, PersonName, UserStatus};
+use app::loader::first_account;
+use app::users::new_user::{NewUser, ProductAccess, insert_user};
+use clap::{Parser, ValueEnum};
+
+#[derive(Parser)]
+#[command(about = "Add a user (and the app they own) to the first account, for browser journeys")]
+struct Args {
+    #[arg(long, env = "ROSTER_DATABASE_URL")]
+    database_url: String,
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    first_name: String,
+    #[arg(long)]
+    last_name: String,
+    #[arg(long, value_enum, default_value = "active")]
+    status: Status,
+    /// Name of an app this user owns (created with them).
+    #[arg(long)]
+    owns_app: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Status {
+    Active,
+    NotActive,
+    Suspended,
+    Locked,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum FixtureError {
+    #[error("{0}")]
+    Setup(#[from] app::db::DbSetupError),
+    #[error("{0}")]
+    Refused(#[from] app::error::AppError),
+    #[error("{0}")]
+    Database(#[from] sqlx::Error),
+    #[error("bad input: {0}")]
+    Input(String),
+}
+
+#[tokio::main]
+async fn main() -> Result<(), FixtureError> {
+    let args = Args::parse();
+    let db = Db::connect(&args.database_url, 2).await?;
+    let (account_id, role_id) = first_account(&db)
+        .await?
+        .ok_or_else(|| FixtureError::Input("the database has no account".into()))?;
+    let input = |error: String| FixtureError::Input(error);
+    let now = SystemClock.now();
+    let status = match args.status {
+        Status::Active => UserStatus::Active,
+        Status::NotActive => UserStatus::NotActive,
+        Status::Suspended => UserStatus::Suspended,
+        Status::Locked => UserStatus::Locked,
+    };
+    let user = NewUser {
+        account_id,
+        email: Email::parse(&args.email).map_err(|e| input(e.to_string()))?,
+        first_name: PersonName::parse(&args.first_name).map_err(|e| input(e.to_string()))?,
+        last_name: PersonName::parse(&args.last_name).map_err(|e| input(e.to_string()))?,
+        status,
+        role_id,
+        is_primary_admin: false,
+        access: ProductAccess::default(),
+        password_hash: None,
+        created_at: now,
+        invited_at: Some(now),
+        last_login_at: (status != UserStatus::NotActive).then_some(now),
+    };
+    let mut tx = db.write().await?;
+    let id = insert_user(&mut *tx, &user).await?;
+    if let Some(name) = args.owns_app {
+        let app = NewApp {
+            account_id,
+            name,
+            owner_id: id,
+            published: true,
+            members: Vec::<(_, MemberRole)>::new(),
+            created_at: now,
+        };
+        insert_app(&mut tx, &app).await?;
+    }
+    tx.commit().await?;
+    println!("{id}");
+    Ok(())
+}

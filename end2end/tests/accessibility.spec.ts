@@ -1,0 +1,50 @@
+// axe-core on every page of the console, in English and in Japanese: no violation of
+// the WCAG 2.1 A and AA rules.
+import AxeBuilder from "@axe-core/playwright";
+import { Browser, Page } from "@playwright/test";
+import { test, expect, hydrated, signIn, userRows } from "./support";
+
+const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const CONSOLE_PAGES = ["/users", "/dashboard", "/user-settings", "/roles", "/groups", "/invite", "/apps", "/no-such-page"];
+const LOCALES = ["en-GB", "ja-JP"];
+
+async function expectNoViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
+  const violations = results.violations.map((violation) => ({
+    rule: violation.id,
+    nodes: violation.nodes.map((node) => node.target.join(" ")),
+  }));
+  expect(violations).toEqual([]);
+}
+
+async function pageIn(browser: Browser, locale: string): Promise<Page> {
+  const context = await browser.newContext({ locale });
+  return context.newPage();
+}
+
+for (const locale of LOCALES) {
+  test(`the sign-in page passes axe in ${locale}`, async ({ browser }) => {
+    const page = await pageIn(browser, locale);
+    await page.goto("/login");
+    await expectNoViolations(page);
+  });
+
+  for (const path of CONSOLE_PAGES) {
+    test(`${path} passes axe in ${locale}`, async ({ browser }) => {
+      const page = await pageIn(browser, locale);
+      await signIn(page);
+      await page.goto(path);
+      await hydrated(page);
+      await expectNoViolations(page);
+    });
+  }
+
+  test(`the delete dialog passes axe in ${locale}`, async ({ browser }) => {
+    const page = await pageIn(browser, locale);
+    await signIn(page);
+    await userRows(page).nth(1).locator("input[type=checkbox]").check();
+    await page.locator(".toolbar .button.danger").click();
+    await expect(page.getByRole("alertdialog")).toBeVisible();
+    await expectNoViolations(page);
+  });
+}

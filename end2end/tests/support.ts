@@ -1,0 +1,64 @@
+// What every journey shares: the demo's sign-in, waiting for hydration, failing on
+// browser errors, and people of its own made through `roster-fixture`, so a journey
+// can run again and again on the same database.
+import { test as base, expect, Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+
+export const ADMIN = { email: "admin@acme.test", password: "roster-demo-password", name: "Alex Morgan" };
+export const VIEWER = { email: "viewer@acme.test", name: "Riley Chen" };
+
+/** A test whose page fails it on any uncaught error in the browser. */
+export const test = base.extend<{ page: Page }>({
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await use(page);
+    expect(errors, "the page threw in the browser").toEqual([]);
+  },
+});
+export { expect };
+
+export async function hydrated(page: Page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** Signs in through the sign-in page, a plain form that carries no code. */
+export async function signIn(page: Page, email = ADMIN.email, name = ADMIN.name) {
+  await page.goto("/login");
+  await page.locator("#email").fill(email);
+  await page.locator("#password").fill(ADMIN.password);
+  await page.locator("#password").press("Enter");
+  await expect(page).toHaveURL(/\/users$/);
+  await expect(page.getByTestId("signed-in-admin")).toHaveText(name);
+  await hydrated(page);
+}
+
+export function userRows(page: Page) {
+  return page.locator("table.grid tbody tr");
+}
+
+/** A run-unique word, so data made by one run never meets another's. */
+export function runId(): string {
+  return `r${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+}
+
+/** Adds a member to the demo account; returns their id. */
+export function addUser(user: {
+  email: string;
+  firstName: string;
+  lastName: string;
+  status?: "active" | "not-active" | "suspended" | "locked";
+  ownsApp?: string;
+}): number {
+  const args = [
+    "--email", user.email,
+    "--first-name", user.firstName,
+    "--last-name", user.lastName,
+    "--status", user.status ?? "active",
+  ];
+  if (user.ownsApp) args.push("--owns-app", user.ownsApp);
+  const output = execFileSync(process.env.E2E_FIXTURE_BIN ?? "../target/debug/roster-fixture", args, {
+    env: { ...process.env, ROSTER_DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite://../target/e2e.db" },
+  });
+  return Number(output.toString().trim());
+}

@@ -1,0 +1,54 @@
+//! Resolves each request's session once, before any handler runs, into the `Principal`
+//! that server functions and page renders read; records the client's address; and
+//! refuses API calls without a session before their bodies are decoded.
+
+use crate::error_status::error_response;
+use app::auth::principal::ClientAddr;
+use app::auth::session::{SessionToken, resolve_session};
+use app::error::AppError;
+use app::state::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::net::SocketAddr;
+
+/// Server functions anyone may call: they start or end a session, or choose a language.
+const PUBLIC_API: [&str; 3] = ["/api/login", "/api/logout", "/api/set_language"];
+
+/// Paths that never need to know who asks: the site's files and the health check.
+fn is_anonymous(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
+}
+
+pub async fn resolve_principal(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    if is_anonymous(&path) {
+        return next.run(request).await;
+    }
+    let addr = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    if let Some(addr) = addr {
+        request.extensions_mut().insert(ClientAddr(addr));
+    }
+    let mut signed_in = false;
+    if let Some(token) = SessionToken::from_headers(request.headers()) {
+        match resolve_session(&state.db, &token, state.clock.now(), addr).await {
+            Ok(principal) => {
+                request.extensions_mut().insert(principal);
+                signed_in = true;
+            }
+            Err(AppError::Unauthenticated) => {}
+            Err(error) => return error_response(&error),
+        }
+    }
+    if path.starts_with("/api/") && !signed_in && !PUBLIC_API.contains(&path.as_str()) {
+        return error_response(&AppError::Unauthenticated);
+    }
+    next.run(request).await
+}
