@@ -32,6 +32,9 @@ pub enum AppError {
     /// A request value that does not parse; `field` names the offending input.
     #[error("{field}: {problem}")]
     Invalid { field: String, problem: Problem },
+    /// Too much work is waiting (e.g. password hashing): try again after a moment.
+    #[error("The server is busy. Please try again in {retry_after_secs} s.")]
+    Busy { retry_after_secs: u32 },
     /// Something failed on the server; the cause is in the server's log only.
     #[error("Something went wrong on the server. Please try again.")]
     Internal,
@@ -129,6 +132,7 @@ impl AppError {
             Self::Conflict { .. } => 409,
             Self::Invalid { .. } | Self::Transport { .. } => 400,
             Self::Internal => 500,
+            Self::Busy { .. } => 503,
         }
     }
 }
@@ -170,9 +174,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn only_internal_failures_are_5xx_and_every_other_error_is_a_4xx(error: AppError) {
+        fn only_failures_and_overload_are_5xx_and_every_other_error_is_a_4xx(error: AppError) {
             if error == AppError::Internal {
                 prop_assert_eq!(error.status(), 500);
+            } else if matches!(error, AppError::Busy { .. }) {
+                prop_assert_eq!(error.status(), 503);
             } else {
                 prop_assert!((400..500).contains(&error.status()), "{:?}", error);
             }

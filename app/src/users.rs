@@ -4,6 +4,8 @@
 
 pub mod deletion;
 #[cfg(feature = "ssr")]
+pub mod keys;
+#[cfg(feature = "ssr")]
 pub mod new_user;
 pub mod query;
 #[cfg(feature = "ssr")]
@@ -56,15 +58,26 @@ pub struct UserListing {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Total {
     pub value: u64,
-    /// True when `value` is the database's estimate rather than a count.
-    pub is_estimate: bool,
+    pub kind: TotalKind,
+}
+
+/// What a total's `value` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TotalKind {
+    /// Counted.
+    Exact,
+    /// The database's estimate.
+    Estimate,
+    /// More than `value`: counting further would cost more than a page.
+    MoreThan,
 }
 
 impl Total {
     pub fn exact(value: u64) -> Self {
         Self {
             value,
-            is_estimate: false,
+            kind: TotalKind::Exact,
         }
     }
 }

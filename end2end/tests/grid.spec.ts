@@ -122,3 +122,18 @@ test("signing out ends the session", async ({ page }) => {
   await page.goto("/users");
   await expect(page).toHaveURL(/\/login\?next=/);
 });
+
+test("typing part of a last name finds the user as you type, accents aside, without piling up history", async ({ page }) => {
+  const run = runId();
+  addUser({ email: `${run}.aw@acme.test`, firstName: "Agnieszka", lastName: `Wiśniewska${run}` });
+  await signIn(page);
+  const historyBefore = await page.evaluate(() => history.length);
+
+  await page.getByRole("searchbox").pressSequentially(`sniewska${run}`, { delay: 40 });
+
+  await expect(page).toHaveURL(new RegExp(`q=sniewska${run}`));
+  await expect(userRows(page)).toHaveCount(1);
+  await expect(userRows(page).first()).toContainText(`Agnieszka Wiśniewska${run}`);
+  await expect(page.getByTestId("total")).toHaveText("1 shown of 1 user");
+  expect(await page.evaluate(() => history.length)).toBe(historyBefore);
+});

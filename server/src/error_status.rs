@@ -22,7 +22,15 @@ pub fn error_response(error: &AppError) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    add_retry_after(error, response.headers_mut());
     response
+}
+
+/// An overloaded server says when to come back.
+fn add_retry_after(error: &AppError, headers: &mut axum::http::HeaderMap) {
+    if let AppError::Busy { retry_after_secs } = error {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+    }
 }
 
 fn document(error: &AppError) -> String {
@@ -49,6 +57,7 @@ pub async fn status_from_app_error(request: Request, next: Next) -> Response {
             parts.status =
                 StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             parts.headers.remove(header::CONTENT_LENGTH);
+            add_retry_after(&error, &mut parts.headers);
             Response::from_parts(parts, Body::from(document(&error)))
         }
         Err(_) => Response::from_parts(parts, Body::from(bytes)),
@@ -68,5 +77,14 @@ mod tests {
         assert_eq!(value["field"], "size");
         assert_eq!(value["message"], "size: at most 100 items");
         assert_eq!(serde_json::from_value::<AppError>(value).unwrap(), error);
+    }
+
+    #[test]
+    fn a_busy_server_answers_503_and_says_when_to_come_back() {
+        let response = error_response(&AppError::Busy {
+            retry_after_secs: 1,
+        });
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
     }
 }

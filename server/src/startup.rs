@@ -53,6 +53,15 @@ impl Application {
     /// Opens and migrates the database, then binds the listener.
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
         let db = Db::connect(&settings.database_url, settings.max_connections).await?;
+        let filled = app::users::store::backfill_search_keys(&db)
+            .await
+            .map_err(StartupError::Backfill)?;
+        if filled > 0 {
+            tracing::info!(
+                filled,
+                "search keys computed for users stored before search"
+            );
+        }
         let state = AppState {
             db,
             clock,
@@ -97,6 +106,8 @@ pub enum StartupError {
     Database(#[from] DbSetupError),
     #[error("cannot listen: {0}")]
     Bind(#[source] std::io::Error),
+    #[error("computing the search keys of stored users failed: {0}")]
+    Backfill(#[source] app::error::AppError),
 }
 
 fn leptos_options(addr: SocketAddr) -> LeptosOptions {

@@ -48,11 +48,11 @@ pub async fn sign_in(
     .await?;
 
     if candidates.is_empty() {
-        verify_password(password, None).await;
+        verify_password(password, None).await?;
         return Err(AppError::InvalidCredentials);
     }
     for candidate in candidates {
-        if !verify_password(password.clone(), candidate.password_hash).await {
+        if !verify_password(password.clone(), candidate.password_hash).await? {
             continue;
         }
         let access = ConsoleAccess::of(

@@ -68,6 +68,14 @@ impl Sql {
         format!("${}", self.args.len())
     }
 
+    /// The same statement and arguments inside `prefix` … `suffix`, e.g. as a subquery.
+    pub fn wrapped(self, prefix: &str, suffix: &str) -> Self {
+        Self {
+            text: format!("{prefix}{}{suffix}", self.text),
+            args: self.args,
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.text
     }

@@ -37,6 +37,9 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             problem = problem_text(locale, problem)
         ),
         AppError::Internal => td_string!(locale, errors.internal).to_owned(),
+        AppError::Busy { retry_after_secs } => {
+            td_string!(locale, errors.busy, seconds = *retry_after_secs)
+        }
         AppError::Transport { detail } => {
             td_string!(locale, errors.transport, detail = detail.as_str())
         }

@@ -52,11 +52,21 @@ pub async fn add_member(
     address: &str,
     status: UserStatus,
 ) -> UserId {
+    add_person(db, account, (first_name, "Example", address), status).await
+}
+
+/// A member of `account` without a password: `(first name, last name, e-mail)`.
+pub async fn add_person(
+    db: &Db,
+    account: &CreatedAccount,
+    (first_name, last_name, address): (&str, &str, &str),
+    status: UserStatus,
+) -> UserId {
     let user = NewUser {
         account_id: account.account_id,
         email: email(address),
         first_name: name(first_name),
-        last_name: name("Example"),
+        last_name: name(last_name),
         status,
         role_id: account.member_role_id,
         is_primary_admin: false,

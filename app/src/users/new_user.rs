@@ -1,6 +1,7 @@
 //! The one way users are inserted, whoever creates them (account creation, the demo, the
-//! bulk loader, the tests): the sort and search keys are computed here and nowhere else.
+//! bulk loader, the tests), with the sort and search keys of `users::keys`.
 
+use super::keys::UserKeys;
 use crate::db::sql::{Sql, chunks, flag};
 use crate::domain::{AccountId, Email, PersonName, RoleId, UserId, UserStatus};
 use crate::error::AppError;
@@ -41,13 +42,14 @@ pub struct NewUser {
     pub last_login_at: Option<i64>,
 }
 
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 17] = [
     "account_id",
     "email",
     "first_name",
     "last_name",
     "name_key",
     "last_key",
+    "search_text",
     "status",
     "role_id",
     "is_primary_admin",
@@ -60,11 +62,6 @@ const COLUMNS: [&str; 16] = [
     "last_login_at",
 ];
 
-/// The name sort and search key: "first last", lower-cased.
-pub fn name_key(first_name: &PersonName, last_name: &PersonName) -> String {
-    format!("{first_name} {last_name}").to_lowercase()
-}
-
 impl NewUser {
     /// `(…)`: this user's values as placeholders of `sql`, in `COLUMNS` order.
     fn values(&self, sql: &mut Sql) -> String {
@@ -72,13 +69,19 @@ impl NewUser {
             Some(value) => sql.int(value),
             None => "NULL".to_owned(),
         };
+        let keys = UserKeys::of(
+            self.first_name.as_str(),
+            self.last_name.as_str(),
+            self.email.as_str(),
+        );
         let values = [
             sql.int(self.account_id.get()),
             sql.text(self.email.as_str()),
             sql.text(self.first_name.as_str()),
             sql.text(self.last_name.as_str()),
-            sql.text(&name_key(&self.first_name, &self.last_name)),
-            sql.text(&self.last_name.as_str().to_lowercase()),
+            sql.text(&keys.name_key),
+            sql.text(&keys.last_key),
+            sql.text(&keys.search_text),
             sql.int(self.status.code()),
             sql.int(self.role_id.get()),
             sql.int(flag(self.is_primary_admin)),
@@ -125,16 +128,4 @@ pub async fn insert_users(
         sql.query().execute(&mut **tx).await?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_name_key_is_the_full_name_in_lower_case() {
-        let first = PersonName::parse("Ann").unwrap();
-        let last = PersonName::parse("Lee-Smith").unwrap();
-        assert_eq!(name_key(&first, &last), "ann lee-smith");
-    }
 }

@@ -2,7 +2,6 @@
 //! keyset position. `GridParams` is the raw form held in the URL; `UserQuery` is the
 //! parsed form the server trusts. The server parses; the browser only builds links.
 
-use crate::domain::email::is_email_prefix;
 use crate::domain::{UserId, UserStatus};
 use crate::error::{AppError, Problem};
 use crate::query_string;
@@ -136,14 +135,15 @@ impl SortDir {
     }
 }
 
-/// A search text: trimmed, lower-cased, 1 to 100 characters, no control characters.
-/// Text containing `@` is an e-mail search and must be the start of a valid address.
+/// A search text as typed: trimmed, 1 to 100 characters, no control characters. What
+/// it matches is the server's business (`users::store`): anywhere in the name or e-mail
+/// from three characters on, the start of them below that.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Search(String);
 
 impl Search {
     pub fn parse(input: &str) -> Result<Option<Self>, AppError> {
-        let text = input.trim().to_lowercase();
+        let text = input.trim();
         if text.is_empty() {
             return Ok(None);
         }
@@ -158,26 +158,11 @@ impl Search {
         if text.chars().any(char::is_control) {
             return Err(AppError::invalid("q", Problem::ControlCharacters));
         }
-        if text.contains('@') && !is_email_prefix(&text) {
-            return Err(AppError::invalid("q", Problem::NotAnEmailStart));
-        }
-        Ok(Some(Self(text)))
+        Ok(Some(Self(text.to_owned())))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-
-    /// An e-mail search matches addresses only; any other matches names and addresses.
-    pub fn is_email(&self) -> bool {
-        self.0.contains('@')
-    }
-
-    /// The smallest text greater than every text starting with this prefix.
-    pub fn upper_bound(&self) -> String {
-        let mut bound = self.0.clone();
-        bound.push(char::MAX);
-        bound
     }
 }
 
@@ -355,7 +340,7 @@ mod tests {
             (("size", "1000"), "size"),
             (("status", "gone"), "status"),
             (("after", "x"), "after"),
-            (("q", "ann@@x"), "q"),
+            (("q", "ann\u{7}"), "q"),
         ] {
             match UserQuery::parse(&params(&[pair])) {
                 Err(AppError::Invalid { field: f, .. }) => assert_eq!(f, field),
@@ -407,9 +392,12 @@ mod tests {
     }
 
     #[test]
-    fn an_email_search_must_be_the_start_of_an_address() {
-        assert!(Search::parse("Ann@Exa").unwrap().unwrap().is_email());
-        assert!(!Search::parse("ann lee").unwrap().unwrap().is_email());
+    fn a_search_is_the_trimmed_text_and_a_blank_one_is_none() {
+        assert_eq!(
+            Search::parse("  Ann Lee ").unwrap().unwrap().as_str(),
+            "Ann Lee"
+        );
+        assert_eq!(Search::parse("ann@@x").unwrap().unwrap().as_str(), "ann@@x");
         assert_eq!(Search::parse("   ").unwrap(), None);
     }
 

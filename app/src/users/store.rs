@@ -1,13 +1,16 @@
 //! The SQL behind User Management > Users, confined to the grant's account in every
-//! query: pages under every sort (`paging`), how a search finds its rows (`search`),
-//! totals (`totals`), and Delete Selected's facts and changes (`deletion`).
+//! query: pages under every sort (`paging`), how a search finds its rows and its total
+//! (`search`, `totals`), Delete Selected's facts and changes (`deletion`), and the
+//! keys of users stored before substring search (`backfill`).
 
+mod backfill;
 mod deletion;
 mod paging;
 mod rows;
 mod search;
 mod totals;
 
+pub use backfill::backfill_search_keys;
 pub use deletion::delete_users;
 pub use paging::list_users;
 pub use totals::count_users;
@@ -21,9 +24,11 @@ mod tests {
     use crate::domain::{UserId, UserStatus};
     use crate::error::{AppError, Missing};
     use crate::loader::add_generated_users;
-    use crate::testing::fixtures::{NOW, add_app, add_member, signed_in, test_account};
+    use crate::testing::fixtures::{NOW, add_app, add_member, add_person, signed_in, test_account};
     use crate::testing::scratch::database_urls;
+    use crate::users::TotalKind;
     use crate::users::deletion::{KeptReason, UserIds};
+    use crate::users::keys::UserKeys;
     use crate::users::query::{GridParams, UserQuery};
     use std::collections::HashSet;
 
@@ -197,6 +202,198 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(events, 0, "{url}: nothing committed, nothing audited");
+        }
+    }
+
+    async fn search(
+        db: &Db,
+        grant: &crate::auth::principal::Grant<UsersRead>,
+        q: &str,
+    ) -> Vec<String> {
+        let page = list_users(db, grant, &query(&[("q", q), ("size", "100")], None))
+            .await
+            .unwrap();
+        page.rows.iter().map(|row| row.email.to_string()).collect()
+    }
+
+    #[tokio::test]
+    async fn a_search_of_three_characters_matches_anywhere_and_a_shorter_one_the_start() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 4).await.unwrap();
+            let account = test_account(&db).await;
+            let active = UserStatus::Active;
+            for person in [
+                ("Martin", "Okafor", "m.okafor@example.com"),
+                ("Zoë", "Ramírez", "zoe@example.org"),
+                ("Hana", "佐藤", "hana@example.jp"),
+                ("Bea", "Stuart", "bea.s@art.example"),
+            ] {
+                add_person(&db, &account, person, active).await;
+            }
+            let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let grant = admin.grant::<UsersRead>().unwrap();
+
+            let art = search(&db, &grant, "art").await;
+            assert_eq!(
+                art,
+                vec!["bea.s@art.example", "m.okafor@example.com"],
+                "{url}"
+            );
+            assert_eq!(
+                search(&db, &grant, "RAMI").await,
+                vec!["zoe@example.org"],
+                "{url}"
+            );
+            assert_eq!(
+                search(&db, &grant, "zoe ram").await,
+                vec!["zoe@example.org"],
+                "{url}"
+            );
+            assert_eq!(
+                search(&db, &grant, "Ｚｏｅ").await,
+                vec!["zoe@example.org"],
+                "{url}"
+            );
+            assert_eq!(
+                search(&db, &grant, "e.org").await,
+                vec!["zoe@example.org"],
+                "{url}: in the e-mail"
+            );
+            assert_eq!(
+                search(&db, &grant, "佐藤").await,
+                vec!["hana@example.jp"],
+                "{url}: a prefix of the last name"
+            );
+            assert_eq!(
+                search(&db, &grant, "zo").await,
+                vec!["zoe@example.org"],
+                "{url}: a prefix"
+            );
+            assert!(
+                search(&db, &grant, "oe").await.is_empty(),
+                "{url}: two letters match starts only"
+            );
+            assert!(
+                search(&db, &grant, "tin oka").await.len() == 1,
+                "{url}: across first and last name"
+            );
+            assert!(
+                search(&db, &grant, "okaform").await.is_empty(),
+                "{url}: no match spans name and e-mail"
+            );
+            assert!(
+                search(&db, &grant, "50%").await.is_empty(),
+                "{url}: % is a letter"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn paging_through_a_substring_search_visits_exactly_the_matching_users_whichever_the_plan()
+     {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 4).await.unwrap();
+            let account = test_account(&db).await;
+            add_generated_users(
+                &db,
+                account.account_id,
+                account.member_role_id,
+                2_500,
+                1,
+                NOW,
+            )
+            .await
+            .unwrap();
+            db.analyze().await.unwrap();
+            let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let grant = admin.grant::<UsersRead>().unwrap();
+            let everyone: Vec<(UserId, String, String, String)> = sqlx::query_as(
+                "SELECT id, first_name, last_name, email FROM users WHERE account_id = $1",
+            )
+            .bind(account.account_id)
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+            // "acme" is in about half of the addresses (a walk), "ria" in a few names.
+            for q in ["acme", "ria"] {
+                let mut expected: Vec<UserId> = everyone
+                    .iter()
+                    .filter(|(_, first, last, email)| {
+                        UserKeys::of(first, last, email).search_text.contains(q)
+                    })
+                    .map(|(id, ..)| *id)
+                    .collect();
+                expected.sort();
+                for sort in ["name", "email", "status", "last_login"] {
+                    for dir in ["asc", "desc"] {
+                        let pairs = [("q", q), ("sort", sort), ("dir", dir), ("size", "100")];
+                        let (forward, backward, total) = walk(&db, &grant, &pairs).await;
+                        assert_eq!(forward, backward, "{url} {pairs:?}: back differs");
+                        let mut found = forward.clone();
+                        found.sort();
+                        assert_eq!(found, expected, "{url} {pairs:?}");
+                        if expected.len() <= 1_000 {
+                            assert_eq!(total, expected.len() as u64, "{url} {pairs:?}");
+                        }
+                    }
+                }
+                let page = list_users(&db, &grant, &query(&[("q", q)], None))
+                    .await
+                    .unwrap();
+                let kind = page.total.kind;
+                if expected.len() > 2 * 1_000
+                    || (expected.len() > 1_000 && url.starts_with("sqlite"))
+                {
+                    assert_ne!(kind, TotalKind::Exact, "{url} {q}: counting stops");
+                } else if expected.len() <= 1_000 {
+                    assert_eq!(kind, TotalKind::Exact, "{url} {q}");
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_search_index_follows_every_insert_delete_and_backfilled_key() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 4).await.unwrap();
+            let account = test_account(&db).await;
+            let active = UserStatus::Active;
+            let gone =
+                add_person(&db, &account, ("Gone", "Quixote", "gq@example.com"), active).await;
+            let old =
+                add_person(&db, &account, ("Olde", "Quixote", "oq@example.com"), active).await;
+            let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let reader = admin.grant::<UsersRead>().unwrap();
+            assert_eq!(search(&db, &reader, "uixot").await.len(), 2, "{url}");
+
+            let deleter = admin.grant::<UsersDelete>().unwrap();
+            delete_users(&db, &deleter, &UserIds::parse(&[gone.get()]).unwrap(), NOW)
+                .await
+                .unwrap();
+            assert_eq!(
+                search(&db, &reader, "uixot").await,
+                vec!["oq@example.com"],
+                "{url}"
+            );
+
+            // A user stored before substring search has no keys until the backfill.
+            sqlx::query("UPDATE users SET search_text = '', name_key = 'x' WHERE id = $1")
+                .bind(old)
+                .execute(db.pool())
+                .await
+                .unwrap();
+            assert!(search(&db, &reader, "uixot").await.is_empty(), "{url}");
+            assert_eq!(backfill_search_keys(&db).await.unwrap(), 1, "{url}");
+            assert_eq!(
+                backfill_search_keys(&db).await.unwrap(),
+                0,
+                "{url}: once only"
+            );
+            assert_eq!(
+                search(&db, &reader, "uixot").await,
+                vec!["oq@example.com"],
+                "{url}"
+            );
         }
     }
 }

@@ -2,8 +2,7 @@
 //! 40,000 costs what page 1 does. Each sort has an index `(account_id, key…, id)`.
 
 use super::rows::{COLUMNS, UserRecord};
-use super::search::{SearchPlan, push_filters};
-use super::totals::{count_in_scope, count_users};
+use super::search::Finder;
 use crate::auth::principal::{Grant, UsersRead};
 use crate::db::Db;
 use crate::db::sql::Sql;
@@ -39,15 +38,12 @@ async fn fetch_rows(
     db: &Db,
     account_id: AccountId,
     query: &UserQuery,
-    plan: SearchPlan,
+    finder: &Finder,
     cursor: Option<&Cursor>,
     dir: SortDir,
     limit: u32,
 ) -> Result<Vec<UserRecord>, AppError> {
-    let mut sql = Sql::new(&format!(
-        "SELECT {COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id"
-    ));
-    push_filters(&mut sql, account_id, query, plan);
+    let mut sql = finder.filtered(db, account_id, query, COLUMNS, true);
     let columns = key_columns(query.sort);
     let (comparison, order) = match dir {
         SortDir::Asc => (">", "ASC"),
@@ -79,14 +75,8 @@ pub async fn list_users(
 ) -> Result<UserListing, AppError> {
     let account_id = grant.account_id();
     let size = query.size as usize;
-    let total = count_users(db, grant, query).await?;
-    let plan = match query.search {
-        None => SearchPlan::Collect,
-        Some(_) => {
-            let scope = count_in_scope(db, account_id, query).await?;
-            SearchPlan::choose(total.value, scope, query.size)
-        }
-    };
+    let finder = Finder::plan(db, account_id, query).await?;
+    let plan = &finder;
     let limit = query.size + 1;
     let first_page = || async {
         let mut rows = fetch_rows(db, account_id, query, plan, None, query.dir, limit).await?;
@@ -125,7 +115,7 @@ pub async fn list_users(
         .flatten();
     Ok(UserListing {
         rows: rows.into_iter().map(UserRecord::into_summary).collect(),
-        total,
+        total: finder.total,
         is_first_page: !has_before,
         prev,
         next,

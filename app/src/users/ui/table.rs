@@ -5,7 +5,7 @@ use crate::domain::UserId;
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::{format, status_label};
 use crate::users::query::{SortDir, SortField, UserQuery};
-use crate::users::{UserListing, UserSummary};
+use crate::users::{TotalKind, UserListing, UserSummary};
 use leptos::prelude::*;
 
 /// A column's heading in `locale`.
@@ -94,12 +94,22 @@ pub(super) fn UsersTable(page: UserListing, state: GridState, can_delete: bool) 
     let total_text = move || {
         let locale = i18n.get_locale();
         let count = format::count(locale, total.value);
-        if total.is_estimate {
-            td_string!(locale, users.shown_of_about, shown = shown, total = count)
-        } else if total.value == 1 {
-            td_string!(locale, users.shown_of_one, shown = shown, total = count)
-        } else {
-            td_string!(locale, users.shown_of, shown = shown, total = count)
+        match total.kind {
+            TotalKind::Estimate => {
+                td_string!(locale, users.shown_of_about, shown = shown, total = count)
+            }
+            TotalKind::MoreThan => {
+                td_string!(
+                    locale,
+                    users.shown_of_more_than,
+                    shown = shown,
+                    total = count
+                )
+            }
+            TotalKind::Exact if total.value == 1 => {
+                td_string!(locale, users.shown_of_one, shown = shown, total = count)
+            }
+            TotalKind::Exact => td_string!(locale, users.shown_of, shown = shown, total = count),
         }
     };
 

@@ -8,7 +8,12 @@ use crate::i18n::{t_string, use_i18n};
 use crate::lang::status_label;
 use crate::users::query::{GridParams, PAGE_SIZES};
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
+use std::time::Duration;
+
+/// How long typing must pause before the grid searches for what was typed.
+const TYPING_PAUSE: Duration = Duration::from_millis(250);
 
 #[component]
 pub(super) fn GridToolbar(state: GridState) -> impl IntoView {
@@ -22,18 +27,42 @@ pub(super) fn GridToolbar(state: GridState) -> impl IntoView {
     let status_box = NodeRef::<leptos::html::Select>::new();
     let size_box = NodeRef::<leptos::html::Select>::new();
     let navigate = use_navigate();
-    let apply = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        let current = params.get_untracked();
-        let next = GridParams {
-            q: search_box.get().map(|input| input.value()),
-            status: status_box.get().map(|select| select.value()),
-            size: size_box.get().map(|select| select.value()),
-            after: None,
-            before: None,
-            ..current
+    // The view the form's fields describe, from its first page.
+    let chosen = move || GridParams {
+        q: search_box.get().map(|input| input.value()),
+        status: status_box.get().map(|select| select.value()),
+        size: size_box.get().map(|select| select.value()),
+        after: None,
+        before: None,
+        ..params.get_untracked()
+    };
+    let apply = {
+        let navigate = navigate.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            navigate(&href(&chosen()), Default::default());
+        }
+    };
+    // Search as you type: once typing pauses, show the results in place of the current
+    // history entry (so Back does not step through every letter). Only the answer to the
+    // latest search is ever shown: the grid's resource drops older ones.
+    let pending_search = StoredValue::new(None::<TimeoutHandle>);
+    let search_as_you_type = move |_| {
+        if let Some(pending) = pending_search.get_value() {
+            pending.clear();
+        }
+        let navigate = navigate.clone();
+        let search = move || {
+            let replace = NavigateOptions {
+                replace: true,
+                ..Default::default()
+            };
+            let next = href(&chosen());
+            if next != href(&params.get_untracked().first_page()) {
+                navigate(&next, replace);
+            }
         };
-        navigate(&href(&next), Default::default());
+        pending_search.set_value(set_timeout_with_handle(search, TYPING_PAUSE).ok());
     };
     let submit_on_change = |event: leptos::ev::Event| {
         let select: web_sys::HtmlSelectElement = event_target(&event);
@@ -61,6 +90,7 @@ pub(super) fn GridToolbar(state: GridState) -> impl IntoView {
                     placeholder=move || t_string!(i18n, users.search_placeholder)
                     aria-label=move || t_string!(i18n, users.search_label)
                     maxlength="100"
+                    on:input=search_as_you_type
                     // The URL holds the search; the browser must not restore an older one.
                     autocomplete="off"
                     // The attribute serves the page before hydration; the property after.
