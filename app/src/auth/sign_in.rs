@@ -1,7 +1,7 @@
 //! Checking an e-mail and password and starting a console session.
 
 use super::access::ConsoleAccess;
-use super::password::verify_password;
+use super::password::reserve_hashing;
 use super::session::{SessionToken, start_session};
 use crate::db::Db;
 use crate::db::sql::Flag;
@@ -26,7 +26,8 @@ struct Candidate {
 
 /// Signs in the active admin with this e-mail and password. A wrong e-mail, a wrong
 /// password, and a right password of someone who may not use the console all get the
-/// same answer, so the answer reveals nothing about an account.
+/// same answer, so the answer reveals nothing about an account. A place in the hashing
+/// queue is taken first: when there is none, the answer is 503 before any other work.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn sign_in(
     db: &Db,
@@ -35,6 +36,7 @@ pub async fn sign_in(
     user_agent: &str,
     now: i64,
 ) -> Result<SessionToken, AppError> {
+    let hashing = reserve_hashing()?;
     let candidates: Vec<Candidate> = sqlx::query_as(
         "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin,
                 r.is_admin AS role_is_admin
@@ -48,11 +50,14 @@ pub async fn sign_in(
     .await?;
 
     if candidates.is_empty() {
-        verify_password(password, None).await?;
+        hashing.verify(password, None).await?;
         return Err(AppError::InvalidCredentials);
     }
     for candidate in candidates {
-        if !verify_password(password.clone(), candidate.password_hash).await? {
+        if !hashing
+            .verify(password.clone(), candidate.password_hash)
+            .await?
+        {
             continue;
         }
         let access = ConsoleAccess::of(
