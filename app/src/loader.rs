@@ -3,7 +3,7 @@
 //! in random order (never sorted, so a measurement does not depend on the order users
 //! were loaded in), and a loader that inserts them in large transactions.
 
-mod names;
+pub mod names;
 
 use crate::db::Db;
 use crate::domain::{AccountId, Email, PersonName, RoleId, UserStatus};

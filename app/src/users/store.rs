@@ -396,4 +396,66 @@ mod tests {
             );
         }
     }
+
+    #[tokio::test]
+    async fn a_walk_that_runs_out_of_budget_collects_and_every_page_is_the_same() {
+        use super::paging::{Edge, fetch_rows};
+        use super::search::{Finder, Plan};
+        use crate::users::query::SortDir;
+        for url in database_urls().await {
+            let db = Db::connect(&url, 4).await.unwrap();
+            let account = test_account(&db).await;
+            add_generated_users(&db, account.account_id, account.member_role_id, 400, 1, NOW)
+                .await
+                .unwrap();
+            for q in ["ria", "an", "example"] {
+                for sort in ["name", "email", "status", "last_login"] {
+                    let query = query(&[("q", q), ("sort", sort)], None);
+                    let planned = Finder::plan(&db, account.account_id, &query).await.unwrap();
+                    let collect = Finder {
+                        plan: Plan::Collect,
+                        ..planned.clone()
+                    };
+                    for budget in [3, 40, 100_000] {
+                        let walk = Finder {
+                            plan: Plan::Walk,
+                            walk_budget: budget,
+                            ..planned.clone()
+                        };
+                        let mut cursor = None;
+                        loop {
+                            let edge = Edge {
+                                cursor: cursor.as_ref(),
+                                dir: SortDir::Asc,
+                            };
+                            let walked =
+                                fetch_rows(&db, account.account_id, &query, &walk, &edge, 26)
+                                    .await
+                                    .unwrap();
+                            let collected =
+                                fetch_rows(&db, account.account_id, &query, &collect, &edge, 26)
+                                    .await
+                                    .unwrap();
+                            let ids = |rows: &[super::rows::UserRecord]| {
+                                rows.iter()
+                                    .map(|row| row.cursor(query.sort))
+                                    .collect::<Vec<_>>()
+                            };
+                            assert_eq!(
+                                ids(&walked),
+                                ids(&collected),
+                                "{url} {q} {sort} budget {budget}"
+                            );
+                            match walked.last() {
+                                Some(row) if walked.len() == 26 => {
+                                    cursor = Some(row.cursor(query.sort))
+                                }
+                                _ => break,
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

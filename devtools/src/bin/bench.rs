@@ -8,6 +8,7 @@ use app::auth::session::resolve_session;
 use app::db::Db;
 use app::domain::UserStatus;
 use app::loader::add_generated_users;
+use app::loader::names::{FIRST_NAMES, LAST_NAMES};
 use app::testing::fixtures::{NOW, signed_in, test_account};
 use app::testing::scratch::{postgres_url, sqlite_url};
 use app::users::deletion::UserIds;
@@ -128,65 +129,57 @@ const FIRST_PAGE: &str = "SELECT u.id, u.first_name, u.last_name, u.email, u.sta
      r.is_admin AS role_is_admin FROM users u JOIN roles r ON r.id = u.role_id \
      WHERE u.account_id = $1 ORDER BY u.name_key ASC, u.id ASC LIMIT 26";
 
+/// Times the first page's query on `pool`, whatever its driver.
+macro_rules! time_first_page {
+    ($pool:expr, $repetitions:expr) => {
+        time($repetitions, || async {
+            type Row = (
+                i64,
+                String,
+                String,
+                String,
+                i64,
+                i64,
+                i64,
+                String,
+                String,
+                i64,
+            );
+            let rows: Vec<Row> = sqlx::query_as(FIRST_PAGE)
+                .bind(1_i64)
+                .fetch_all($pool)
+                .await
+                .expect("the first page loads");
+            assert_eq!(rows.len(), 26);
+        })
+        .await
+    };
+}
+
 /// The evidence behind the choice of sqlx's `Any` driver: the same query and rows
 /// through `Any` and through the engine's own driver, on the same database.
 async fn driver_overhead(url: &str, args: &Args) {
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        i64,
-        i64,
-        i64,
-        String,
-        String,
-        i64,
-    );
+    let repetitions = args.repetitions * 5;
     let any = sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
         .connect(url)
         .await
         .expect("the Any pool opens");
-    let through_any = time(args.repetitions * 5, || async {
-        let rows: Vec<Row> = sqlx::query_as(FIRST_PAGE)
-            .bind(1_i64)
-            .fetch_all(&any)
-            .await
-            .unwrap();
-        assert_eq!(rows.len(), 26);
-    })
-    .await;
+    let through_any = time_first_page!(&any, repetitions);
     let native = if url.starts_with("sqlite:") {
         let pool = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
             .connect(url)
             .await
             .expect("the SQLite pool opens");
-        time(args.repetitions * 5, || async {
-            let rows: Vec<Row> = sqlx::query_as(FIRST_PAGE)
-                .bind(1_i64)
-                .fetch_all(&pool)
-                .await
-                .unwrap();
-            assert_eq!(rows.len(), 26);
-        })
-        .await
+        time_first_page!(&pool, repetitions)
     } else {
         let pool = sqlx::postgres::PgPoolOptions::new()
             .max_connections(1)
             .connect(url)
             .await
             .expect("the PostgreSQL pool opens");
-        time(args.repetitions * 5, || async {
-            let rows: Vec<Row> = sqlx::query_as(FIRST_PAGE)
-                .bind(1_i64)
-                .fetch_all(&pool)
-                .await
-                .unwrap();
-            assert_eq!(rows.len(), 26);
-        })
-        .await
+        time_first_page!(&pool, repetitions)
     };
     println!("\n| first page's query (26 rows), one connection | median ms | p99 ms |");
     println!("|---|---|---|");
@@ -200,6 +193,51 @@ async fn driver_overhead(url: &str, args: &Args) {
         ms(native.median),
         ms(native.p99)
     );
+}
+
+/// Every three-letter piece of the 30 most common first and last names: how a search
+/// page fares across realistic searches, not only the chosen ones.
+async fn substring_sample(db: &Db, reader: &app::auth::principal::Grant<UsersRead>) {
+    let mut pieces: Vec<String> = FIRST_NAMES[..30]
+        .iter()
+        .chain(&LAST_NAMES[..30])
+        .flat_map(|name| {
+            let letters: Vec<char> = name.to_lowercase().chars().collect();
+            letters
+                .windows(3)
+                .map(|piece| piece.iter().collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    pieces.sort();
+    pieces.dedup();
+    println!(
+        "\n| {} searches (every 3-letter piece of common names), one page each | sort | median ms | 90th percentile ms | worst ms (search) |",
+        pieces.len()
+    );
+    println!("|---|---|---|---|---|");
+    for sort in SortField::ALL {
+        let mut times = Vec::with_capacity(pieces.len());
+        for piece in &pieces {
+            let query = query(sort, Some(piece), None);
+            let timing = time(3, || async {
+                list_users(db, reader, &query)
+                    .await
+                    .expect("the page loads");
+            })
+            .await;
+            times.push((timing.median, piece.clone()));
+        }
+        times.sort();
+        let (worst, worst_piece) = times.last().cloned().expect("the sample is not empty");
+        println!(
+            "| all | {} | {} | {} | {} (`{worst_piece}`) |",
+            sort.slug(),
+            ms(times[times.len() / 2].0),
+            ms(times[times.len() * 9 / 10].0),
+            ms(worst)
+        );
+    }
 }
 
 async fn bench_engine(url: &str, args: &Args) {
@@ -256,7 +294,22 @@ async fn bench_engine(url: &str, args: &Args) {
                 format!("page {} rows deep", args.depth),
                 query(sort, None, Some(deep)),
             ),
-            ("search 'mar'".to_owned(), query(sort, Some("mar"), None)),
+            (
+                "search `mar` (many matches)".to_owned(),
+                query(sort, Some("mar"), None),
+            ),
+            (
+                "search `sato` (few matches)".to_owned(),
+                query(sort, Some("sato"), None),
+            ),
+            (
+                "search `qqq` (no match)".to_owned(),
+                query(sort, Some("qqq"), None),
+            ),
+            (
+                "search `ma` (prefix)".to_owned(),
+                query(sort, Some("ma"), None),
+            ),
         ];
         for (label, query) in cases {
             let timing = time(args.repetitions, || async {
@@ -273,14 +326,24 @@ async fn bench_engine(url: &str, args: &Args) {
             );
         }
     }
+    substring_sample(&db, &reader).await;
+
     let mut active = query(SortField::Name, None, None);
     active.status = Some(UserStatus::Active);
     let totals = [
         ("total, unfiltered", query(SortField::Name, None, None)),
         ("total, status = active", active),
         (
-            "total, search 'mar'",
+            "total, search `mar`",
             query(SortField::Name, Some("mar"), None),
+        ),
+        (
+            "total, search `sato`",
+            query(SortField::Name, Some("sato"), None),
+        ),
+        (
+            "total, search `qqq`",
+            query(SortField::Name, Some("qqq"), None),
         ),
     ];
     for (label, query) in totals {
