@@ -193,6 +193,14 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A second admin of the first account with `role`, signed in on their own client.
+    async fn second_admin(&self, email: &str, role: DefaultRole) -> (UserId, reqwest::Client) {
+        let id = add_admin(&self.db, &self.account, email, role).await;
+        let client = client();
+        self.sign_in_as(&client, email).await;
+        (id, client)
+    }
+
     async fn member(&self, first_name: &str, email: &str, status: UserStatus) -> UserId {
         add_member(&self.db, &self.account, first_name, email, status).await
     }
@@ -382,15 +390,9 @@ async fn delete_selected_keeps_app_owners_with_their_reason_and_deletes_the_rest
 #[tokio::test]
 async fn admins_cannot_delete_themselves_or_the_primary_admin() {
     on_every_engine(|app| async move {
-        let second = add_admin(
-            &app.db,
-            &app.account,
-            "second@example.com",
-            DefaultRole::MasterAdmin,
-        )
-        .await;
-        let client = client();
-        app.sign_in_as(&client, "second@example.com").await;
+        let (second, client) = app
+            .second_admin("second@example.com", DefaultRole::MasterAdmin)
+            .await;
 
         let ids = json!({ "ids": [second, app.account.primary_admin_id] });
         let report = app
@@ -410,18 +412,12 @@ async fn admins_cannot_delete_themselves_or_the_primary_admin() {
 #[tokio::test]
 async fn an_admin_role_without_the_delete_permission_is_forbidden_and_nothing_changes() {
     on_every_engine(|app| async move {
-        add_admin(
-            &app.db,
-            &app.account,
-            "viewer@example.com",
-            DefaultRole::UserAdmin,
-        )
-        .await;
         let target = app
             .member("Dee", "dee@example.com", UserStatus::Active)
             .await;
-        let client = client();
-        app.sign_in_as(&client, "viewer@example.com").await;
+        let (_, client) = app
+            .second_admin("viewer@example.com", DefaultRole::UserAdmin)
+            .await;
 
         assert!(app.list_users_with(&client, "").await.is_ok());
         let me = app.current_admin(&client).await.unwrap();
@@ -644,15 +640,9 @@ async fn a_signed_out_session_is_refused_even_when_its_cookie_is_replayed() {
 #[tokio::test]
 async fn deleting_an_admin_ends_their_session_at_once() {
     on_every_engine(|app| async move {
-        let second = add_admin(
-            &app.db,
-            &app.account,
-            "second@example.com",
-            DefaultRole::MasterAdmin,
-        )
-        .await;
-        let second_client = client();
-        app.sign_in_as(&second_client, "second@example.com").await;
+        let (second, second_client) = app
+            .second_admin("second@example.com", DefaultRole::MasterAdmin)
+            .await;
         assert!(app.list_users_with(&second_client, "").await.is_ok());
 
         app.sign_in().await;
