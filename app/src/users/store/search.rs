@@ -3,9 +3,9 @@
 //! matches the start of the first name, last name, full name or e-mail, through the
 //! sort indexes. Either way matches are counted up to `COUNTED_MATCHES`: when they are
 //! no more, they are **collected** and sorted; when they are more, the sort index is
-//! **walked** in order (at most `WALK_BUDGET` rows, reading only what the covering
-//! indexes hold) and the matching rows kept, and if a page is not full by then the
-//! matches are collected after all (see `paging`). The count is also the view's total.
+//! **walked** in order (at most `WALK_BUDGET` rows, then ten times as many, reading
+//! only what the covering indexes hold) and the matching rows kept, and if a page is
+//! not full by then the matches are collected after all (see `paging`). The count is also the view's total.
 
 use super::totals::{count_in_scope, count_rows, planned_rows};
 use crate::db::sql::Sql;
@@ -21,8 +21,9 @@ pub(super) const MIN_SUBSTRING_CHARS: usize = 3;
 /// Matches up to which a search counts them exactly and collects them: about a
 /// millisecond of work.
 pub(super) const COUNTED_MATCHES: u64 = 1_000;
-/// Rows a walk of the sort index visits before it gives up and collects instead: about
-/// a millisecond, and enough for a page wherever matches are at least 1 in 150.
+/// Rows the first step of a walk visits: about a millisecond, and enough for a page
+/// wherever matches are at least 1 in 150. A second step goes ten times as far before
+/// the walk gives up and collects instead.
 const WALK_BUDGET: i64 = 4_000;
 
 /// What a query's search matches, folded as the stored keys are.
@@ -47,15 +48,6 @@ impl Matching {
             Self::Substring(key)
         }
     }
-
-    /// The columns (of the user) that deciding a match reads.
-    pub(super) fn columns(&self) -> &'static [&'static str] {
-        match self {
-            Self::Everyone => &[],
-            Self::Prefix(_) => &["name_key", "last_key", "email"],
-            Self::Substring(_) => &["search_text"],
-        }
-    }
 }
 
 /// How a search finds its rows.
@@ -74,7 +66,7 @@ pub(super) struct Finder {
     pub(super) plan: Plan,
     pub(super) total: Total,
     pub(super) backend: Backend,
-    /// Rows a walk visits before it collects instead.
+    /// Rows the first step of a walk visits.
     pub(super) walk_budget: i64,
 }
 
