@@ -15,14 +15,17 @@ pub use store::{AuditEvent, AuditTarget, record};
 pub enum AuditAction {
     /// A user was deleted (Delete Selected or the row's delete icon).
     UserDeleted,
+    /// A user was activated, suspended, unlocked or deactivated.
+    UserStatusChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 1] = [Self::UserDeleted];
+    pub const ALL: [AuditAction; 2] = [Self::UserDeleted, Self::UserStatusChanged];
 
     pub const fn key(self) -> &'static str {
         match self {
             Self::UserDeleted => "user.deleted",
+            Self::UserStatusChanged => "user.status_changed",
         }
     }
 }

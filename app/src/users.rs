@@ -1,6 +1,6 @@
-//! User Management > Users: the grid, its query, and Delete Selected. The wire types and
-//! server functions live here; parsing in `query` and `deletion`, the SQL in `store`
-//! (server-only), the components in `ui`.
+//! User Management > Users: the grid, its query, Delete Selected and status changes. The
+//! wire types and server functions live here; parsing and rules in `query`, `deletion`
+//! and `status_change`, the SQL in `store` (server-only), the components in `ui`.
 
 pub mod deletion;
 #[cfg(feature = "ssr")]
@@ -8,6 +8,8 @@ pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod new_user;
 pub mod query;
+pub mod selection;
+pub mod status_change;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod ui;
@@ -18,6 +20,7 @@ use deletion::DeleteReport;
 use leptos::prelude::*;
 use query::GridParams;
 use serde::{Deserialize, Serialize};
+use status_change::{StatusAction, StatusReport};
 
 /// One user as the grid shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,7 +110,23 @@ pub async fn delete_users(ids: Vec<i64>) -> Result<DeleteReport, AppError> {
     use crate::auth::principal::{UsersDelete, current_principal};
     let principal = current_principal()?;
     let grant = principal.grant::<UsersDelete>()?;
-    let ids = deletion::UserIds::parse(&ids)?;
+    let ids = selection::UserIds::parse(&ids)?;
     let state = crate::state::app_state()?;
     store::delete_users(&state.db, &grant, &ids, state.clock.now()).await
+}
+
+/// Activates, suspends, unlocks or deactivates the selected users as the status state
+/// machine allows; the others are reported with the reason.
+#[server(prefix = "/api", endpoint = "change_status", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
+)]
+pub async fn change_status(ids: Vec<i64>, action: StatusAction) -> Result<StatusReport, AppError> {
+    use crate::auth::principal::{UsersUpdate, current_principal};
+    let principal = current_principal()?;
+    let grant = principal.grant::<UsersUpdate>()?;
+    let ids = selection::UserIds::parse(&ids)?;
+    let state = crate::state::app_state()?;
+    store::change_status(&state.db, &grant, &ids, action, state.clock.now()).await
 }

@@ -137,3 +137,33 @@ test("typing part of a last name finds the user as you type, accents aside, with
   await expect(page.getByTestId("total")).toHaveText("1 shown of 1 user");
   expect(await page.evaluate(() => history.length)).toBe(historyBefore);
 });
+
+test("an admin unlocks and suspends from the selection, then activates a suspended user from their row", async ({ page }) => {
+  const run = runId();
+  addUser({ email: `${run}.sam@acme.test`, firstName: "Sam", lastName: `Rivera${run}` });
+  addUser({ email: `${run}.lee@acme.test`, firstName: "Lee", lastName: `Rivera${run}`, status: "locked" });
+  await signIn(page);
+  await page.getByRole("searchbox").fill(run);
+  await page.getByRole("searchbox").press("Enter");
+  await expect(userRows(page)).toHaveCount(2);
+  const sam = page.getByRole("row", { name: new RegExp(`Sam Rivera${run}`) });
+  const lee = page.getByRole("row", { name: new RegExp(`Lee Rivera${run}`) });
+
+  await page.locator("input.select-all").check();
+  await page.getByRole("button", { name: "Unlock", exact: true }).click();
+  await expect(page.getByTestId("status-outcome")).toHaveText(
+    `1 unlocked · 1 unchanged: ${run}.sam@acme.test is Active`,
+  );
+  await expect(lee.locator(".status")).toHaveText("Active");
+
+  await lee.getByRole("checkbox").uncheck();
+  await page.getByRole("button", { name: "Suspend", exact: true }).click();
+  await expect(page.getByTestId("status-outcome")).toHaveText("1 suspended");
+  await expect(sam.locator(".status")).toHaveText("Suspended");
+
+  await sam.hover();
+  await sam.getByRole("button", { name: `Activate Sam Rivera${run}` }).click();
+  await expect(page.getByTestId("status-outcome")).toHaveText("1 activated");
+  await expect(sam.locator(".status")).toHaveText("Active");
+  await expect(sam.getByRole("button", { name: /^Activate/ })).toHaveCount(0);
+});

@@ -16,8 +16,9 @@ use app::testing::fixtures::{
 use app::testing::scratch::database_urls;
 use app::users::UserListing;
 use app::users::deletion::{DeleteReport, KeptReason};
-use reqwest::StatusCode;
+use app::users::status_change::{StatusAction, StatusReport, UnchangedReason};
 use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use server::startup::{Application, MAX_REQUEST_BODY, Settings};
@@ -151,14 +152,16 @@ impl TestApp {
             .value
     }
 
-    async fn delete_users_with(
+    /// POSTs `body` as JSON to `path` and decodes the answer.
+    async fn post_json<T: DeserializeOwned>(
         &self,
         client: &reqwest::Client,
+        path: &str,
         body: Value,
         headers: HeaderMap,
-    ) -> Result<DeleteReport, Refusal> {
+    ) -> Result<T, Refusal> {
         let response = client
-            .post(self.url("/api/delete_users"))
+            .post(self.url(path))
             .headers(headers)
             .json(&body)
             .send()
@@ -167,9 +170,46 @@ impl TestApp {
         decode(response).await
     }
 
+    async fn delete_users_with(
+        &self,
+        client: &reqwest::Client,
+        body: Value,
+        headers: HeaderMap,
+    ) -> Result<DeleteReport, Refusal> {
+        self.post_json(client, "/api/delete_users", body, headers)
+            .await
+    }
+
     async fn delete_users(&self, ids: &[UserId]) -> Result<DeleteReport, Refusal> {
         self.delete_users_with(&self.client, json!({ "ids": ids }), HeaderMap::new())
             .await
+    }
+
+    async fn change_status_with(
+        &self,
+        client: &reqwest::Client,
+        body: Value,
+        headers: HeaderMap,
+    ) -> Result<StatusReport, Refusal> {
+        self.post_json(client, "/api/change_status", body, headers)
+            .await
+    }
+
+    async fn change_status(
+        &self,
+        ids: &[UserId],
+        action: StatusAction,
+    ) -> Result<StatusReport, Refusal> {
+        let body = json!({ "ids": ids, "action": action });
+        self.change_status_with(&self.client, body, HeaderMap::new())
+            .await
+    }
+
+    /// The status of the one user a grid query finds.
+    async fn status_of(&self, query: &str) -> UserStatus {
+        let listing = self.list_users(query).await.unwrap();
+        assert_eq!(listing.rows.len(), 1, "{query} finds one user");
+        listing.rows[0].status
     }
 
     async fn current_admin(&self, client: &reqwest::Client) -> Result<AdminSession, Refusal> {
@@ -457,12 +497,18 @@ async fn state_changes_from_another_origin_are_refused() {
             header("sec-fetch-site", "cross-site"),
         ] {
             let refusal = app
-                .delete_users_with(&app.client, json!({ "ids": [target] }), headers)
+                .delete_users_with(&app.client, json!({ "ids": [target] }), headers.clone())
                 .await
                 .unwrap_err();
             assert_eq!(refusal.status, StatusCode::FORBIDDEN);
             let denied = Denied::CrossOrigin;
             assert_eq!(refusal.error, AppError::Forbidden { denied });
+            let body = json!({ "ids": [target], "action": "suspend" });
+            let refusal = app
+                .change_status_with(&app.client, body, headers)
+                .await
+                .unwrap_err();
+            assert_eq!(refusal.status, StatusCode::FORBIDDEN);
         }
         let login_elsewhere = app
             .client
@@ -473,7 +519,8 @@ async fn state_changes_from_another_origin_are_refused() {
             .await
             .unwrap();
         assert_eq!(login_elsewhere.status(), StatusCode::FORBIDDEN);
-        assert_eq!(app.total("q=eve").await, 1);
+        assert_eq!(app.status_of("q=eve").await, UserStatus::Active);
+        assert!(app.audit_trail().await.is_empty());
     })
     .await;
 }
@@ -850,6 +897,199 @@ async fn choosing_a_language_remembers_it_and_unknown_languages_are_refused() {
         assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
         let error: Value = refused.json().await.unwrap();
         assert_eq!(error["field"], "locale");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes_nothing() {
+    on_every_engine(|app| async move {
+        let target = app
+            .member("Dee", "dee@example.com", UserStatus::Active)
+            .await;
+        let (_, reader) = app
+            .second_admin("reader@example.com", DefaultRole::UserAdmin)
+            .await;
+        let reader_role = app.current_admin(&reader).await.unwrap();
+        let table = [
+            (Method::GET, "/api/list_users", None, Permission::UsersRead),
+            (
+                Method::POST,
+                "/api/delete_users",
+                Some(json!({ "ids": [target] })),
+                Permission::UsersDelete,
+            ),
+            (
+                Method::POST,
+                "/api/change_status",
+                Some(json!({ "ids": [target], "action": "suspend" })),
+                Permission::UsersUpdate,
+            ),
+        ];
+        assert_eq!(
+            table.len(),
+            Permission::ALL.len(),
+            "every permission has its row"
+        );
+        for (method, path, body, permission) in &table {
+            for (who, client) in [("reader", &reader), ("nobody", &client())] {
+                let mut request = client.request(method.clone(), app.url(path));
+                if let Some(body) = body {
+                    request = request.json(body);
+                }
+                let status = request.send().await.unwrap().status();
+                let expected = match who {
+                    "nobody" => StatusCode::UNAUTHORIZED,
+                    _ if reader_role.can(*permission) => StatusCode::OK,
+                    _ => StatusCode::FORBIDDEN,
+                };
+                assert_eq!(status, expected, "{who} calling {path}");
+            }
+        }
+        assert_eq!(app.user_count().await, 3);
+        app.sign_in().await;
+        assert_eq!(app.status_of("q=dee").await, UserStatus::Active);
+        assert!(app.audit_trail().await.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn suspending_an_admin_ends_their_session_at_once_and_activating_lets_them_back() {
+    on_every_engine(|app| async move {
+        let (second, client) = app
+            .second_admin("second@example.com", DefaultRole::UserAdmin)
+            .await;
+        app.sign_in().await;
+        assert!(app.list_users_with(&client, "").await.is_ok());
+
+        let report = app
+            .change_status(&[second], StatusAction::Suspend)
+            .await
+            .unwrap();
+
+        assert_eq!(report.changed, vec![second]);
+        let refusal = app.list_users_with(&client, "").await.unwrap_err();
+        assert_eq!(refusal.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.status_of("q=second").await, UserStatus::Suspended);
+        let barred = app
+            .sign_in_with(&client, "second@example.com", PASSWORD)
+            .await;
+        assert_eq!(barred.status(), StatusCode::UNAUTHORIZED);
+
+        let report = app
+            .change_status(&[second], StatusAction::Activate)
+            .await
+            .unwrap();
+
+        assert_eq!(report.changed, vec![second]);
+        app.sign_in_as(&client, "second@example.com").await;
+        assert!(app.list_users_with(&client, "").await.is_ok());
+        let changed = ("user.status_changed".to_owned(), second.get());
+        assert_eq!(app.audit_trail().await, vec![changed.clone(), changed]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn transitions_the_state_machine_forbids_are_reported_with_their_reason_and_change_nothing() {
+    on_every_engine(|app| async move {
+        let active = app
+            .member("Ann", "ann@example.com", UserStatus::Active)
+            .await;
+        let invited = app
+            .member("Ivy", "ivy@example.com", UserStatus::NotActive)
+            .await;
+        let locked = app
+            .member("Lou", "lou@example.com", UserStatus::Locked)
+            .await;
+        let (second, client) = app
+            .second_admin("second@example.com", DefaultRole::MasterAdmin)
+            .await;
+        let primary = app.account.primary_admin_id;
+
+        let ids = json!({ "ids": [active, invited, locked], "action": "activate" });
+        let report = app
+            .change_status_with(&client, ids, HeaderMap::new())
+            .await
+            .unwrap();
+        assert!(report.changed.is_empty());
+        let reasons: Vec<(UserId, UnchangedReason)> = report
+            .unchanged
+            .iter()
+            .map(|user| (user.id, user.reason.clone()))
+            .collect();
+        let not_from = |status| UnchangedReason::NotFrom { status };
+        assert_eq!(
+            reasons,
+            vec![
+                (active, not_from(UserStatus::Active)),
+                (invited, UnchangedReason::NoPassword),
+                (locked, not_from(UserStatus::Locked)),
+            ]
+        );
+        let ids = json!({ "ids": [primary, second], "action": "suspend" });
+        let report = app
+            .change_status_with(&client, ids, HeaderMap::new())
+            .await
+            .unwrap();
+        let reasons: Vec<UnchangedReason> = report
+            .unchanged
+            .into_iter()
+            .map(|user| user.reason)
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![UnchangedReason::IsPrimaryAdmin, UnchangedReason::IsYou]
+        );
+        assert!(app.audit_trail().await.is_empty());
+
+        let ids = json!({ "ids": [locked], "action": "deactivate" });
+        let report = app
+            .change_status_with(&client, ids, HeaderMap::new())
+            .await
+            .unwrap();
+        assert_eq!(report.changed, vec![locked]);
+        app.sign_in().await;
+        assert_eq!(app.status_of("q=lou").await, UserStatus::NotActive);
+        assert_eq!(app.status_of("q=ann").await, UserStatus::Active);
+        assert_eq!(app.status_of("q=ivy").await, UserStatus::NotActive);
+        assert_eq!(
+            app.audit_trail().await,
+            vec![("user.status_changed".to_owned(), locked.get())]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_status_change_with_bad_input_gets_a_4xx_and_changes_nothing() {
+    on_every_engine(|app| async move {
+        let mine = app
+            .member("Gus", "gus@example.com", UserStatus::Active)
+            .await;
+        let other = other_account(&app.db, "Other Org", "boss@other.example").await;
+        app.sign_in().await;
+        let refused = |body: Value| app.change_status_with(&app.client, body, HeaderMap::new());
+
+        let unknown_action = refused(json!({ "ids": [mine], "action": "explode" }))
+            .await
+            .unwrap_err();
+        assert_eq!(unknown_action.status, StatusCode::BAD_REQUEST);
+        let no_action = refused(json!({ "ids": [mine] })).await.unwrap_err();
+        assert_eq!(no_action.status, StatusCode::BAD_REQUEST);
+        let empty = refused(json!({ "ids": [], "action": "suspend" }))
+            .await
+            .unwrap_err();
+        assert_eq!(empty.error, AppError::invalid("ids", Problem::Required));
+        let foreign =
+            refused(json!({ "ids": [mine, other.primary_admin_id], "action": "suspend" }))
+                .await
+                .unwrap_err();
+        assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+
+        assert_eq!(app.status_of("q=gus").await, UserStatus::Active);
+        assert!(app.audit_trail().await.is_empty());
     })
     .await;
 }

@@ -32,6 +32,10 @@ capability!(
     /// Delete users.
     UsersDelete => UsersDelete
 );
+capability!(
+    /// Change users' status.
+    UsersUpdate => UsersUpdate
+);
 
 /// Who acts: the admin, their account, and the address they act from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

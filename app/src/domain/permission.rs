@@ -13,17 +13,20 @@ pub enum Permission {
     UsersRead,
     /// Delete users.
     UsersDelete,
+    /// Change users: their status today; their profile, role and groups to come.
+    UsersUpdate,
 }
 
 impl Permission {
     /// Every permission: what the Primary Admin and the Master Admin role hold.
-    pub const ALL: [Permission; 2] = [Self::UsersRead, Self::UsersDelete];
+    pub const ALL: [Permission; 3] = [Self::UsersRead, Self::UsersDelete, Self::UsersUpdate];
 
     /// The stored and wire name, e.g. `users.read`.
     pub const fn key(self) -> &'static str {
         match self {
             Self::UsersRead => "users.read",
             Self::UsersDelete => "users.delete",
+            Self::UsersUpdate => "users.update",
         }
     }
 

@@ -1,18 +1,22 @@
 //! The SQL behind User Management > Users, confined to the grant's account in every
 //! query: pages under every sort (`paging`), how a search finds its rows and its total
-//! (`search`, `totals`), Delete Selected's facts and changes (`deletion`), and the
-//! keys of users stored before substring search (`backfill`).
+//! (`search`, `totals`), reading a selection (`selection`), Delete Selected's and status
+//! changes' facts and changes (`deletion`, `status`), and the keys of users stored
+//! before substring search (`backfill`).
 
 mod backfill;
 mod deletion;
 mod paging;
 mod rows;
 mod search;
+mod selection;
+mod status;
 mod totals;
 
 pub use backfill::backfill_search_keys;
 pub use deletion::delete_users;
 pub use paging::list_users;
+pub use status::change_status;
 pub use totals::count_users;
 
 #[cfg(test)]
@@ -27,9 +31,10 @@ mod tests {
     use crate::testing::fixtures::{NOW, add_app, add_member, add_person, signed_in, test_account};
     use crate::testing::scratch::database_urls;
     use crate::users::TotalKind;
-    use crate::users::deletion::{KeptReason, UserIds};
+    use crate::users::deletion::KeptReason;
     use crate::users::keys::UserKeys;
     use crate::users::query::{GridParams, UserQuery};
+    use crate::users::selection::UserIds;
     use std::collections::HashSet;
 
     fn query(pairs: &[(&str, &str)], position: Option<(&str, String)>) -> UserQuery {

@@ -1,13 +1,14 @@
-//! The Users page: search, status filter, sorting, keyset paging, selection and Delete
-//! Selected. The URL holds the view; the server decides every rule. Loaded as its own
+//! The Users page: search, status filter, sorting, keyset paging, selection, Delete
+//! Selected and status changes. The URL holds the view; the server decides every rule. Loaded as its own
 //! piece of the wasm.
 
 mod delete;
+mod status;
 mod table;
 mod toolbar;
 
 use super::query::GridParams;
-use super::{DeleteUsers, list_users};
+use super::{ChangeStatus, DeleteUsers, list_users};
 use crate::console::areas::Area;
 use crate::console::{AdminContext, ErrorNotice, PageReady};
 use crate::domain::{Permission, UserId};
@@ -16,6 +17,7 @@ use delete::{ConfirmDelete, DeleteOutcome};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{LazyRoute, lazy_route};
+use status::StatusOutcome;
 use std::collections::BTreeSet;
 use table::UsersTable;
 use toolbar::GridToolbar;
@@ -39,13 +41,30 @@ fn href(params: &GridParams) -> String {
     format!("{}{}", Area::Users.path(), params.to_query_string())
 }
 
-/// What the page's parts share: the view in the URL, the ticked rows, and the rows a
-/// confirmation dialog is asking about.
+/// What the page's parts share: the view in the URL, the ticked rows, the rows a
+/// confirmation dialog is asking about, and the status change under way.
 #[derive(Clone, Copy)]
 struct GridState {
     params: Memo<GridParams>,
     selected: RwSignal<BTreeSet<UserId>>,
     confirming: RwSignal<Option<Vec<UserId>>>,
+    status_action: ServerAction<ChangeStatus>,
+}
+
+/// What the admin's role lets them do on this page.
+#[derive(Clone, Copy)]
+struct Abilities {
+    delete: bool,
+    update: bool,
+}
+
+impl Abilities {
+    async fn of_admin() -> Self {
+        Self {
+            delete: AdminContext::can(Permission::UsersDelete).await,
+            update: AdminContext::can(Permission::UsersUpdate).await,
+        }
+    }
 }
 
 /// User Management > Users.
@@ -66,14 +85,22 @@ pub fn UsersPage() -> impl IntoView {
         }
     });
     let delete_action = ServerAction::<DeleteUsers>::new();
+    let status_action = ServerAction::<ChangeStatus>::new();
     let users = Resource::new(
-        move || (params.get(), delete_action.version().get()),
-        |(params, _)| list_users(params),
+        move || {
+            (
+                params.get(),
+                delete_action.version().get(),
+                status_action.version().get(),
+            )
+        },
+        |(params, _, _)| list_users(params),
     );
     let state = GridState {
         params,
         selected: RwSignal::new(BTreeSet::new()),
         confirming: RwSignal::new(None),
+        status_action,
     };
     Effect::new(move |_| {
         params.track();
@@ -99,11 +126,12 @@ pub fn UsersPage() -> impl IntoView {
             </header>
             <GridToolbar state />
             <DeleteOutcome action=delete_action />
+            <StatusOutcome action=status_action />
             <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, users.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    let can_delete = AdminContext::can(Permission::UsersDelete).await;
+                    let abilities = Abilities::of_admin().await;
                     match users.await {
-                        Ok(page) => view! { <UsersTable page state can_delete /><PageReady /> }.into_any(),
+                        Ok(page) => view! { <UsersTable page state abilities /><PageReady /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error reset_href=Area::Users.path() /> }.into_any(),
                     }
                 })}

@@ -2,22 +2,21 @@
 //! selected users, lets `users::deletion::decide_deletion` choose, then deletes and
 //! audits in the same transaction.
 
+use super::selection::{Selected, fetch_selected};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::principal::{Grant, UsersDelete};
 use crate::db::Db;
 use crate::db::sql::{Flag, Sql, chunks};
 use crate::domain::{AccountId, Email, UserId, UserStatus};
-use crate::error::{AppError, Clash, Missing};
-use crate::users::deletion::{DeleteReport, DeletionCandidate, UserIds, decide_deletion};
+use crate::error::{AppError, Clash};
+use crate::users::deletion::{DeleteReport, DeletionCandidate, decide_deletion};
+use crate::users::selection::UserIds;
 use sqlx::{Any, Transaction};
 use std::collections::BTreeMap;
 
-/// How many unknown ids an error names.
-const NAMED_UNKNOWN_IDS: usize = 10;
-
 /// A selected user as stored: what the decision and the audit trail need.
 #[derive(sqlx::FromRow)]
-struct Selected {
+struct Doomed {
     id: UserId,
     #[sqlx(try_from = "String")]
     email: Email,
@@ -27,6 +26,13 @@ struct Selected {
     status: UserStatus,
     #[sqlx(try_from = "i64")]
     is_primary_admin: Flag,
+}
+
+impl Selected for Doomed {
+    const COLUMNS: &'static str = "id, email, first_name, last_name, status, is_primary_admin";
+    fn id(&self) -> UserId {
+        self.id
+    }
 }
 
 /// Deletes the selected users of the grant's account in one transaction, keeping app
@@ -42,21 +48,7 @@ pub async fn delete_users(
     let account_id = grant.account_id();
     let mut tx = db.write().await?;
 
-    let selected = fetch_selected(&mut tx, account_id, ids).await?;
-    let unknown: Vec<i64> = ids
-        .as_slice()
-        .iter()
-        .filter(|id| !selected.contains_key(id))
-        .map(|id| id.get())
-        .collect();
-    if !unknown.is_empty() {
-        return Err(AppError::NotFound {
-            missing: Missing::Users {
-                more: unknown.len() > NAMED_UNKNOWN_IDS,
-                ids: unknown.into_iter().take(NAMED_UNKNOWN_IDS).collect(),
-            },
-        });
-    }
+    let selected = fetch_selected::<Doomed>(&mut tx, account_id, ids).await?;
     let mut owned = fetch_owned_apps(&mut tx, account_id, ids).await?;
     let candidates = selected
         .values()
@@ -101,27 +93,6 @@ pub async fn delete_users(
         "users deleted"
     );
     Ok(report)
-}
-
-async fn fetch_selected(
-    tx: &mut Transaction<'_, Any>,
-    account_id: AccountId,
-    ids: &UserIds,
-) -> Result<BTreeMap<UserId, Selected>, AppError> {
-    let mut found = BTreeMap::new();
-    for chunk in chunks(ids.as_slice(), 1) {
-        let mut sql = Sql::new(
-            "SELECT id, email, first_name, last_name, status, is_primary_admin FROM users \
-             WHERE account_id = ",
-        );
-        let account = sql.int(account_id.get());
-        let list = sql.int_list(chunk.iter().map(|id| id.get()));
-        sql.push(&format!("{account} AND id IN {list}"));
-        for user in sql.query_as::<Selected>().fetch_all(&mut **tx).await? {
-            found.insert(user.id, user);
-        }
-    }
-    Ok(found)
 }
 
 /// The names of the apps each selected user owns, in name order.

@@ -1,10 +1,12 @@
 //! The table of one page: sortable headers, one row per user, and the pager.
 
-use super::{GridState, href};
-use crate::domain::UserId;
+use super::status::{action_label, dispatch};
+use super::{Abilities, GridState, href};
+use crate::domain::{UserId, UserStatus};
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::{format, status_label};
 use crate::users::query::{SortDir, SortField, UserQuery};
+use crate::users::status_change::StatusAction;
 use crate::users::{TotalKind, UserListing, UserSummary};
 use leptos::prelude::*;
 
@@ -55,7 +57,11 @@ fn SortHeader(
 }
 
 #[component]
-pub(super) fn UsersTable(page: UserListing, state: GridState, can_delete: bool) -> impl IntoView {
+pub(super) fn UsersTable(
+    page: UserListing,
+    state: GridState,
+    abilities: Abilities,
+) -> impl IntoView {
     let i18n = use_i18n();
     let UserListing {
         rows,
@@ -138,7 +144,7 @@ pub(super) fn UsersTable(page: UserListing, state: GridState, can_delete: bool) 
                 </thead>
                 <tbody>
                     <For each=move || rows.clone() key=|row| row.id let:row>
-                        <UserRow row state can_delete />
+                        <UserRow row state abilities />
                     </For>
                 </tbody>
             </table>
@@ -171,9 +177,10 @@ pub(super) fn UsersTable(page: UserListing, state: GridState, can_delete: bool) 
     }
 }
 
-/// One user: selection box, name with admin indicator, e-mail, role, status, last login.
+/// One user: selection box, name with admin indicator, e-mail, role, status, last login;
+/// a suspended user's row offers Activate when hovered or focused (seeds 001).
 #[component]
-fn UserRow(row: UserSummary, state: GridState, can_delete: bool) -> impl IntoView {
+fn UserRow(row: UserSummary, state: GridState, abilities: Abilities) -> impl IntoView {
     let i18n = use_i18n();
     let GridState {
         selected,
@@ -212,7 +219,22 @@ fn UserRow(row: UserSummary, state: GridState, can_delete: bool) -> impl IntoVie
         None => t_string!(i18n, users.never).to_owned(),
     };
     let status = row.status;
-    let (select_name, delete_name) = (name.clone(), name.clone());
+    let can_delete = abilities.delete;
+    let (select_name, delete_name, activate_name) = (name.clone(), name.clone(), name.clone());
+    let activate = (status == UserStatus::Suspended && abilities.update).then(|| {
+        let pending = state.status_action.pending();
+        view! {
+            <button
+                type="button"
+                class="button small row-activate"
+                aria-label=move || t_string!(i18n, status_change.activate_one, name = activate_name.as_str())
+                disabled=move || pending.get()
+                on:click=move |_| dispatch(state, StatusAction::Activate, vec![id])
+            >
+                {move || action_label(i18n.get_locale(), StatusAction::Activate)}
+            </button>
+        }
+    });
     view! {
         <tr class:selected=checked data-user-id=id.get()>
             <td>
@@ -236,6 +258,7 @@ fn UserRow(row: UserSummary, state: GridState, can_delete: bool) -> impl IntoVie
             </td>
             <td class="muted">{last_login}</td>
             <td class="col-actions">
+                {activate}
                 <button
                     type="button"
                     class="icon-button"

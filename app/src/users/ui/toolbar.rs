@@ -1,9 +1,9 @@
-//! Search, status filter, page size, and the Delete Selected button.
+//! Search, status filter, page size, and the buttons acting on the selection.
 
-use super::{GridState, href};
-use crate::console::AdminContext;
+use super::status::SelectionStatusButtons;
+use super::{Abilities, GridState, href};
 use crate::console::areas::Area;
-use crate::domain::{Permission, UserStatus};
+use crate::domain::UserStatus;
 use crate::i18n::{t_string, use_i18n};
 use crate::lang::status_label;
 use crate::users::query::{GridParams, PAGE_SIZES};
@@ -22,6 +22,7 @@ pub(super) fn GridToolbar(state: GridState) -> impl IntoView {
         params,
         selected,
         confirming,
+        ..
     } = state;
     let search_box = NodeRef::<leptos::html::Input>::new();
     let status_box = NodeRef::<leptos::html::Select>::new();
@@ -142,8 +143,10 @@ pub(super) fn GridToolbar(state: GridState) -> impl IntoView {
             </form>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let can_delete = AdminContext::can(Permission::UsersDelete).await;
+                    let Abilities { delete: can_delete, update: can_update } = Abilities::of_admin().await;
                     view! {
+                        <div class="selection-actions">
+                        <SelectionStatusButtons state can_update />
                         <button
                             class="button danger"
                             type="button"
@@ -156,6 +159,7 @@ pub(super) fn GridToolbar(state: GridState) -> impl IntoView {
                                 count => t_string!(i18n, delete.selected_count, count = count),
                             }}
                         </button>
+                        </div>
                     }
                 })}
             </Transition>

@@ -1,0 +1,57 @@
+//! Reading the users an admin selected: all of them in the grant's account, or a 404
+//! naming the ids that are not (an id of another account reads as unknown).
+
+use crate::db::sql::{Sql, chunks};
+use crate::domain::{AccountId, UserId};
+use crate::error::{AppError, Missing};
+use crate::users::selection::UserIds;
+use sqlx::any::AnyRow;
+use sqlx::{Any, FromRow, Transaction};
+use std::collections::BTreeMap;
+
+/// How many unknown ids an error names.
+const NAMED_UNKNOWN_IDS: usize = 10;
+
+/// A stored user with an id, as a selection reads them.
+pub(super) trait Selected: for<'r> FromRow<'r, AnyRow> + Send + Unpin {
+    /// The columns of `users` the row is read from.
+    const COLUMNS: &'static str;
+    fn id(&self) -> UserId;
+}
+
+/// Every selected user of `account_id`, by id; a 404 when any id is not one of them.
+pub(super) async fn fetch_selected<T: Selected>(
+    tx: &mut Transaction<'_, Any>,
+    account_id: AccountId,
+    ids: &UserIds,
+) -> Result<BTreeMap<UserId, T>, AppError> {
+    let mut found = BTreeMap::new();
+    for chunk in chunks(ids.as_slice(), 1) {
+        let mut sql = Sql::new(&format!(
+            "SELECT {} FROM users WHERE account_id = ",
+            T::COLUMNS
+        ));
+        let account = sql.int(account_id.get());
+        let list = sql.int_list(chunk.iter().map(|id| id.get()));
+        sql.push(&format!("{account} AND id IN {list}"));
+        for user in sql.query_as::<T>().fetch_all(&mut **tx).await? {
+            found.insert(user.id(), user);
+        }
+    }
+    let unknown: Vec<i64> = ids
+        .as_slice()
+        .iter()
+        .filter(|id| !found.contains_key(id))
+        .map(|id| id.get())
+        .collect();
+    if unknown.is_empty() {
+        Ok(found)
+    } else {
+        Err(AppError::NotFound {
+            missing: Missing::Users {
+                more: unknown.len() > NAMED_UNKNOWN_IDS,
+                ids: unknown.into_iter().take(NAMED_UNKNOWN_IDS).collect(),
+            },
+        })
+    }
+}
