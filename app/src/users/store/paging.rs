@@ -2,15 +2,17 @@
 //! 40,000 costs what page 1 does. Each sort has an index `(account_id, key…, id)` that
 //! also carries the search text, so a search can walk it without reading the table.
 
-use super::rows::{COLUMNS, KEY_COLUMNS, KeyRecord, UserRecord};
+use super::rows::{COLUMNS, UserRecord};
 use super::search::{Finder, Plan};
 use crate::auth::principal::{Grant, UsersRead};
 use crate::db::Db;
 use crate::db::sql::Sql;
-use crate::domain::AccountId;
+use crate::domain::{AccountId, UserId};
 use crate::error::AppError;
 use crate::users::UserListing;
 use crate::users::query::{Cursor, Position, SortDir, SortField, UserQuery};
+use sqlx::Row;
+use sqlx::any::AnyRow;
 
 /// The ordered key columns of a sort; the e-mail is unique in an account, so it needs
 /// no tie-breaker.
@@ -21,6 +23,18 @@ fn key_columns(sort: SortField) -> &'static [&'static str] {
         SortField::Status => &["status", "name_key", "id"],
         SortField::LastLogin => &["last_login_at", "id"],
     }
+}
+
+/// The position under `sort` of a row read with `key_columns(sort)` and the id.
+fn position_of(row: &AnyRow, sort: SortField) -> Result<Cursor, sqlx::Error> {
+    let id: UserId = row.try_get("id")?;
+    let (number, text) = match sort {
+        SortField::Name => (0, row.try_get("name_key")?),
+        SortField::Email => (0, row.try_get("email")?),
+        SortField::Status => (row.try_get("status")?, row.try_get("name_key")?),
+        SortField::LastLogin => (row.try_get("last_login_at")?, String::new()),
+    };
+    Ok(Cursor { number, id, text })
 }
 
 /// The cursor's values matching `key_columns(sort)`, as placeholders.
@@ -121,11 +135,12 @@ pub(super) async fn fetch_rows(
                 cursor: from.as_ref(),
                 dir: edge.dir,
             };
-            let bound: Option<KeyRecord> = walk_bound(account_id, query, finder, &step, budget)
-                .query_as()
+            let bound = walk_bound(account_id, query, finder, &step, budget)
+                .query()
                 .fetch_optional(db.pool())
-                .await?;
-            let bound = bound.map(|row| row.cursor(query.sort));
+                .await?
+                .map(|row| position_of(&row, query.sort))
+                .transpose()?;
             let wanted = limit - rows.len() as u32;
             let walked: Vec<UserRecord> =
                 walk(account_id, query, finder, &step, bound.as_ref(), wanted)
@@ -149,8 +164,9 @@ pub(super) async fn fetch_rows(
 /// Walks a search makes before it collects its matches instead: 4,000 rows, then 40,000.
 const WALK_STEPS: usize = 2;
 
-/// The row `budget` rows past the edge in the sort index, whatever it holds: the
-/// farthest a walk goes. Reading it touches the index alone until that row.
+/// The position of the row `budget` rows past the edge in the sort index, whatever it
+/// holds: the farthest a walk goes. It reads the sort's keys and the id alone, which
+/// the sort index holds, so the rows it skips are never read from the table.
 fn walk_bound(
     account_id: AccountId,
     query: &UserQuery,
@@ -158,7 +174,14 @@ fn walk_bound(
     edge: &Edge<'_>,
     budget: i64,
 ) -> Sql {
-    let mut sql = Sql::new(&format!("SELECT {KEY_COLUMNS} FROM users u"));
+    let mut columns = key_columns(query.sort).to_vec();
+    if !columns.contains(&"id") {
+        columns.push("id");
+    }
+    let mut sql = Sql::new(&format!(
+        "SELECT {} FROM users u",
+        qualified("u", &columns).join(", ")
+    ));
     finder.push_scope(&mut sql, account_id, query);
     edge.push_after(&mut sql, query.sort, "u");
     edge.push_order(&mut sql, query.sort, "u", 1);

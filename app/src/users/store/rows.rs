@@ -10,55 +10,6 @@ pub(super) const COLUMNS: &str = "u.id, u.first_name, u.last_name, u.email, u.st
      u.last_login_at, u.is_primary_admin, u.name_key, r.name AS role_name, \
      r.is_admin AS role_is_admin";
 
-/// The columns `KeyRecord` reads, for `users u`.
-pub(super) const KEY_COLUMNS: &str = "u.id, u.name_key, u.email, u.status, u.last_login_at";
-
-/// Where a row stands in every sort.
-#[derive(Debug, sqlx::FromRow)]
-pub(super) struct KeyRecord {
-    id: UserId,
-    name_key: String,
-    email: String,
-    status: i64,
-    last_login_at: i64,
-}
-
-impl KeyRecord {
-    /// The position of this row under `sort`.
-    pub(super) fn cursor(&self, sort: SortField) -> Cursor {
-        position(
-            sort,
-            self.id,
-            &self.name_key,
-            &self.email,
-            self.status,
-            self.last_login_at,
-        )
-    }
-}
-
-/// The position under `sort` of the row with these keys.
-fn position(
-    sort: SortField,
-    id: UserId,
-    name_key: &str,
-    email: &str,
-    status: i64,
-    last_login_at: i64,
-) -> Cursor {
-    let (number, text) = match sort {
-        SortField::Name => (0, name_key),
-        SortField::Email => (0, email),
-        SortField::Status => (status, name_key),
-        SortField::LastLogin => (last_login_at, ""),
-    };
-    Cursor {
-        number,
-        id,
-        text: text.to_owned(),
-    }
-}
-
 /// One user as stored, with their role's name.
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct UserRecord {
@@ -81,14 +32,17 @@ pub(super) struct UserRecord {
 impl UserRecord {
     /// The position of this row under `sort`.
     pub(super) fn cursor(&self, sort: SortField) -> Cursor {
-        position(
-            sort,
-            self.id,
-            &self.name_key,
-            self.email.as_str(),
-            self.status.code(),
-            self.last_login_at,
-        )
+        let (number, text) = match sort {
+            SortField::Name => (0, self.name_key.clone()),
+            SortField::Email => (0, self.email.to_string()),
+            SortField::Status => (self.status.code(), self.name_key.clone()),
+            SortField::LastLogin => (self.last_login_at, String::new()),
+        };
+        Cursor {
+            number,
+            id: self.id,
+            text,
+        }
     }
 
     pub(super) fn into_summary(self) -> UserSummary {
