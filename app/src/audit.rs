@@ -1,17 +1,27 @@
-//! The audit trail: one `record` call inside the transaction of every change, so an
-//! event exists exactly when its change committed. Events name who acted, from which
-//! address, what they did to which object, and the values before and after (never a
-//! password, hash or token: callers pass only the fields an admin may see).
+//! The audit trail and the Audit log page. Every change calls `record` inside its own
+//! transaction, so an event exists exactly when its change committed. Events name who
+//! acted, from which address, what they did to which object, and the values before and
+//! after (never a password, hash or token: callers pass only the fields an admin may
+//! see). The wire types and the server function live here; parsing in `query`, the SQL
+//! in `store` (server-only), the page in `ui`.
 
-use serde::{Deserialize, Serialize};
-
+pub mod query;
 #[cfg(feature = "ssr")]
 mod store;
-#[cfg(feature = "ssr")]
-pub use store::{AuditEvent, AuditTarget, record};
+pub mod ui;
 
-/// What an audited change did. Stored by its `key`.
+#[cfg(feature = "ssr")]
+pub use store::{AuditEvent, AuditTarget, list_events, record};
+
+use crate::domain::UserId;
+use crate::error::AppError;
+use leptos::prelude::*;
+use query::AuditParams;
+use serde::{Deserialize, Serialize};
+
+/// What an audited change did. Stored and sent by its `key`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum AuditAction {
     /// A user was deleted (Delete Selected or the row's delete icon).
     UserDeleted,
@@ -28,6 +38,79 @@ impl AuditAction {
             Self::UserStatusChanged => "user.status_changed",
         }
     }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|action| action.key() == key)
+    }
+}
+
+impl From<AuditAction> for &'static str {
+    fn from(action: AuditAction) -> Self {
+        action.key()
+    }
+}
+
+/// A stored or sent action name that Roster does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown audit action '{0}'")]
+pub struct UnknownAction(pub String);
+
+impl TryFrom<String> for AuditAction {
+    type Error = UnknownAction;
+    fn try_from(key: String) -> Result<Self, Self::Error> {
+        Self::from_key(&key).ok_or(UnknownAction(key))
+    }
+}
+
+/// One field an event changed: its value before and after, as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// One event as the Audit log shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Unix seconds.
+    pub at: i64,
+    pub actor_id: Option<UserId>,
+    /// The acting admin's e-mail as it was then (empty for events older than the log).
+    pub actor_email: String,
+    pub actor_addr: Option<String>,
+    pub action: AuditAction,
+    /// What the event is about, as a person reads it (e.g. the user's e-mail).
+    pub target: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// One page of the log, newest first, and the cursors of its neighbours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub is_first_page: bool,
+    /// Cursor for the newer page, when there is one.
+    pub prev: Option<String>,
+    /// Cursor for the older page, when there is one.
+    pub next: Option<String>,
+}
+
+/// One page of the account's audit events, filtered.
+#[server(prefix = "/api", endpoint = "list_audit_events", input = leptos::server_fn::codec::GetUrl)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
+)]
+pub async fn list_audit_events(
+    #[server(flatten)] query: AuditParams,
+) -> Result<AuditPage, AppError> {
+    use crate::auth::principal::{AuditRead, current_principal};
+    let principal = current_principal()?;
+    let grant = principal.grant::<AuditRead>()?;
+    let query = query::AuditQuery::parse(&query)?;
+    store::list_events(&crate::state::app_state()?.db, &grant, &query).await
 }
 
 #[cfg(test)]
@@ -35,9 +118,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_action_has_a_distinct_key() {
+    fn every_action_has_a_distinct_key_that_names_it_again() {
         let keys: std::collections::BTreeSet<&str> =
             AuditAction::ALL.iter().map(|action| action.key()).collect();
         assert_eq!(keys.len(), AuditAction::ALL.len());
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::from_key(action.key()), Some(action));
+            let json = serde_json::to_string(&action).unwrap();
+            assert_eq!(json, format!("\"{}\"", action.key()));
+        }
     }
 }

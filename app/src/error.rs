@@ -101,6 +101,10 @@ pub enum Problem {
     BadCursor,
     #[error("give either a position after a row or before one, not both")]
     BothCursors,
+    #[error("not a date (YYYY-MM-DD)")]
+    NotADate,
+    #[error("the range ends before it starts")]
+    EndsBeforeStart,
 }
 
 /// Up to ten ids, and "…" when there are more.

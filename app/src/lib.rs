@@ -94,6 +94,11 @@ pub fn App() -> impl IntoView {
                             view={Lazy::<users::ui::UsersRoute>::new()}
                             ssr=SsrMode::Async
                         />
+                        <Route
+                            path=StaticSegment(Area::AuditLog.segment())
+                            view={Lazy::<audit::ui::AuditLogRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
                         <Route path=path!(":area") view=AreaPlaceholder />
                     </ParentRoute>
                 </Routes>

@@ -166,4 +166,17 @@ test("an admin unlocks and suspends from the selection, then activates a suspend
   await expect(page.getByTestId("status-outcome")).toHaveText("1 activated");
   await expect(sam.locator(".status")).toHaveText("Active");
   await expect(sam.getByRole("button", { name: /^Activate/ })).toHaveCount(0);
+
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel("User (e-mail)").fill(`${run}.sam@acme.test`);
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/user=/);
+  const events = page.locator("table.audit tbody tr");
+  await expect(events).toHaveCount(2);
+  await expect(events.first()).toContainText("Status changed");
+  await expect(events.first()).toContainText(ADMIN.email);
+  await expect(events.first().locator("td.change")).toHaveText("status: suspended → active");
+  await expect(events.nth(1).locator("td.change")).toHaveText("status: active → suspended");
 });

@@ -5,6 +5,7 @@
 
 use app::accounts::{CreatedAccount, DefaultRole};
 use app::apps::MemberRole;
+use app::audit::{AuditAction, AuditPage, FieldChange};
 use app::auth::AdminSession;
 use app::db::Db;
 use app::domain::{Permission, UserId, UserStatus};
@@ -203,6 +204,16 @@ impl TestApp {
         let body = json!({ "ids": ids, "action": action });
         self.change_status_with(&self.client, body, HeaderMap::new())
             .await
+    }
+
+    async fn audit_log(&self, query: &str) -> Result<AuditPage, Refusal> {
+        let response = self
+            .client
+            .get(self.url(&format!("/api/list_audit_events?{query}")))
+            .send()
+            .await
+            .unwrap();
+        decode(response).await
     }
 
     /// The status of the one user a grid query finds.
@@ -925,6 +936,12 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 Some(json!({ "ids": [target], "action": "suspend" })),
                 Permission::UsersUpdate,
             ),
+            (
+                Method::GET,
+                "/api/list_audit_events",
+                None,
+                Permission::AuditRead,
+            ),
         ];
         assert_eq!(
             table.len(),
@@ -1090,6 +1107,81 @@ async fn a_status_change_with_bad_input_gets_a_4xx_and_changes_nothing() {
 
         assert_eq!(app.status_of("q=gus").await, UserStatus::Active);
         assert!(app.audit_trail().await.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_log_lists_changes_newest_first_filtered_and_paged() {
+    on_every_engine(|app| async move {
+        let mut members = Vec::new();
+        for n in 0..55 {
+            let email = format!("m{n}@example.com");
+            members.push(app.member("Em", &email, UserStatus::Active).await);
+        }
+        app.sign_in().await;
+        app.change_status(&members, StatusAction::Suspend)
+            .await
+            .unwrap();
+        app.clock.advance(2 * 86_400);
+        app.sign_in().await;
+        app.delete_users(&members[..1]).await.unwrap();
+
+        let newest = app.audit_log("").await.unwrap();
+        assert_eq!(newest.entries.len(), 50);
+        let deletion = &newest.entries[0];
+        assert_eq!(deletion.action, AuditAction::UserDeleted);
+        assert_eq!(deletion.actor_email, PRIMARY_EMAIL);
+        assert_eq!(deletion.target, "m0@example.com");
+        assert!(newest.prev.is_none());
+        let older = app
+            .audit_log(&format!("after={}", newest.next.clone().unwrap()))
+            .await
+            .unwrap();
+        assert_eq!(older.entries.len(), 6);
+        assert!(older.next.is_none());
+        let back = app
+            .audit_log(&format!("before={}", older.prev.unwrap()))
+            .await
+            .unwrap();
+        assert_eq!(back.entries, newest.entries);
+
+        let about_m1 = app.audit_log("user=M1%40example.com").await.unwrap();
+        assert_eq!(about_m1.entries.len(), 1);
+        let suspended = FieldChange {
+            field: "status".to_owned(),
+            before: Some("active".to_owned()),
+            after: Some("suspended".to_owned()),
+        };
+        assert_eq!(about_m1.entries[0].changes, vec![suspended]);
+        let deletions = app.audit_log("action=user.deleted").await.unwrap();
+        assert_eq!(deletions.entries.len(), 1);
+        let by_me = app
+            .audit_log(&format!("actor={PRIMARY_EMAIL}&action=user.status_changed"))
+            .await
+            .unwrap();
+        assert_eq!(by_me.entries.len(), 50);
+        let by_nobody = app.audit_log("actor=nobody%40example.com").await.unwrap();
+        assert!(by_nobody.entries.is_empty());
+        // NOW is 2027-01-15 08:00 UTC; the deletion happened two days later.
+        let later = app.audit_log("from=2027-01-16").await.unwrap();
+        assert_eq!(later.entries.len(), 1);
+        let that_day = app
+            .audit_log("from=2027-01-15&to=2027-01-15")
+            .await
+            .unwrap();
+        assert_eq!(that_day.entries.len(), 50);
+        assert!(that_day.next.is_some());
+
+        let bad_day = app.audit_log("from=yesterday").await.unwrap_err();
+        assert_eq!(bad_day.error, AppError::invalid("from", Problem::NotADate));
+        let reversed = app
+            .audit_log("from=2027-01-16&to=2027-01-15")
+            .await
+            .unwrap_err();
+        assert_eq!(reversed.status, StatusCode::BAD_REQUEST);
+        let bad_action = app.audit_log("action=user.hacked").await.unwrap_err();
+        assert_eq!(bad_action.status, StatusCode::BAD_REQUEST);
     })
     .await;
 }

@@ -1,4 +1,9 @@
-//! Writing audit events, many per statement, inside the caller's transaction.
+//! Writing audit events, many per statement, inside the caller's transaction; reading
+//! them back for the Audit log (`listing`).
+
+mod listing;
+
+pub use listing::list_events;
 
 use super::AuditAction;
 use crate::auth::principal::Actor;
@@ -39,9 +44,10 @@ pub struct AuditEvent {
 }
 
 /// Columns of one event row.
-const COLUMNS: [&str; 10] = [
+const COLUMNS: [&str; 11] = [
     "account_id",
     "actor_id",
+    "actor_label",
     "actor_addr",
     "action",
     "target_type",
@@ -73,6 +79,7 @@ pub async fn record(
                 let values = [
                     sql.int(actor.account_id.get()),
                     sql.int(actor.user_id.get()),
+                    sql.text(actor.email.as_str()),
                     sql.optional_text(actor.addr.map(|addr| addr.to_string()).as_deref()),
                     sql.text(event.action.key()),
                     sql.text(event.target.kind()),

@@ -36,12 +36,18 @@ capability!(
     /// Change users' status.
     UsersUpdate => UsersUpdate
 );
+capability!(
+    /// Read the audit log.
+    AuditRead => AuditRead
+);
 
-/// Who acts: the admin, their account, and the address they act from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Who acts: the admin, their account, their e-mail (as the audit trail names them),
+/// and the address they act from.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub account_id: AccountId,
     pub user_id: UserId,
+    pub email: Email,
     pub addr: Option<IpAddr>,
 }
 
@@ -133,6 +139,7 @@ impl Principal {
                 actor: Actor {
                     account_id: self.account_id,
                     user_id: self.user_id,
+                    email: self.profile.email.clone(),
                     addr: self.addr,
                 },
                 capability: PhantomData,

@@ -32,11 +32,12 @@ pub enum Area {
     Groups,
     Invite,
     Apps,
+    AuditLog,
 }
 
 impl Area {
     /// Every area, in navigation order.
-    pub const ALL: [Area; 7] = [
+    pub const ALL: [Area; 8] = [
         Self::Dashboard,
         Self::Users,
         Self::UserSettings,
@@ -44,6 +45,7 @@ impl Area {
         Self::Groups,
         Self::Invite,
         Self::Apps,
+        Self::AuditLog,
     ];
 
     /// The area's path segment, e.g. `users`.
@@ -56,6 +58,7 @@ impl Area {
             Self::Groups => "groups",
             Self::Invite => "invite",
             Self::Apps => "apps",
+            Self::AuditLog => "audit-log",
         }
     }
 
@@ -69,6 +72,7 @@ impl Area {
             Self::Groups => "/groups",
             Self::Invite => "/invite",
             Self::Apps => "/apps",
+            Self::AuditLog => "/audit-log",
         }
     }
 
@@ -78,7 +82,7 @@ impl Area {
 
     pub fn section(self) -> Section {
         match self {
-            Self::Dashboard | Self::Apps => Section::TopLevel,
+            Self::Dashboard | Self::Apps | Self::AuditLog => Section::TopLevel,
             Self::Users | Self::UserSettings | Self::Roles | Self::Groups => {
                 Section::UserManagement
             }
@@ -88,7 +92,7 @@ impl Area {
 
     /// Whether the area has its own page yet; the others show a placeholder.
     pub fn is_built(self) -> bool {
-        self == Self::Users
+        matches!(self, Self::Users | Self::AuditLog)
     }
 
     pub fn title(self, locale: Locale) -> &'static str {
@@ -100,6 +104,7 @@ impl Area {
             Self::Groups => td_string!(locale, areas.groups),
             Self::Invite => td_string!(locale, areas.invite),
             Self::Apps => td_string!(locale, areas.apps),
+            Self::AuditLog => td_string!(locale, areas.audit_log),
         }
     }
 
@@ -113,6 +118,7 @@ impl Area {
             Self::Groups => td_string!(locale, areas.groups_about),
             Self::Invite => td_string!(locale, areas.invite_about),
             Self::Apps => td_string!(locale, areas.apps_about),
+            Self::AuditLog => td_string!(locale, areas.audit_log_about),
         }
     }
 }

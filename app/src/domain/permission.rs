@@ -15,11 +15,18 @@ pub enum Permission {
     UsersDelete,
     /// Change users: their status today; their profile, role and groups to come.
     UsersUpdate,
+    /// Read the audit log.
+    AuditRead,
 }
 
 impl Permission {
     /// Every permission: what the Primary Admin and the Master Admin role hold.
-    pub const ALL: [Permission; 3] = [Self::UsersRead, Self::UsersDelete, Self::UsersUpdate];
+    pub const ALL: [Permission; 4] = [
+        Self::UsersRead,
+        Self::UsersDelete,
+        Self::UsersUpdate,
+        Self::AuditRead,
+    ];
 
     /// The stored and wire name, e.g. `users.read`.
     pub const fn key(self) -> &'static str {
@@ -27,6 +34,7 @@ impl Permission {
             Self::UsersRead => "users.read",
             Self::UsersDelete => "users.delete",
             Self::UsersUpdate => "users.update",
+            Self::AuditRead => "audit.read",
         }
     }
 

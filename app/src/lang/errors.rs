@@ -62,6 +62,11 @@ fn field_label(locale: Locale, field: &str) -> &str {
         "first_name" => td_string!(locale, fields.first_name),
         "last_name" => td_string!(locale, fields.last_name),
         "account" => td_string!(locale, fields.account),
+        "actor" => td_string!(locale, fields.actor),
+        "user" => td_string!(locale, fields.user),
+        "action" => td_string!(locale, fields.action),
+        "from" => td_string!(locale, fields.from),
+        "to" => td_string!(locale, fields.to),
         other => other,
     }
 }
@@ -84,6 +89,8 @@ fn problem_text(locale: Locale, problem: &Problem) -> String {
         Problem::NotAnId { value } => td_string!(locale, problems.not_an_id, value = *value),
         Problem::BadCursor => td_string!(locale, problems.bad_cursor).to_owned(),
         Problem::BothCursors => td_string!(locale, problems.both_cursors).to_owned(),
+        Problem::NotADate => td_string!(locale, problems.not_a_date).to_owned(),
+        Problem::EndsBeforeStart => td_string!(locale, problems.ends_before_start).to_owned(),
     }
 }
 

@@ -1,0 +1,299 @@
+//! The Audit log page: filters by who acted, which user, what was done and which days;
+//! the events newest first; Newer and Older pages. The URL holds the view, and the
+//! filters are a plain GET form until the page is hydrated. Loaded as its own piece of
+//! the wasm.
+
+use super::query::AuditParams;
+use super::{AuditAction, AuditEntry, AuditPage, FieldChange, list_audit_events};
+use crate::console::areas::Area;
+use crate::console::{ErrorNotice, PageReady};
+use crate::i18n::{Locale, t_string, td_string, use_i18n};
+use crate::lang::format;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::{LazyRoute, lazy_route};
+
+/// `/audit-log`, split from the rest of the console's code.
+pub struct AuditLogRoute;
+
+#[lazy_route]
+impl LazyRoute for AuditLogRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <AuditLogPage /> }.into_any()
+    }
+}
+
+/// The link to the log showing `params`.
+fn href(params: &AuditParams) -> String {
+    format!("{}{}", Area::AuditLog.path(), params.to_query_string())
+}
+
+/// How an action reads in `locale`.
+fn action_label(locale: Locale, action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::UserDeleted => td_string!(locale, audit.action_user_deleted),
+        AuditAction::UserStatusChanged => td_string!(locale, audit.action_user_status_changed),
+    }
+}
+
+/// `status: active → suspended; email: ann@example.com → —`.
+fn describe_changes(changes: &[FieldChange]) -> String {
+    let value = |value: &Option<String>| value.clone().unwrap_or_else(|| "—".to_owned());
+    changes
+        .iter()
+        .map(|change| {
+            format!(
+                "{}: {} → {}",
+                change.field,
+                value(&change.before),
+                value(&change.after)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The Audit log.
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query_map = use_query_map();
+    let params = Memo::new(move |_| {
+        let map = query_map.read();
+        AuditParams {
+            actor: map.get("actor"),
+            user: map.get("user"),
+            action: map.get("action"),
+            from: map.get("from"),
+            to: map.get("to"),
+            after: map.get("after"),
+            before: map.get("before"),
+        }
+    });
+    let events = Resource::new(move || params.get(), list_audit_events);
+    view! {
+        <section class="page" aria-labelledby="audit-title">
+            <header class="page-header">
+                <div>
+                    <h1 id="audit-title">{move || Area::AuditLog.title(i18n.get_locale())}</h1>
+                    <p class="subtitle">{move || Area::AuditLog.about(i18n.get_locale())}</p>
+                </div>
+            </header>
+            <AuditFilters params />
+            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, audit.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match events.await {
+                        Ok(page) => view! { <AuditTable page params /><PageReady /> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error reset_href=Area::AuditLog.path() /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The filters: a GET form before hydration, a client-side navigation after.
+#[component]
+fn AuditFilters(params: Memo<AuditParams>) -> impl IntoView {
+    let i18n = use_i18n();
+    let actor_box = NodeRef::<leptos::html::Input>::new();
+    let user_box = NodeRef::<leptos::html::Input>::new();
+    let action_box = NodeRef::<leptos::html::Select>::new();
+    let from_box = NodeRef::<leptos::html::Input>::new();
+    let to_box = NodeRef::<leptos::html::Input>::new();
+    let navigate = use_navigate();
+    let apply = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let input = |node: NodeRef<leptos::html::Input>| node.get().map(|input| input.value());
+        let chosen = AuditParams {
+            actor: input(actor_box),
+            user: input(user_box),
+            action: action_box.get().map(|select| select.value()),
+            from: input(from_box),
+            to: input(to_box),
+            after: None,
+            before: None,
+        };
+        navigate(&href(&chosen), Default::default());
+    };
+    let current = params.get_untracked();
+    let action_value = move || params.read().action.clone().unwrap_or_default();
+    view! {
+        <form method="get" action=Area::AuditLog.path() class="filters audit-filters" on:submit=apply
+            aria-label=move || t_string!(i18n, audit.filters)>
+            <label>
+                <span>{move || t_string!(i18n, audit.actor)}</span>
+                <input type="email" name="actor" node_ref=actor_box autocomplete="off"
+                    value=current.actor.clone().unwrap_or_default()
+                    prop:value=move || params.read().actor.clone().unwrap_or_default() />
+            </label>
+            <label>
+                <span>{move || t_string!(i18n, audit.user)}</span>
+                <input type="email" name="user" node_ref=user_box autocomplete="off"
+                    value=current.user.clone().unwrap_or_default()
+                    prop:value=move || params.read().user.clone().unwrap_or_default() />
+            </label>
+            <label>
+                <span>{move || t_string!(i18n, audit.action)}</span>
+                <select name="action" node_ref=action_box prop:value=action_value>
+                    <option value="" selected=move || action_value().is_empty()>
+                        {move || t_string!(i18n, audit.any_action)}
+                    </option>
+                    {AuditAction::ALL
+                        .into_iter()
+                        .map(|action| view! {
+                            <option value=action.key() selected=move || action_value() == action.key()>
+                                {move || action_label(i18n.get_locale(), action)}
+                            </option>
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>{move || t_string!(i18n, audit.from)}</span>
+                <input type="date" name="from" node_ref=from_box
+                    value=current.from.clone().unwrap_or_default()
+                    prop:value=move || params.read().from.clone().unwrap_or_default() />
+            </label>
+            <label>
+                <span>{move || t_string!(i18n, audit.to)}</span>
+                <input type="date" name="to" node_ref=to_box
+                    value=current.to.clone().unwrap_or_default()
+                    prop:value=move || params.read().to.clone().unwrap_or_default() />
+            </label>
+            <button class="button" type="submit">{move || t_string!(i18n, audit.apply)}</button>
+            <a class="button subtle" href=Area::AuditLog.path()>{move || t_string!(i18n, audit.clear)}</a>
+        </form>
+        <p class="muted small-print">{move || t_string!(i18n, audit.times_in_utc)}</p>
+    }
+}
+
+#[component]
+fn AuditTable(page: AuditPage, params: Memo<AuditParams>) -> impl IntoView {
+    let i18n = use_i18n();
+    let AuditPage {
+        entries,
+        is_first_page,
+        prev,
+        next,
+    } = page;
+    let current = params.get_untracked();
+    let newest_href = href(&current.first_page());
+    let newer_href = prev.map(|cursor| href(&current.before(&cursor)));
+    let older_href = next.map(|cursor| href(&current.after(&cursor)));
+    let empty = entries.is_empty();
+    view! {
+        <div class="table-wrap">
+            <table class="grid audit">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || t_string!(i18n, audit.column_when)}</th>
+                        <th scope="col">{move || t_string!(i18n, audit.column_actor)}</th>
+                        <th scope="col">{move || t_string!(i18n, audit.column_action)}</th>
+                        <th scope="col">{move || t_string!(i18n, audit.column_target)}</th>
+                        <th scope="col">{move || t_string!(i18n, audit.column_change)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || entries.clone() key=|entry| entry.id let:entry>
+                        <AuditRow entry />
+                    </For>
+                </tbody>
+            </table>
+            {empty.then(|| view! { <p class="empty">{move || t_string!(i18n, audit.empty)}</p> })}
+        </div>
+        <nav class="pager" aria-label=move || t_string!(i18n, audit.pages)>
+            <span></span>
+            <span class="pager-links">
+                {(!is_first_page).then(|| view! {
+                    <a class="button" href=newest_href.clone()>{move || t_string!(i18n, audit.newest)}</a>
+                })}
+                {match newer_href {
+                    Some(link) => view! {
+                        <a class="button" rel="prev" href=link>{move || t_string!(i18n, audit.newer)}</a>
+                    }.into_any(),
+                    None => view! {
+                        <span class="button disabled" aria-disabled="true">{move || t_string!(i18n, audit.newer)}</span>
+                    }.into_any(),
+                }}
+                {match older_href {
+                    Some(link) => view! {
+                        <a class="button" rel="next" href=link>{move || t_string!(i18n, audit.older)}</a>
+                    }.into_any(),
+                    None => view! {
+                        <span class="button disabled" aria-disabled="true">{move || t_string!(i18n, audit.older)}</span>
+                    }.into_any(),
+                }}
+            </span>
+        </nav>
+    }
+}
+
+/// One event: when, who (and from where), what, about whom, and what changed.
+#[component]
+fn AuditRow(entry: AuditEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let AuditEntry {
+        at,
+        actor_id,
+        actor_email,
+        actor_addr,
+        action,
+        target,
+        changes,
+        ..
+    } = entry;
+    let actor = move || {
+        if !actor_email.is_empty() {
+            actor_email.clone()
+        } else {
+            let id = actor_id.map(|id| id.get()).unwrap_or_default();
+            td_string!(i18n.get_locale(), audit.unknown_actor, id = id)
+        }
+    };
+    view! {
+        <tr data-action=action.key()>
+            <td class="muted">{move || format::date_time(i18n.get_locale(), at)}</td>
+            <td>
+                <span class="email">{actor}</span>
+                {actor_addr.map(|addr| view! {
+                    <span class="muted small-print">
+                        " "{move || td_string!(i18n.get_locale(), audit.from_address, addr = addr.as_str())}
+                    </span>
+                })}
+            </td>
+            <td>{move || action_label(i18n.get_locale(), action)}</td>
+            <td class="email">{target}</td>
+            <td class="change">{describe_changes(&changes)}</td>
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_reads_field_by_field_with_a_dash_for_no_value() {
+        let changes = vec![
+            FieldChange {
+                field: "status".into(),
+                before: Some("active".into()),
+                after: Some("suspended".into()),
+            },
+            FieldChange {
+                field: "email".into(),
+                before: Some("ann@example.com".into()),
+                after: None,
+            },
+        ];
+        assert_eq!(
+            describe_changes(&changes),
+            "status: active → suspended; email: ann@example.com → —"
+        );
+    }
+}
