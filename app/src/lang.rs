@@ -1,7 +1,7 @@
 //! Saying things in the admin's language. The texts themselves are in
 //! `locales/{en,ja}.json` (compiled into the `i18n` module); this module adds what a
 //! translation file cannot hold: dates and numbers for a language, the words for a
-//! status, and the sentence for each error code.
+//! status and for each field, and the sentence for each error code.
 
 pub mod errors;
 pub mod format;
@@ -16,6 +16,40 @@ pub fn status_label(locale: Locale, status: UserStatus) -> &'static str {
         UserStatus::NotActive => td_string!(locale, status.not_active),
         UserStatus::Suspended => td_string!(locale, status.suspended),
         UserStatus::Locked => td_string!(locale, status.locked),
+    }
+}
+
+/// The form label of a request or stored field, or its wire name when it has none.
+pub fn field_label(locale: Locale, field: &str) -> &str {
+    match field {
+        "q" => td_string!(locale, fields.q),
+        "status" => td_string!(locale, fields.status),
+        "sort" => td_string!(locale, fields.sort),
+        "dir" => td_string!(locale, fields.dir),
+        "size" => td_string!(locale, fields.size),
+        "after" => td_string!(locale, fields.after),
+        "before" => td_string!(locale, fields.before),
+        "ids" => td_string!(locale, fields.ids),
+        "email" => td_string!(locale, fields.email),
+        "password" => td_string!(locale, fields.password),
+        "first_name" => td_string!(locale, fields.first_name),
+        "last_name" => td_string!(locale, fields.last_name),
+        "account" => td_string!(locale, fields.account),
+        "actor" => td_string!(locale, fields.actor),
+        "user" => td_string!(locale, fields.user),
+        "action" => td_string!(locale, fields.action),
+        "from" => td_string!(locale, fields.from),
+        "to" => td_string!(locale, fields.to),
+        other => other,
+    }
+}
+
+/// A stored field's value as the admin reads it: a status in their language, anything
+/// else as it is.
+pub fn field_value(locale: Locale, field: &str, value: &str) -> String {
+    match UserStatus::from_slug(value) {
+        Some(status) if field == "status" => status_label(locale, status).to_owned(),
+        _ => value.to_owned(),
     }
 }
 

@@ -177,6 +177,6 @@ test("an admin unlocks and suspends from the selection, then activates a suspend
   await expect(events).toHaveCount(2);
   await expect(events.first()).toContainText("Status changed");
   await expect(events.first()).toContainText(ADMIN.email);
-  await expect(events.first().locator("td.change")).toHaveText("status: suspended → active");
-  await expect(events.nth(1).locator("td.change")).toHaveText("status: active → suspended");
+  await expect(events.first().locator("td.change")).toHaveText("Status: Suspended → Active");
+  await expect(events.nth(1).locator("td.change")).toHaveText("Status: Active → Suspended");
 });

@@ -171,7 +171,7 @@ impl AuditQuery {
             return Err(AppError::invalid("to", Problem::EndsBeforeStart));
         }
         let position = match (present(&params.after), present(&params.before)) {
-            (Some(_), Some(_)) => return Err(AppError::invalid("after", Problem::BothCursors)),
+            (Some(_), Some(_)) => return Err(AppError::invalid("before", Problem::BothCursors)),
             (Some(after), None) => AuditPosition::After(AuditCursor::parse("after", &after)?),
             (None, Some(before)) => AuditPosition::Before(AuditCursor::parse("before", &before)?),
             (None, None) => AuditPosition::Newest,
@@ -257,7 +257,7 @@ mod tests {
         );
         assert_eq!(
             parse(&[("after", "1.2"), ("before", "3.4")]),
-            Err(AppError::invalid("after", Problem::BothCursors))
+            Err(AppError::invalid("before", Problem::BothCursors))
         );
     }
 

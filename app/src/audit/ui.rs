@@ -8,7 +8,7 @@ use super::{AuditAction, AuditEntry, AuditPage, FieldChange, list_audit_events};
 use crate::console::areas::Area;
 use crate::console::{ErrorNotice, PageReady};
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
-use crate::lang::format;
+use crate::lang::{field_label, field_value, format};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::{LazyRoute, lazy_route};
@@ -40,15 +40,18 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
     }
 }
 
-/// `status: active → suspended; email: ann@example.com → —`.
-fn describe_changes(changes: &[FieldChange]) -> String {
-    let value = |value: &Option<String>| value.clone().unwrap_or_else(|| "—".to_owned());
+/// `Status: Active → Suspended; E-mail: ann@example.com → —` in `locale`.
+fn describe_changes(locale: Locale, changes: &[FieldChange]) -> String {
     changes
         .iter()
         .map(|change| {
+            let value = |value: &Option<String>| match value {
+                Some(value) => field_value(locale, &change.field, value),
+                None => "—".to_owned(),
+            };
             format!(
                 "{}: {} → {}",
-                change.field,
+                field_label(locale, &change.field),
                 value(&change.before),
                 value(&change.after)
             )
@@ -268,7 +271,7 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
             </td>
             <td>{move || action_label(i18n.get_locale(), action)}</td>
             <td class="email">{target}</td>
-            <td class="change">{describe_changes(&changes)}</td>
+            <td class="change">{move || describe_changes(i18n.get_locale(), &changes)}</td>
         </tr>
     }
 }
@@ -292,8 +295,12 @@ mod tests {
             },
         ];
         assert_eq!(
-            describe_changes(&changes),
-            "status: active → suspended; email: ann@example.com → —"
+            describe_changes(Locale::en, &changes),
+            "Status: Active → Suspended; E-mail: ann@example.com → —"
+        );
+        assert_eq!(
+            describe_changes(Locale::ja, &changes),
+            "ステータス: アクティブ → 停止中; メールアドレス: ann@example.com → —"
         );
     }
 }

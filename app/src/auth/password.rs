@@ -45,12 +45,24 @@ pub fn check_new_password(password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Work for the hashing threads.
+/// Work for the hashing threads, each job with its share of the place it was
+/// submitted under.
 enum Job {
-    Hash(String, oneshot::Sender<Option<String>>),
+    Hash(String, oneshot::Sender<Option<String>>, Arc<Held>),
     /// With no hash, a dummy one is checked so the answer takes as long as for a real
     /// account and reveals nothing.
-    Verify(String, Option<String>, oneshot::Sender<bool>),
+    Verify(String, Option<String>, oneshot::Sender<bool>, Arc<Held>),
+}
+
+/// One held place of the pool, given back when dropped: a request and each job it
+/// submitted share it, so a request whose client went away keeps its place until its
+/// job is done, and the queue never holds more jobs than places.
+struct Held(Arc<AtomicUsize>);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// The pool: a bounded queue that the hashing threads take jobs from, and the places
@@ -58,7 +70,7 @@ enum Job {
 struct HashingPool {
     jobs: SyncSender<Job>,
     /// Places held: jobs waiting, running, or about to be submitted.
-    held: AtomicUsize,
+    held: Arc<AtomicUsize>,
     places: usize,
 }
 
@@ -88,7 +100,7 @@ impl HashingPool {
         }
         Self {
             jobs,
-            held: AtomicUsize::new(0),
+            held: Arc::new(AtomicUsize::new(0)),
             places,
         }
     }
@@ -101,7 +113,10 @@ impl HashingPool {
                 (held < self.places).then_some(held + 1)
             });
         match taken {
-            Ok(_) => Ok(HashPlace { pool: self }),
+            Ok(_) => Ok(HashPlace {
+                pool: self,
+                held: Arc::new(Held(Arc::clone(&self.held))),
+            }),
             Err(_) => {
                 tracing::warn!("password hashing is saturated: a request was turned away");
                 Err(AppError::Busy {
@@ -113,22 +128,24 @@ impl HashingPool {
 }
 
 /// A place held in the hashing queue: taken before a request does any other work, so
-/// a request that would be turned away costs nothing more; given back when dropped.
+/// a request that would be turned away costs nothing more; given back once it and the
+/// jobs submitted under it are dropped.
 pub struct HashPlace<'a> {
     pool: &'a HashingPool,
+    held: Arc<Held>,
 }
 
 impl HashPlace<'_> {
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
         let (answer, hashed) = oneshot::channel();
-        self.submit(Job::Hash(password, answer))?;
+        self.submit(Job::Hash(password, answer, Arc::clone(&self.held)))?;
         hashed.await.ok().flatten().ok_or(AppError::Internal)
     }
 
     /// True when `password` matches `hash` (or, with no hash, after the same work).
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, AppError> {
         let (answer, verified) = oneshot::channel();
-        self.submit(Job::Verify(password, hash, answer))?;
+        self.submit(Job::Verify(password, hash, answer, Arc::clone(&self.held)))?;
         verified.await.map_err(|_| AppError::Internal)
     }
 
@@ -143,12 +160,6 @@ impl HashPlace<'_> {
     }
 }
 
-impl Drop for HashPlace<'_> {
-    fn drop(&mut self) {
-        self.pool.held.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
 /// A hashing thread: takes jobs until the process ends, with argon2's memory
 /// allocated once.
 fn work(queue: &Mutex<Receiver<Job>>) {
@@ -159,13 +170,13 @@ fn work(queue: &Mutex<Receiver<Job>>) {
             Err(_) => return,
         };
         match job {
-            Ok(Job::Hash(password, answer)) => {
+            Ok(Job::Hash(password, answer, _held)) => {
                 let hashed = hash_with(&mut memory, &password)
                     .inspect_err(|error| tracing::error!(%error, "password hashing failed"))
                     .ok();
                 let _ = answer.send(hashed);
             }
-            Ok(Job::Verify(password, hash, answer)) => {
+            Ok(Job::Verify(password, hash, answer, _held)) => {
                 let hash = hash.as_deref().unwrap_or_else(|| dummy_hash());
                 let _ = answer.send(verify_with(&mut memory, &password, hash));
             }

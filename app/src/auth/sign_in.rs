@@ -69,6 +69,8 @@ pub async fn sign_in(
             tracing::info!(user = %candidate.id, ?access, "refused: may not use the console");
             return Err(AppError::InvalidCredentials);
         }
+        // The hashing is done: the place is another request's while this one writes.
+        drop(hashing);
         let mut tx = db.write().await?;
         let token = start_session(
             &mut *tx,

@@ -1,6 +1,7 @@
 //! The console's areas, in navigation order: one table that the navigation, the routes
 //! and the placeholder pages all read, so an area is listed once.
 
+use crate::domain::Permission;
 use crate::i18n::{Locale, td_string};
 
 /// A heading the navigation groups areas under.
@@ -87,6 +88,15 @@ impl Area {
                 Section::UserManagement
             }
             Self::Invite => Section::Enrollment,
+        }
+    }
+
+    /// The permission an admin needs for the area to be in their navigation, if any
+    /// (the server checks every request regardless).
+    pub fn permission(self) -> Option<Permission> {
+        match self {
+            Self::AuditLog => Some(Permission::AuditRead),
+            _ => None,
         }
     }
 

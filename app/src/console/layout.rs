@@ -67,7 +67,8 @@ pub fn ConsoleLayout() -> impl IntoView {
     }
 }
 
-/// The areas, grouped under their section headings.
+/// The areas, grouped under their section headings; an area that needs a permission the
+/// admin lacks is left out.
 #[component]
 fn Navigation() -> impl IntoView {
     let i18n = use_i18n();
@@ -79,10 +80,21 @@ fn Navigation() -> impl IntoView {
         }
     }
     let link = move |area: Area| {
-        view! {
-            <li>
-                <A href=area.path()>{move || area.title(i18n.get_locale())}</A>
-            </li>
+        let item = move || {
+            view! {
+                <li>
+                    <A href=area.path()>{move || area.title(i18n.get_locale())}</A>
+                </li>
+            }
+        };
+        match area.permission() {
+            None => item().into_any(),
+            Some(permission) => view! {
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move { AdminContext::can(permission).await.then(item) })}
+                </Transition>
+            }
+            .into_any(),
         }
     };
     let items = groups

@@ -1,5 +1,6 @@
 //! The sentence for each error code, in the admin's language.
 
+use super::field_label;
 use crate::error::{AppError, Clash, Denied, Missing, Problem};
 use crate::i18n::{Locale, td_string};
 
@@ -43,31 +44,6 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
         AppError::Transport { detail } => {
             td_string!(locale, errors.transport, detail = detail.as_str())
         }
-    }
-}
-
-/// The form label of a request field, or its wire name when it has none.
-fn field_label(locale: Locale, field: &str) -> &str {
-    match field {
-        "q" => td_string!(locale, fields.q),
-        "status" => td_string!(locale, fields.status),
-        "sort" => td_string!(locale, fields.sort),
-        "dir" => td_string!(locale, fields.dir),
-        "size" => td_string!(locale, fields.size),
-        "after" => td_string!(locale, fields.after),
-        "before" => td_string!(locale, fields.before),
-        "ids" => td_string!(locale, fields.ids),
-        "email" => td_string!(locale, fields.email),
-        "password" => td_string!(locale, fields.password),
-        "first_name" => td_string!(locale, fields.first_name),
-        "last_name" => td_string!(locale, fields.last_name),
-        "account" => td_string!(locale, fields.account),
-        "actor" => td_string!(locale, fields.actor),
-        "user" => td_string!(locale, fields.user),
-        "action" => td_string!(locale, fields.action),
-        "from" => td_string!(locale, fields.from),
-        "to" => td_string!(locale, fields.to),
-        other => other,
     }
 }
 

@@ -16,7 +16,7 @@ pub enum StatusAction {
     Suspend,
     /// Locked → Active.
     Unlock,
-    /// Locked → Not Active: the user has to be invited again.
+    /// Locked → Not Active: the user cannot sign in until activated again.
     Deactivate,
 }
 

@@ -406,7 +406,6 @@ mod tests {
     async fn a_walk_that_runs_out_of_budget_collects_and_every_page_is_the_same() {
         use super::paging::{Edge, fetch_rows};
         use super::search::{Finder, Plan};
-        use crate::users::query::SortDir;
         for url in database_urls().await {
             let db = Db::connect(&url, 4).await.unwrap();
             let account = test_account(&db).await;
@@ -414,8 +413,18 @@ mod tests {
                 .await
                 .unwrap();
             for q in ["ria", "an", "example"] {
-                for sort in ["name", "email", "status", "last_login"] {
-                    let query = query(&[("q", q), ("sort", sort)], None);
+                for (sort, dir, status) in [
+                    ("name", "asc", ""),
+                    ("name", "desc", "active"),
+                    ("email", "desc", ""),
+                    ("email", "asc", "active"),
+                    ("status", "asc", ""),
+                    ("status", "desc", "suspended"),
+                    ("last_login", "desc", ""),
+                    ("last_login", "asc", "active"),
+                ] {
+                    let pairs = [("q", q), ("sort", sort), ("dir", dir), ("status", status)];
+                    let query = query(&pairs, None);
                     let planned = Finder::plan(&db, account.account_id, &query).await.unwrap();
                     let collect = Finder {
                         plan: Plan::Collect,
@@ -431,7 +440,7 @@ mod tests {
                         loop {
                             let edge = Edge {
                                 cursor: cursor.as_ref(),
-                                dir: SortDir::Asc,
+                                dir: query.dir,
                             };
                             let walked =
                                 fetch_rows(&db, account.account_id, &query, &walk, &edge, 26)
@@ -449,7 +458,7 @@ mod tests {
                             assert_eq!(
                                 ids(&walked),
                                 ids(&collected),
-                                "{url} {q} {sort} budget {budget}"
+                                "{url} {q} {sort} {dir} {status} budget {budget}"
                             );
                             match walked.last() {
                                 Some(row) if walked.len() == 26 => {

@@ -48,7 +48,7 @@ pub async fn delete_users(
     let account_id = grant.account_id();
     let mut tx = db.write().await?;
 
-    let selected = fetch_selected::<Doomed>(&mut tx, account_id, ids).await?;
+    let selected = fetch_selected::<Doomed>(&mut tx, db.backend(), account_id, ids).await?;
     let mut owned = fetch_owned_apps(&mut tx, account_id, ids).await?;
     let candidates = selected
         .values()

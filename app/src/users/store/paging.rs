@@ -191,10 +191,11 @@ fn walk_bound(
 }
 
 /// The matching rows among those from the edge to `bound` (or to the end), in the
-/// order of the sort index, which carries the search text: the walk stops at the
-/// `limit`th match, and only the rows it keeps are read from the table. (Selecting the
-/// id alone lets SQLite pick the index that carries the search text over the unique
-/// one on the e-mail, which does not.)
+/// order of the sort index: the walk stops at the `limit`th match. A substring search
+/// reads only the search text, which every sort index carries, so only the rows kept
+/// are read from the table; a prefix search, or a status filter under another sort,
+/// reads the table for each row it passes. (Selecting the id alone lets SQLite pick
+/// the index that carries the search text over the unique one on the e-mail.)
 fn walk(
     account_id: AccountId,
     query: &UserQuery,

@@ -1,6 +1,10 @@
 //! Reading the users an admin selected: all of them in the grant's account, or a 404
-//! naming the ids that are not (an id of another account reads as unknown).
+//! naming the ids that are not (an id of another account reads as unknown). The rows
+//! stay locked until the transaction ends, so two admins acting on the same users at
+//! once act one after the other, each on what the other left: SQLite's write
+//! transactions take the lock when they begin; PostgreSQL's rows are read `FOR UPDATE`.
 
+use crate::db::Backend;
 use crate::db::sql::{Sql, chunks};
 use crate::domain::{AccountId, UserId};
 use crate::error::{AppError, Missing};
@@ -22,6 +26,7 @@ pub(super) trait Selected: for<'r> FromRow<'r, AnyRow> + Send + Unpin {
 /// Every selected user of `account_id`, by id; a 404 when any id is not one of them.
 pub(super) async fn fetch_selected<T: Selected>(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     account_id: AccountId,
     ids: &UserIds,
 ) -> Result<BTreeMap<UserId, T>, AppError> {
@@ -34,6 +39,9 @@ pub(super) async fn fetch_selected<T: Selected>(
         let account = sql.int(account_id.get());
         let list = sql.int_list(chunk.iter().map(|id| id.get()));
         sql.push(&format!("{account} AND id IN {list}"));
+        if backend == Backend::Postgres {
+            sql.push(" FOR UPDATE");
+        }
         for user in sql.query_as::<T>().fetch_all(&mut **tx).await? {
             found.insert(user.id(), user);
         }

@@ -49,7 +49,7 @@ pub async fn change_status(
 ) -> Result<StatusReport, AppError> {
     let account_id = grant.account_id();
     let mut tx = db.write().await?;
-    let selected = fetch_selected::<Movable>(&mut tx, account_id, ids).await?;
+    let selected = fetch_selected::<Movable>(&mut tx, db.backend(), account_id, ids).await?;
     let candidates = selected
         .values()
         .map(|user| StatusCandidate {

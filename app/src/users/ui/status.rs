@@ -164,7 +164,7 @@ mod tests {
         );
         assert_eq!(
             status_summary(Locale::ja, &report),
-            "2人を停止しました · 1人は変更されませんでした: ann@example.com は停止中です"
+            "2人を停止しました · 1人は変更されませんでした: ann@example.com のステータスは「停止中」です"
         );
         let clean = StatusReport {
             action: StatusAction::Activate,
