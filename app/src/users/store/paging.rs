@@ -3,10 +3,10 @@
 //! also carries the search text, so a search can walk it without reading the table.
 
 use super::rows::{COLUMNS, UserRecord};
-use super::search::{Finder, Plan};
+use super::search::{Finder, Matching, Plan};
 use crate::auth::principal::{Grant, UsersRead};
-use crate::db::Db;
 use crate::db::sql::Sql;
+use crate::db::{Backend, Db};
 use crate::domain::{AccountId, UserId};
 use crate::error::AppError;
 use crate::users::UserListing;
@@ -157,7 +157,17 @@ pub(super) async fn fetch_rows(
     }
     let mut sql = finder.collecting(account_id, query, COLUMNS, JOIN_ROLE);
     edge.push_after(&mut sql, query.sort, "u");
-    edge.push_order(&mut sql, query.sort, "u", i64::from(limit));
+    let searching = finder.matching != Matching::Everyone;
+    if searching && finder.backend == Backend::Postgres {
+        // Asked for the first rows in the sort's order, PostgreSQL's planner may walk
+        // the sort index and test every row against the search instead: to the end of
+        // the index when the matches are clumped (2.4 s for `sus`). The fence (OFFSET 0)
+        // makes it collect the matches through the trigram index first, then sort them.
+        sql = sql.wrapped("SELECT * FROM (", " OFFSET 0) AS m");
+        edge.push_order(&mut sql, query.sort, "m", i64::from(limit));
+    } else {
+        edge.push_order(&mut sql, query.sort, "u", i64::from(limit));
+    }
     Ok(sql.query_as().fetch_all(db.pool()).await?)
 }
 
