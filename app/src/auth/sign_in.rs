@@ -27,7 +27,8 @@ struct Candidate {
 /// Signs in the active admin with this e-mail and password. A wrong e-mail, a wrong
 /// password, and a right password of someone who may not use the console all get the
 /// same answer, so the answer reveals nothing about an account. A place in the hashing
-/// queue is taken first: when there is none, the answer is 503 before any other work.
+/// queue is taken first: when none frees up in time, the answer is 503 before any other
+/// work.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn sign_in(
     db: &Db,
@@ -36,7 +37,7 @@ pub async fn sign_in(
     user_agent: &str,
     now: i64,
 ) -> Result<SessionToken, AppError> {
-    let hashing = reserve_hashing()?;
+    let hashing = reserve_hashing().await?;
     let candidates: Vec<Candidate> = sqlx::query_as(
         "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin,
                 r.is_admin AS role_is_admin
