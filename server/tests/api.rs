@@ -256,6 +256,16 @@ impl TestApp {
         add_member(&self.db, &self.account, first_name, email, status).await
     }
 
+    /// `count` active members, e-mailed `{prefix}{n}@example.com`.
+    async fn members(&self, prefix: &str, count: usize) -> Vec<UserId> {
+        let mut ids = Vec::with_capacity(count);
+        for n in 0..count {
+            let email = format!("{prefix}{n}@example.com");
+            ids.push(self.member("Member", &email, UserStatus::Active).await);
+        }
+        ids
+    }
+
     async fn user_count(&self) -> i64 {
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
             .fetch_one(self.db.pool())
@@ -757,11 +767,7 @@ async fn after_sign_in_only_paths_of_this_site_are_returned_to() {
 #[tokio::test]
 async fn concurrent_deletes_and_reads_never_fail_with_a_server_error() {
     on_every_engine(|app| async move {
-        let mut targets = Vec::new();
-        for n in 0..20 {
-            let email = format!("busy{n}@example.com");
-            targets.push(app.member("Busy", &email, UserStatus::Active).await);
-        }
+        let targets = app.members("busy", 20).await;
         app.sign_in().await;
         let app = Arc::new(app);
         let mut tasks = tokio::task::JoinSet::new();
@@ -1114,11 +1120,7 @@ async fn a_status_change_with_bad_input_gets_a_4xx_and_changes_nothing() {
 #[tokio::test]
 async fn the_audit_log_lists_changes_newest_first_filtered_and_paged() {
     on_every_engine(|app| async move {
-        let mut members = Vec::new();
-        for n in 0..55 {
-            let email = format!("m{n}@example.com");
-            members.push(app.member("Em", &email, UserStatus::Active).await);
-        }
+        let members = app.members("m", 55).await;
         app.sign_in().await;
         app.change_status(&members, StatusAction::Suspend)
             .await

@@ -3,6 +3,7 @@
 //! piece of the wasm.
 
 mod delete;
+mod outcome;
 mod status;
 mod table;
 mod toolbar;
@@ -13,11 +14,11 @@ use crate::console::areas::Area;
 use crate::console::{AdminContext, ErrorNotice, PageReady};
 use crate::domain::{Permission, UserId};
 use crate::i18n::{t_string, use_i18n};
-use delete::{ConfirmDelete, DeleteOutcome};
+use delete::ConfirmDelete;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{LazyRoute, lazy_route};
-use status::StatusOutcome;
+use outcome::ActionOutcome;
 use std::collections::BTreeSet;
 use table::UsersTable;
 use toolbar::GridToolbar;
@@ -125,8 +126,8 @@ pub fn UsersPage() -> impl IntoView {
                 </div>
             </header>
             <GridToolbar state />
-            <DeleteOutcome action=delete_action />
-            <StatusOutcome action=status_action />
+            <ActionOutcome answer=delete_action.value() test_id="delete-outcome" />
+            <ActionOutcome answer=status_action.value() test_id="status-outcome" />
             <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, users.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let abilities = Abilities::of_admin().await;

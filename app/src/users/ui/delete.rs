@@ -1,8 +1,8 @@
-//! The Delete Selected confirmation and the report of what it did.
+//! The Delete Selected confirmation and the words of its report.
 
+use super::outcome::Report;
 use crate::domain::UserId;
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
-use crate::lang::errors::error_text;
 use crate::users::DeleteUsers;
 use crate::users::deletion::{DeleteReport, KeptReason, KeptUser};
 use leptos::prelude::*;
@@ -99,32 +99,13 @@ fn kept_text(locale: Locale, user: &KeptUser) -> String {
     }
 }
 
-/// What the last Delete Selected did, or why it was refused.
-#[component]
-pub(super) fn DeleteOutcome(action: ServerAction<DeleteUsers>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        action.value().get().map(|outcome| match outcome {
-            Ok(report) => {
-                let class = if report.kept.is_empty() {
-                    "notice success"
-                } else {
-                    "notice warning"
-                };
-                view! {
-                    <div class=class role="status" data-testid="delete-outcome">
-                        {move || report_summary(i18n.get_locale(), &report)}
-                    </div>
-                }
-                .into_any()
-            }
-            Err(error) => view! {
-                <div class="notice error" role="alert" data-testid="delete-outcome">
-                    {move || error_text(i18n.get_locale(), &error)}
-                </div>
-            }
-            .into_any(),
-        })
+impl Report for DeleteReport {
+    fn summary(&self, locale: Locale) -> String {
+        report_summary(locale, self)
+    }
+
+    fn is_complete(&self) -> bool {
+        self.kept.is_empty()
     }
 }
 

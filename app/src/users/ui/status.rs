@@ -1,11 +1,11 @@
-//! Activate, Suspend and Unlock for the selected rows, and the report of what they did.
+//! Activate, Suspend and Unlock for the selected rows, and the words of their report.
 //! Each is undone by another (a suspended user is activated again), so none asks to
 //! confirm.
 
 use super::GridState;
+use super::outcome::Report;
 use crate::domain::UserId;
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
-use crate::lang::errors::error_text;
 use crate::lang::status_label;
 use crate::users::ChangeStatus;
 use crate::users::status_change::{StatusAction, StatusReport, UnchangedReason, UnchangedUser};
@@ -111,32 +111,13 @@ fn unchanged_text(locale: Locale, user: &UnchangedUser) -> String {
     }
 }
 
-/// What the last status change did, or why it was refused.
-#[component]
-pub(super) fn StatusOutcome(action: ServerAction<ChangeStatus>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        action.value().get().map(|outcome| match outcome {
-            Ok(report) => {
-                let class = if report.unchanged.is_empty() {
-                    "notice success"
-                } else {
-                    "notice warning"
-                };
-                view! {
-                    <div class=class role="status" data-testid="status-outcome">
-                        {move || status_summary(i18n.get_locale(), &report)}
-                    </div>
-                }
-                .into_any()
-            }
-            Err(error) => view! {
-                <div class="notice error" role="alert" data-testid="status-outcome">
-                    {move || error_text(i18n.get_locale(), &error)}
-                </div>
-            }
-            .into_any(),
-        })
+impl Report for StatusReport {
+    fn summary(&self, locale: Locale) -> String {
+        status_summary(locale, self)
+    }
+
+    fn is_complete(&self) -> bool {
+        self.unchanged.is_empty()
     }
 }
 
