@@ -107,13 +107,23 @@ pub fn UsersPage() -> impl IntoView {
         params.track();
         state.selected.set(BTreeSet::new());
     });
+    // Users an action changed may leave the view (deleted, or moved out of the status
+    // filter): they leave the selection too, so no later action reaches a hidden row.
+    let deselect = move |changed: &[UserId]| {
+        state.selected.update(|ids| {
+            for id in changed {
+                ids.remove(id);
+            }
+        });
+    };
     Effect::new(move |_| {
         if let Some(Ok(report)) = delete_action.value().get() {
-            state.selected.update(|ids| {
-                for id in &report.deleted {
-                    ids.remove(id);
-                }
-            });
+            deselect(&report.deleted);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(report)) = status_action.value().get() {
+            deselect(&report.changed);
         }
     });
 
