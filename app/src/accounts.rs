@@ -3,9 +3,10 @@
 use crate::auth::password::{check_new_password, hash_password};
 use crate::db::Db;
 use crate::db::sql::flag;
+use crate::domain::ProductAccess;
 use crate::domain::{AccountId, Email, Permission, PersonName, RoleId, UserId, UserStatus};
 use crate::error::{AppError, Problem};
-use crate::users::new_user::{NewUser, ProductAccess, insert_user};
+use crate::users::new_user::{NewUser, insert_user};
 
 /// The longest account name, in characters.
 pub const MAX_ACCOUNT_NAME_CHARS: usize = 100;

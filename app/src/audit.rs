@@ -27,15 +27,42 @@ pub enum AuditAction {
     UserDeleted,
     /// A user was activated, suspended, unlocked or deactivated.
     UserStatusChanged,
+    /// A user's profile, role or product access was saved.
+    UserUpdated,
+    /// An admin ended one or all of a user's sessions.
+    SessionsEnded,
+    /// A user was given a role in an app.
+    AppRoleAssigned,
+    /// A user's role in an app was switched.
+    AppRoleChanged,
+    /// A user's role in an app was taken away.
+    AppRoleRemoved,
+    /// An app passed to a new owner.
+    AppOwnershipTransferred,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 2] = [Self::UserDeleted, Self::UserStatusChanged];
+    pub const ALL: [AuditAction; 8] = [
+        Self::UserDeleted,
+        Self::UserStatusChanged,
+        Self::UserUpdated,
+        Self::SessionsEnded,
+        Self::AppRoleAssigned,
+        Self::AppRoleChanged,
+        Self::AppRoleRemoved,
+        Self::AppOwnershipTransferred,
+    ];
 
     pub const fn key(self) -> &'static str {
         match self {
             Self::UserDeleted => "user.deleted",
             Self::UserStatusChanged => "user.status_changed",
+            Self::UserUpdated => "user.updated",
+            Self::SessionsEnded => "user.sessions_ended",
+            Self::AppRoleAssigned => "app.role_assigned",
+            Self::AppRoleChanged => "app.role_changed",
+            Self::AppRoleRemoved => "app.role_removed",
+            Self::AppOwnershipTransferred => "app.ownership_transferred",
         }
     }
 

@@ -47,6 +47,12 @@ fn set_cookie(value: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Removes the session cookie from the browser (its session has ended).
+#[cfg(feature = "ssr")]
+pub(crate) fn clear_session_cookie(secure: bool) -> Result<(), AppError> {
+    set_cookie(&session::SessionToken::removal_cookie(secure))
+}
+
 /// Signs in with e-mail and password, sets the session cookie, and returns to `next`
 /// when it is a path of this site.
 #[server(prefix = "/api", endpoint = "login")]
@@ -59,12 +65,12 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         return Err(AppError::InvalidCredentials);
     }
     let parts = request_parts()?;
-    let user_agent = parts
-        .headers
-        .get(http::header::USER_AGENT)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    let token = sign_in::sign_in(&state.db, &email, password, user_agent, state.clock.now())
+    let ip = parts
+        .extensions
+        .get::<principal::ClientAddr>()
+        .map(|addr| addr.0);
+    let client = session::Client::of_request(&parts.headers, ip);
+    let token = sign_in::sign_in(&state.db, &email, password, &client, state.clock.now())
         .await
         .inspect_err(|_| tracing::info!(email = %email, "sign-in refused"))?;
     set_cookie(&token.cookie(state.secure_cookies))?;
@@ -81,7 +87,7 @@ pub async fn logout() -> Result<(), AppError> {
     if let Some(token) = session::SessionToken::from_headers(&request_parts()?.headers) {
         session::end_session(&state.db, &token).await?;
     }
-    set_cookie(&session::SessionToken::removal_cookie(state.secure_cookies))?;
+    clear_session_cookie(state.secure_cookies)?;
     leptos_axum::redirect("/login");
     Ok(())
 }

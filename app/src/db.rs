@@ -29,6 +29,16 @@ impl Backend {
             None
         }
     }
+
+    /// The clause that keeps the rows a transaction read locked until it ends: `FOR
+    /// UPDATE` on PostgreSQL; nothing on SQLite, whose write transactions hold the whole
+    /// database's write lock from their start (see `Db::write`).
+    pub fn row_lock(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " FOR UPDATE",
+        }
+    }
 }
 
 /// Why the database could not be opened.

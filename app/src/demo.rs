@@ -8,17 +8,47 @@ use crate::accounts::{
 use crate::apps::MemberRole;
 use crate::apps::store::{NewApp, insert_app};
 use crate::auth::password::hash_password;
+use crate::auth::session::{Client, start_session};
 use crate::db::Db;
+use crate::domain::ProductAccess;
 use crate::domain::{Email, PersonName, UserId, UserStatus};
 use crate::error::AppError;
 use crate::loader::{add_generated_users, next_serial};
-use crate::users::new_user::{NewUser, ProductAccess, insert_user};
+use crate::users::new_user::{NewUser, insert_user};
 
 /// The demo's sign-in.
 pub const DEMO_ADMIN_EMAIL: &str = "admin@acme.test";
 pub const DEMO_PASSWORD: &str = "roster-demo-password";
 /// The demo's second admin, whose role may read but not delete users.
 pub const DEMO_VIEWER_EMAIL: &str = "viewer@acme.test";
+/// Sessions of two demo members (0: Priya, 1: Tomás) on several devices, so the
+/// Sessions/Devices tab has something to show: (member, User-Agent, address).
+const DEMO_DEVICES: [(u8, &str, &str); 4] = [
+    (
+        0,
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+         Chrome/120.0.0.0 Safari/537.36",
+        "203.0.113.24",
+    ),
+    (
+        0,
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 \
+         (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+        "198.51.100.7",
+    ),
+    (
+        0,
+        "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) \
+         Version/16.6 Mobile/15E148 Safari/604.1",
+        "198.51.100.9",
+    ),
+    (
+        1,
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) \
+         Version/17.1 Safari/605.1.15",
+        "2001:db8::42",
+    ),
+];
 /// Generated people in the demo.
 const DEMO_PEOPLE: u64 = 300;
 
@@ -147,6 +177,19 @@ pub async fn seed_demo(db: &Db, now: i64) -> Result<bool, AppError> {
             created_at: now,
         };
         insert_app(&mut tx, &app).await?;
+    }
+    sqlx::query("UPDATE users SET locked_at = $1, lock_reason = 'failed_sign_ins' WHERE id = $2")
+        .bind(now - 7_200)
+        .bind(yuki)
+        .execute(&mut *tx)
+        .await?;
+    for (user, user_agent, ip) in DEMO_DEVICES {
+        let person = if user == 0 { priya } else { tomas };
+        let client = Client {
+            user_agent: user_agent.to_owned(),
+            ip: ip.parse().ok(),
+        };
+        start_session(&mut *tx, person, account.account_id, &client, now).await?;
     }
     tx.commit().await?;
     Ok(true)

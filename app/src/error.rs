@@ -53,6 +53,9 @@ pub enum Denied {
     /// A state change sent from another site's page.
     #[error("Requests from other sites are refused.")]
     CrossOrigin,
+    /// Something only the account's Primary Admin may do.
+    #[error("Only the Primary Admin may do this.")]
+    PrimaryAdminOnly,
 }
 
 /// What was asked for and does not exist (in this account).
@@ -63,6 +66,13 @@ pub enum Missing {
     /// Some of the users asked for; the first few ids are named.
     #[error("No user with id {} in this account; nothing was changed.", list_ids(ids, *more))]
     Users { ids: Vec<i64>, more: bool },
+    #[error("No app with id {id} in this account; nothing was changed.")]
+    App { id: i64 },
+    #[error("No role with id {id} in this account; nothing was changed.")]
+    Role { id: i64 },
+    /// The session has ended already (or was never this user's).
+    #[error("This session has already ended.")]
+    Session,
 }
 
 /// A change that the current state of the data refuses.
@@ -72,6 +82,27 @@ pub enum Missing {
 pub enum Clash {
     #[error("A selected user became an app owner meanwhile; nothing was deleted. Try again.")]
     BecameAppOwner,
+    /// The user changed since the admin read them.
+    #[error(
+        "Someone else changed this user after you opened it; nothing was saved. Reload to see their changes."
+    )]
+    StaleVersion,
+    #[error("The user already has a role in '{app}'; change that role instead.")]
+    AlreadyInApp { app: String },
+    #[error("The user has no role in '{app}'.")]
+    NotInApp { app: String },
+    /// The owner's role is fixed: it changes only by a transfer of ownership.
+    #[error(
+        "The user owns '{app}': the owner's role cannot be changed or removed. Transfer ownership first."
+    )]
+    OwnerIsFixed { app: String },
+    #[error("{email} is not active: only an active user can own an app.")]
+    NewOwnerNotActive { email: String },
+    #[error("{email} already owns '{app}'.")]
+    AlreadyOwner { email: String, app: String },
+    /// An admin changing their own role could lock themself out: another admin may.
+    #[error("You cannot change your own admin role; another admin can.")]
+    OwnRole,
 }
 
 /// Why a request value was refused.
@@ -105,6 +136,8 @@ pub enum Problem {
     NotADate,
     #[error("the range ends before it starts")]
     EndsBeforeStart,
+    #[error("this cannot be changed")]
+    ReadOnly,
 }
 
 /// Up to ten ids, and "…" when there are more.
@@ -118,6 +151,16 @@ impl AppError {
         Self::Invalid {
             field: field.to_owned(),
             problem,
+        }
+    }
+
+    /// 404 for one user the account does not have.
+    pub fn unknown_user(id: i64) -> Self {
+        Self::NotFound {
+            missing: Missing::Users {
+                ids: vec![id],
+                more: false,
+            },
         }
     }
 

@@ -6,6 +6,7 @@
 pub mod errors;
 pub mod format;
 
+use crate::apps::AppRole;
 use crate::domain::UserStatus;
 use crate::i18n::{Locale, td_string};
 
@@ -40,17 +41,49 @@ pub fn field_label(locale: Locale, field: &str) -> &str {
         "action" => td_string!(locale, fields.action),
         "from" => td_string!(locale, fields.from),
         "to" => td_string!(locale, fields.to),
+        "role" | "role_id" => td_string!(locale, fields.role),
+        "builder_access" => td_string!(locale, fields.builder_access),
+        "app_creation_access" => td_string!(locale, fields.app_creation_access),
+        "data_tables_access" => td_string!(locale, fields.data_tables_access),
+        "app" | "app_id" => td_string!(locale, fields.app),
+        "app_role" => td_string!(locale, fields.app_role),
+        "owner" => td_string!(locale, fields.owner),
+        "new_owner_id" => td_string!(locale, fields.new_owner_id),
+        "sessions" => td_string!(locale, fields.sessions),
+        "session_id" => td_string!(locale, fields.session_id),
+        "version" => td_string!(locale, fields.version),
         other => other,
     }
 }
 
-/// A stored field's value as the admin reads it: a status in their language, anything
-/// else as it is.
-pub fn field_value(locale: Locale, field: &str, value: &str) -> String {
-    match UserStatus::from_slug(value) {
-        Some(status) if field == "status" => status_label(locale, status).to_owned(),
-        _ => value.to_owned(),
+/// An app role's word: Owner / オーナー, Developer / 開発者, Tester / テスター.
+pub fn app_role_label(locale: Locale, role: AppRole) -> &'static str {
+    match role {
+        AppRole::Owner => td_string!(locale, app_roles.owner),
+        AppRole::Developer => td_string!(locale, app_roles.developer),
+        AppRole::Tester => td_string!(locale, app_roles.tester),
     }
+}
+
+/// A stored field's value as the admin reads it: a status, an app role or a toggle in
+/// their language, anything else as it is.
+pub fn field_value(locale: Locale, field: &str, value: &str) -> String {
+    let toggle = |on: bool| {
+        if on {
+            td_string!(locale, toggles.on)
+        } else {
+            td_string!(locale, toggles.off)
+        }
+    };
+    let word = match field {
+        "status" => UserStatus::from_slug(value).map(|status| status_label(locale, status)),
+        "app_role" => AppRole::from_slug(value).map(|role| app_role_label(locale, role)),
+        "builder_access" | "app_creation_access" | "data_tables_access" => {
+            value.parse().ok().map(toggle)
+        }
+        _ => None,
+    };
+    word.map_or_else(|| value.to_owned(), str::to_owned)
 }
 
 #[cfg(test)]

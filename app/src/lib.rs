@@ -42,7 +42,7 @@ use leptos::prelude::*;
 use leptos_meta::MetaTags;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode, StaticSegment, path};
+use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment, path};
 use leptos_use::UseLocalesOptions;
 
 /// Pages that work as plain HTML and ship no code at all: the sign-in page (its form,
@@ -92,6 +92,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=StaticSegment(Area::Users.segment())
                             view={Lazy::<users::ui::UsersRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment(Area::Users.segment()), ParamSegment("id"))
+                            view={Lazy::<users::ui::details::UserDetailsRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -6,10 +6,11 @@
 pub mod names;
 
 use crate::db::Db;
+use crate::domain::ProductAccess;
 use crate::domain::{AccountId, Email, PersonName, RoleId, UserStatus};
 use crate::error::AppError;
 use crate::users::keys::fold;
-use crate::users::new_user::{NewUser, ProductAccess, insert_users};
+use crate::users::new_user::{NewUser, insert_users};
 use names::{FIRST_NAMES, LAST_NAMES};
 use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;

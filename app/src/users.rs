@@ -4,11 +4,15 @@
 
 pub mod deletion;
 #[cfg(feature = "ssr")]
+pub mod device;
+#[cfg(feature = "ssr")]
 pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod new_user;
+pub mod profile;
 pub mod query;
 pub mod selection;
+pub mod sessions;
 pub mod status_change;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -1,4 +1,9 @@
-//! Creating apps with their owner and members.
+//! Creating apps with their owner and members; reading and changing who holds which
+//! role in them (`roles`).
+
+mod roles;
+
+pub use roles::{assign, change_role, find_apps, transfer, user_apps};
 
 use super::MemberRole;
 use crate::db::sql::flag;

@@ -8,7 +8,7 @@ pub use listing::list_events;
 use super::AuditAction;
 use crate::auth::principal::Actor;
 use crate::db::sql::{Sql, chunks};
-use crate::domain::UserId;
+use crate::domain::{AppId, UserId};
 use crate::error::AppError;
 use sqlx::{Any, Transaction};
 
@@ -16,18 +16,21 @@ use sqlx::{Any, Transaction};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditTarget {
     User(UserId),
+    App(AppId),
 }
 
 impl AuditTarget {
     fn kind(self) -> &'static str {
         match self {
             Self::User(_) => "user",
+            Self::App(_) => "app",
         }
     }
 
     fn id(self) -> i64 {
         match self {
             Self::User(id) => id.get(),
+            Self::App(id) => id.get(),
         }
     }
 }

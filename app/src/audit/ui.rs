@@ -37,6 +37,14 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
     match action {
         AuditAction::UserDeleted => td_string!(locale, audit.action_user_deleted),
         AuditAction::UserStatusChanged => td_string!(locale, audit.action_user_status_changed),
+        AuditAction::UserUpdated => td_string!(locale, audit.action_user_updated),
+        AuditAction::SessionsEnded => td_string!(locale, audit.action_sessions_ended),
+        AuditAction::AppRoleAssigned => td_string!(locale, audit.action_app_role_assigned),
+        AuditAction::AppRoleChanged => td_string!(locale, audit.action_app_role_changed),
+        AuditAction::AppRoleRemoved => td_string!(locale, audit.action_app_role_removed),
+        AuditAction::AppOwnershipTransferred => {
+            td_string!(locale, audit.action_app_ownership_transferred)
+        }
     }
 }
 

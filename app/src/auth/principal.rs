@@ -4,7 +4,7 @@
 //! nothing but `Principal::grant` can make one, so a forgotten check does not compile.
 
 use crate::domain::{AccountId, Email, Permission, PermissionSet, SessionId, UserId};
-use crate::error::AppError;
+use crate::error::{AppError, Denied};
 use std::marker::PhantomData;
 use std::net::IpAddr;
 
@@ -37,9 +37,22 @@ capability!(
     UsersUpdate => UsersUpdate
 );
 capability!(
+    /// End users' sessions.
+    SessionsKill => SessionsKill
+);
+capability!(
+    /// Give users a role in an app, change it or take it away.
+    AppsAssign => AppsAssign
+);
+capability!(
     /// Read the audit log.
     AuditRead => AuditRead
 );
+
+/// What only the account's Primary Admin may do, whatever a role holds: transferring
+/// the ownership of an app (seeds 002: "available only to the Primary Master Admin").
+#[derive(Debug)]
+pub struct PrimaryAdminOnly;
 
 /// Who acts: the admin, their account, their e-mail (as the audit trail names them),
 /// and the address they act from.
@@ -136,12 +149,7 @@ impl Principal {
     pub fn grant<C: Capability>(&self) -> Result<Grant<C>, AppError> {
         if self.permissions.contains(C::PERMISSION) {
             Ok(Grant {
-                actor: Actor {
-                    account_id: self.account_id,
-                    user_id: self.user_id,
-                    email: self.profile.email.clone(),
-                    addr: self.addr,
-                },
+                actor: self.actor(),
                 capability: PhantomData,
             })
         } else {
@@ -152,6 +160,34 @@ impl Principal {
                 "refused: the admin's role lacks the permission"
             );
             Err(AppError::missing_permission(C::PERMISSION))
+        }
+    }
+
+    /// A grant for what only the Primary Admin may do, or 403 for anyone else.
+    pub fn primary_admin_grant(&self) -> Result<Grant<PrimaryAdminOnly>, AppError> {
+        if self.is_primary_admin {
+            Ok(Grant {
+                actor: self.actor(),
+                capability: PhantomData,
+            })
+        } else {
+            tracing::warn!(
+                account = %self.account_id,
+                user = %self.user_id,
+                "refused: only the Primary Admin may do this"
+            );
+            Err(AppError::Forbidden {
+                denied: Denied::PrimaryAdminOnly,
+            })
+        }
+    }
+
+    fn actor(&self) -> Actor {
+        Actor {
+            account_id: self.account_id,
+            user_id: self.user_id,
+            email: self.profile.email.clone(),
+            addr: self.addr,
         }
     }
 

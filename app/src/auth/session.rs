@@ -76,28 +76,57 @@ fn is_token(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The longest User-Agent a session keeps, in characters.
+const MAX_USER_AGENT_CHARS: usize = 300;
+
+/// Where a sign-in came from, as the Sessions/Devices tab shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Client {
+    pub user_agent: String,
+    pub ip: Option<IpAddr>,
+}
+
+impl Client {
+    /// The client of a request: its `User-Agent` header and the address it came from.
+    pub fn of_request(headers: &http::HeaderMap, ip: Option<IpAddr>) -> Self {
+        let user_agent = headers
+            .get(http::header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        Self {
+            user_agent: user_agent.chars().take(MAX_USER_AGENT_CHARS).collect(),
+            ip,
+        }
+    }
+}
+
 /// Starts a session for `user_id` inside the caller's transaction and returns its token.
 pub async fn start_session<'c, E>(
     executor: E,
     user_id: UserId,
     account_id: AccountId,
-    user_agent: &str,
+    client: &Client,
     now: i64,
 ) -> Result<SessionToken, AppError>
 where
     E: Executor<'c, Database = Any>,
 {
     let token = SessionToken::generate();
-    let user_agent: String = user_agent.chars().take(300).collect();
+    let user_agent: String = client
+        .user_agent
+        .chars()
+        .take(MAX_USER_AGENT_CHARS)
+        .collect();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, account_id, created_at, last_seen_at, user_agent)
-         VALUES ($1, $2, $3, $4, $4, $5)",
+        "INSERT INTO sessions (token_hash, user_id, account_id, created_at, last_seen_at, user_agent, ip)
+         VALUES ($1, $2, $3, $4, $4, $5, $6)",
     )
     .bind(token.digest())
     .bind(user_id)
     .bind(account_id)
     .bind(now)
     .bind(user_agent)
+    .bind(client.ip.map(|ip| ip.to_string()))
     .execute(executor)
     .await?;
     Ok(token)

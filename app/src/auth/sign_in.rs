@@ -2,7 +2,7 @@
 
 use super::access::ConsoleAccess;
 use super::password::reserve_hashing;
-use super::session::{SessionToken, start_session};
+use super::session::{Client, SessionToken, start_session};
 use crate::db::Db;
 use crate::db::sql::Flag;
 use crate::domain::{AccountId, Email, UserId, UserStatus};
@@ -34,7 +34,7 @@ pub async fn sign_in(
     db: &Db,
     email: &Email,
     password: String,
-    user_agent: &str,
+    client: &Client,
     now: i64,
 ) -> Result<SessionToken, AppError> {
     let hashing = reserve_hashing().await?;
@@ -73,14 +73,8 @@ pub async fn sign_in(
         // The hashing is done: the place is another request's while this one writes.
         drop(hashing);
         let mut tx = db.write().await?;
-        let token = start_session(
-            &mut *tx,
-            candidate.id,
-            candidate.account_id,
-            user_agent,
-            now,
-        )
-        .await?;
+        let token =
+            start_session(&mut *tx, candidate.id, candidate.account_id, client, now).await?;
         sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
             .bind(now)
             .bind(candidate.id)

@@ -23,6 +23,15 @@ impl AdminContext {
             None => false,
         }
     }
+
+    /// Whether the signed-in admin is the account's Primary Admin; to be awaited inside
+    /// a `Suspend`.
+    pub async fn is_primary_admin() -> bool {
+        match use_context::<Self>() {
+            Some(admin) => admin.0.await.is_ok_and(|admin| admin.is_primary_admin),
+            None => false,
+        }
+    }
 }
 
 /// The signed-in console: navigation, header, and the page in the outlet.

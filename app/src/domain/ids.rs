@@ -10,6 +10,16 @@ use std::fmt;
 #[error("{0} is not an id")]
 pub struct NotAnId(pub i64);
 
+/// The id a request names in `field`, or 400 saying it is not an id.
+pub fn request_id<T>(field: &str, value: i64) -> Result<T, crate::error::AppError>
+where
+    T: TryFrom<i64, Error = NotAnId>,
+{
+    T::try_from(value).map_err(|_| {
+        crate::error::AppError::invalid(field, crate::error::Problem::NotAnId { value })
+    })
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

@@ -13,18 +13,24 @@ pub enum Permission {
     UsersRead,
     /// Delete users.
     UsersDelete,
-    /// Change users: their status today; their profile, role and groups to come.
+    /// Change users: their status, profile, role and product access.
     UsersUpdate,
+    /// End users' sessions.
+    SessionsKill,
+    /// Give users a role in an app, change it or take it away.
+    AppsAssign,
     /// Read the audit log.
     AuditRead,
 }
 
 impl Permission {
     /// Every permission: what the Primary Admin and the Master Admin role hold.
-    pub const ALL: [Permission; 4] = [
+    pub const ALL: [Permission; 6] = [
         Self::UsersRead,
         Self::UsersDelete,
         Self::UsersUpdate,
+        Self::SessionsKill,
+        Self::AppsAssign,
         Self::AuditRead,
     ];
 
@@ -34,6 +40,8 @@ impl Permission {
             Self::UsersRead => "users.read",
             Self::UsersDelete => "users.delete",
             Self::UsersUpdate => "users.update",
+            Self::SessionsKill => "sessions.kill",
+            Self::AppsAssign => "apps.assign",
             Self::AuditRead => "audit.read",
         }
     }

@@ -18,6 +18,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
                 )
             }
             Denied::CrossOrigin => td_string!(locale, errors.cross_origin).to_owned(),
+            Denied::PrimaryAdminOnly => td_string!(locale, errors.primary_admin_only).to_owned(),
         },
         AppError::NotFound { missing } => match missing {
             Missing::Users { ids, more } => {
@@ -27,9 +28,30 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
                 }
                 td_string!(locale, errors.users_not_found, ids = list.join(", "))
             }
+            Missing::App { id } => td_string!(locale, errors.app_not_found, id = *id),
+            Missing::Role { id } => td_string!(locale, errors.role_not_found, id = *id),
+            Missing::Session => td_string!(locale, errors.session_not_found).to_owned(),
         },
         AppError::Conflict { clash } => match clash {
             Clash::BecameAppOwner => td_string!(locale, errors.became_app_owner).to_owned(),
+            Clash::StaleVersion => td_string!(locale, errors.stale_version).to_owned(),
+            Clash::AlreadyInApp { app } => {
+                td_string!(locale, errors.already_in_app, app = app.as_str())
+            }
+            Clash::NotInApp { app } => td_string!(locale, errors.not_in_app, app = app.as_str()),
+            Clash::OwnerIsFixed { app } => {
+                td_string!(locale, errors.owner_is_fixed, app = app.as_str())
+            }
+            Clash::NewOwnerNotActive { email } => {
+                td_string!(locale, errors.new_owner_not_active, email = email.as_str())
+            }
+            Clash::OwnRole => td_string!(locale, errors.own_role).to_owned(),
+            Clash::AlreadyOwner { email, app } => td_string!(
+                locale,
+                errors.already_owner,
+                email = email.as_str(),
+                app = app.as_str()
+            ),
         },
         AppError::Invalid { field, problem } => td_string!(
             locale,
@@ -67,6 +89,7 @@ fn problem_text(locale: Locale, problem: &Problem) -> String {
         Problem::BothCursors => td_string!(locale, problems.both_cursors).to_owned(),
         Problem::NotADate => td_string!(locale, problems.not_a_date).to_owned(),
         Problem::EndsBeforeStart => td_string!(locale, problems.ends_before_start).to_owned(),
+        Problem::ReadOnly => td_string!(locale, problems.read_only).to_owned(),
     }
 }
 
@@ -84,6 +107,26 @@ mod tests {
             },
             AppError::Conflict {
                 clash: Clash::BecameAppOwner,
+            },
+            AppError::Conflict {
+                clash: Clash::StaleVersion,
+            },
+            AppError::Conflict {
+                clash: Clash::OwnerIsFixed {
+                    app: "HR Bot".into(),
+                },
+            },
+            AppError::Conflict {
+                clash: Clash::AlreadyOwner {
+                    email: "ann@example.com".into(),
+                    app: "HR Bot".into(),
+                },
+            },
+            AppError::NotFound {
+                missing: Missing::App { id: 7 },
+            },
+            AppError::Forbidden {
+                denied: Denied::PrimaryAdminOnly,
             },
             AppError::Internal,
         ] {

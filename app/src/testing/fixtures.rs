@@ -6,10 +6,11 @@ use crate::apps::MemberRole;
 use crate::apps::store::{NewApp, insert_app};
 use crate::auth::password::hash_password;
 use crate::auth::principal::Principal;
-use crate::auth::session::{SessionToken, resolve_session, start_session};
+use crate::auth::session::{Client, SessionToken, resolve_session, start_session};
 use crate::db::Db;
+use crate::domain::ProductAccess;
 use crate::domain::{AppId, Email, PersonName, UserId, UserStatus};
-use crate::users::new_user::{NewUser, ProductAccess, insert_user};
+use crate::users::new_user::{NewUser, insert_user};
 
 /// The time every fixture is made at.
 pub const NOW: i64 = 1_800_000_000;
@@ -135,11 +136,24 @@ pub async fn signed_in(
     account: &CreatedAccount,
     user: UserId,
 ) -> (SessionToken, Principal) {
-    let token = start_session(db.pool(), user, account.account_id, "fixture", NOW)
+    let client = Client {
+        user_agent: "fixture".into(),
+        ip: None,
+    };
+    let token = start_session(db.pool(), user, account.account_id, &client, NOW)
         .await
         .expect("the session starts");
     let principal = resolve_session(db, &token, NOW, None)
         .await
         .expect("the session resolves");
     (token, principal)
+}
+
+/// The actions of every audit event, oldest first.
+pub async fn audited_actions(db: &Db) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT action FROM audit_events ORDER BY id")
+        .fetch_all(db.pool())
+        .await
+        .expect("the audit trail reads");
+    rows.into_iter().map(|(action,)| action).collect()
 }

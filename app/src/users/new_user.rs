@@ -3,26 +3,9 @@
 
 use super::keys::UserKeys;
 use crate::db::sql::{Sql, chunks, flag};
-use crate::domain::{AccountId, Email, PersonName, RoleId, UserId, UserStatus};
+use crate::domain::{AccountId, Email, PersonName, ProductAccess, RoleId, UserId, UserStatus};
 use crate::error::AppError;
 use sqlx::{Any, Executor};
-
-/// What a new user can do in the product besides the console (the Profile tab's
-/// "Product & App Creation Access").
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ProductAccess {
-    pub builder: bool,
-    pub app_creation: bool,
-    pub data_tables: bool,
-}
-
-impl ProductAccess {
-    pub const ALL: Self = Self {
-        builder: true,
-        app_creation: true,
-        data_tables: true,
-    };
-}
 
 /// A user about to be added to an account.
 #[derive(Debug, Clone)]

@@ -34,6 +34,11 @@ impl UserIds {
         Ok(Self(unique.into_iter().collect()))
     }
 
+    /// The one user an action on a single user names.
+    pub fn one(id: UserId) -> Self {
+        Self(vec![id])
+    }
+
     pub fn as_slice(&self) -> &[UserId] {
         &self.0
     }

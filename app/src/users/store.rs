@@ -7,15 +7,20 @@
 mod backfill;
 mod deletion;
 mod paging;
+mod profile;
 mod rows;
 mod search;
 mod selection;
+mod sessions;
 mod status;
 mod totals;
 
 pub use backfill::backfill_search_keys;
 pub use deletion::delete_users;
 pub use paging::list_users;
+pub use profile::{save_profile, user_details};
+pub(crate) use selection::{Selected, ensure_user, fetch_one};
+pub use sessions::{end_sessions, user_sessions};
 pub use status::change_status;
 pub use totals::count_users;
 

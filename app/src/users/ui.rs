@@ -3,6 +3,7 @@
 //! piece of the wasm.
 
 mod delete;
+pub mod details;
 mod outcome;
 mod status;
 mod table;

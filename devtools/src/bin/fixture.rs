@@ -7,9 +7,10 @@ use app::apps::MemberRole;
 use app::apps::store::{NewApp, insert_app};
 use app::clock::{Clock, SystemClock};
 use app::db::Db;
+use app::domain::ProductAccess;
 use app::domain::{Email, PersonName, UserStatus};
 use app::loader::first_account;
-use app::users::new_user::{NewUser, ProductAccess, insert_user};
+use app::users::new_user::{NewUser, insert_user};
 use clap::{Parser, ValueEnum};
 
 #[derive(Parser)]

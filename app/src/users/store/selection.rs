@@ -10,21 +10,21 @@ use crate::domain::{AccountId, UserId};
 use crate::error::{AppError, Missing};
 use crate::users::selection::UserIds;
 use sqlx::any::AnyRow;
-use sqlx::{Any, FromRow, Transaction};
+use sqlx::{Any, AnyConnection, FromRow, Transaction};
 use std::collections::BTreeMap;
 
 /// How many unknown ids an error names.
 const NAMED_UNKNOWN_IDS: usize = 10;
 
 /// A stored user with an id, as a selection reads them.
-pub(super) trait Selected: for<'r> FromRow<'r, AnyRow> + Send + Unpin {
+pub(crate) trait Selected: for<'r> FromRow<'r, AnyRow> + Send + Unpin {
     /// The columns of `users` the row is read from.
     const COLUMNS: &'static str;
     fn id(&self) -> UserId;
 }
 
 /// Every selected user of `account_id`, by id; a 404 when any id is not one of them.
-pub(super) async fn fetch_selected<T: Selected>(
+pub(crate) async fn fetch_selected<T: Selected>(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
     account_id: AccountId,
@@ -38,10 +38,7 @@ pub(super) async fn fetch_selected<T: Selected>(
         ));
         let account = sql.int(account_id.get());
         let list = sql.int_list(chunk.iter().map(|id| id.get()));
-        sql.push(&format!("{account} AND id IN {list}"));
-        if backend == Backend::Postgres {
-            sql.push(" FOR UPDATE");
-        }
+        sql.push(&format!("{account} AND id IN {list}{}", backend.row_lock()));
         for user in sql.query_as::<T>().fetch_all(&mut **tx).await? {
             found.insert(user.id(), user);
         }
@@ -62,4 +59,34 @@ pub(super) async fn fetch_selected<T: Selected>(
             },
         })
     }
+}
+
+/// The user `id` of `account_id`, read and locked as a selection is; a 404 when the
+/// account has no such user.
+pub(crate) async fn fetch_one<T: Selected>(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    account_id: AccountId,
+    id: UserId,
+) -> Result<T, AppError> {
+    let found = fetch_selected::<T>(tx, backend, account_id, &UserIds::one(id)).await?;
+    found.into_values().next().ok_or(AppError::Internal)
+}
+
+/// Nothing when the account has the user `id`; a 404 otherwise. For reads, which lock
+/// nothing.
+pub(crate) async fn ensure_user(
+    conn: &mut AnyConnection,
+    account_id: AccountId,
+    id: UserId,
+) -> Result<(), AppError> {
+    let known: Option<(UserId,)> =
+        sqlx::query_as("SELECT id FROM users WHERE account_id = $1 AND id = $2")
+            .bind(account_id)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    known
+        .map(|_| ())
+        .ok_or_else(|| AppError::unknown_user(id.get()))
 }

@@ -1,5 +1,6 @@
 //! The table of one page: sortable headers, one row per user, and the pager.
 
+use super::details::details_href;
 use super::status::{action_label, dispatch};
 use super::{Abilities, GridState, href};
 use crate::domain::{UserId, UserStatus};
@@ -245,8 +246,8 @@ fn UserRow(row: UserSummary, state: GridState, abilities: Abilities) -> impl Int
                         prop:checked=checked
                         on:change=toggle
                     />
-                    <span class="name">{name}</span>
                 </label>
+                <a class="name" href=details_href(id, "profile")>{name}</a>
                 {move || badge().map(|(class, text)| view! { <span class=class>{text}</span> })}
             </td>
             <td class="email">{row.email.to_string()}</td>

@@ -1,0 +1,300 @@
+//! The More menu: the status changes the state machine allows from the user's status,
+//! Reset Password (its place kept for the next release), Transfer Ownership (the
+//! Primary Admin's alone) and Delete User, which follows Delete Selected's rule and
+//! offers the transfer when the user owns apps.
+
+use super::{Abilities, Actions};
+use crate::apps::{AppRole, TransferOwnership, list_user_apps};
+use crate::console::areas::Area;
+use crate::domain::{AppId, UserId};
+use crate::i18n::{t_string, use_i18n};
+use crate::users::deletion::KeptReason;
+use crate::users::profile::UserDetails;
+use crate::users::query::GridParams;
+use crate::users::status_change::StatusAction;
+use crate::users::ui::delete::ConfirmDelete;
+use crate::users::ui::status::action_label;
+use crate::users::{ChangeStatus, list_users};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let confirming = RwSignal::new(None::<Vec<UserId>>);
+    let transferring = RwSignal::new(false);
+    let first_item = NodeRef::<leptos::html::Button>::new();
+    let toggle_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if open.get()
+            && let Some(item) = first_item.get()
+        {
+            let _ = item.focus();
+        }
+    });
+    let close = move || {
+        open.set(false);
+        if let Some(button) = toggle_button.get_untracked() {
+            let _ = button.focus();
+        }
+    };
+    let id = user.id;
+    // A deleted user's page names nobody: back to the grid.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(report)) = actions.delete.value().get()
+            && report.deleted.contains(&id)
+        {
+            navigate(Area::Users.path(), Default::default());
+        }
+    });
+    let owns_apps = move || {
+        matches!(
+            actions.delete.value().get(),
+            Some(Ok(report)) if report.kept.iter().any(|kept| matches!(kept.reason, KeptReason::OwnsApps { .. }))
+        )
+    };
+    let status_items = StatusAction::ALL
+        .into_iter()
+        .filter(|action| action.applies_to(user.status))
+        .enumerate()
+        .map(|(index, action)| {
+            let node = if index == 0 {
+                first_item
+            } else {
+                NodeRef::new()
+            };
+            view! {
+                <button
+                    type="button"
+                    role="menuitem"
+                    node_ref=node
+                    data-action=action.key()
+                    disabled=!abilities.update
+                    on:click=move |_| {
+                        open.set(false);
+                        actions.status.dispatch(ChangeStatus { ids: vec![id.get()], action });
+                    }
+                >
+                    {move || action_label(i18n.get_locale(), action)}
+                </button>
+            }
+        })
+        .collect_view();
+    let name = user.full_name();
+    view! {
+        <div
+            class="menu"
+            on:keydown=move |event: leptos::ev::KeyboardEvent| {
+                if event.key() == "Escape" && open.get_untracked() {
+                    close();
+                }
+            }
+        >
+            <button
+                type="button"
+                class="button"
+                node_ref=toggle_button
+                aria-haspopup="menu"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="more-menu"
+                aria-label=move || t_string!(i18n, details.more_label, name = name.as_str())
+                on:click=move |_| open.update(|open| *open = !*open)
+            >
+                {move || t_string!(i18n, details.more)}
+                <span aria-hidden="true">" ▾"</span>
+            </button>
+            <div class="menu-items" id="more-menu" role="menu" hidden=move || !open.get()>
+                {status_items}
+                <button type="button" role="menuitem" disabled=true title=move || t_string!(i18n, details.reset_password_later)>
+                    {move || t_string!(i18n, details.reset_password)}
+                </button>
+                {abilities.primary_admin.then(|| view! {
+                    <button
+                        type="button"
+                        role="menuitem"
+                        data-action="transfer"
+                        on:click=move |_| {
+                            open.set(false);
+                            transferring.set(true);
+                        }
+                    >
+                        {move || t_string!(i18n, details.transfer)}
+                    </button>
+                })}
+                <button
+                    type="button"
+                    role="menuitem"
+                    class="danger"
+                    data-action="delete"
+                    disabled=!abilities.delete
+                    on:click=move |_| {
+                        open.set(false);
+                        confirming.set(Some(vec![id]));
+                    }
+                >
+                    {move || t_string!(i18n, details.delete_user)}
+                </button>
+            </div>
+            {move || (owns_apps() && abilities.primary_admin).then(|| view! {
+                <button type="button" class="button" on:click=move |_| transferring.set(true)>
+                    {move || t_string!(i18n, details.offer_transfer)}
+                </button>
+            })}
+        </div>
+        <ConfirmDelete confirming action=actions.delete />
+        <Show when=move || transferring.get()>
+            <TransferDialog user=id open=transferring actions />
+        </Show>
+    }
+}
+
+/// Choose one of the user's apps and its new owner among the account's active users.
+#[component]
+fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl IntoView {
+    let i18n = use_i18n();
+    let owned = Resource::new(
+        move || actions.apps_version(),
+        move |_| list_user_apps(user.get()),
+    );
+    let app = RwSignal::new(None::<AppId>);
+    let search = RwSignal::new(String::new());
+    let successor = RwSignal::new(None::<UserId>);
+    let candidates = Resource::new(
+        move || search.get(),
+        |q| {
+            list_users(GridParams {
+                q: Some(q),
+                status: Some("active".into()),
+                size: Some("10".into()),
+                ..GridParams::default()
+            })
+        },
+    );
+    let cancel_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = cancel_button.get() {
+            let _ = button.focus();
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if let (Some(app), Some(new_owner)) = (app.get(), successor.get()) {
+            actions.transfer.dispatch(TransferOwnership {
+                app: app.get(),
+                new_owner: new_owner.get(),
+            });
+            open.set(false);
+        }
+    };
+    view! {
+        <div
+            class="modal-backdrop"
+            on:keydown=move |event: leptos::ev::KeyboardEvent| {
+                if event.key() == "Escape" {
+                    open.set(false);
+                }
+            }
+        >
+            <form class="modal" role="dialog" aria-modal="true" aria-labelledby="transfer-title" aria-describedby="transfer-text" on:submit=submit>
+                <h2 id="transfer-title">{move || t_string!(i18n, details.transfer_title)}</h2>
+                <p id="transfer-text">{move || t_string!(i18n, details.transfer_text)}</p>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let apps: Vec<_> = owned
+                            .await
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|owned| owned.role == AppRole::Owner)
+                            .collect();
+                        if app.get_untracked().is_none_or(|id| !apps.iter().any(|owned| owned.app_id == id)) {
+                            app.set(apps.first().map(|owned| owned.app_id));
+                        }
+                        if apps.is_empty() {
+                            return view! { <p class="hint">{move || t_string!(i18n, details.no_owned_apps)}</p> }.into_any();
+                        }
+                        view! {
+                            <div class="field">
+                                <label for="transfer-app">{move || t_string!(i18n, details.transfer_app)}</label>
+                                <select
+                                    id="transfer-app"
+                                    on:change=move |event| app.set(event_target_value(&event).parse().ok().and_then(AppId::parse))
+                                >
+                                    {apps
+                                        .into_iter()
+                                        .map(|owned| view! {
+                                            <option value=owned.app_id.get() selected=move || app.get() == Some(owned.app_id)>
+                                                {owned.name.clone()}
+                                            </option>
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </div>
+                        }
+                        .into_any()
+                    })}
+                </Transition>
+                <div class="field">
+                    <label for="find-owner">{move || t_string!(i18n, details.find_owner)}</label>
+                    <input
+                        id="find-owner"
+                        type="search"
+                        autocomplete="off"
+                        maxlength="100"
+                        on:input=move |event| search.set(event_target_value(&event))
+                    />
+                </div>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let people: Vec<_> = candidates
+                            .await
+                            .map(|page| page.rows)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter(|row| row.id != user)
+                            .collect();
+                        if successor.get_untracked().is_none_or(|id| !people.iter().any(|row| row.id == id)) {
+                            successor.set(people.first().map(|row| row.id));
+                        }
+                        if people.is_empty() {
+                            return view! { <p class="hint">{move || t_string!(i18n, details.no_owner_found)}</p> }.into_any();
+                        }
+                        view! {
+                            <div class="field">
+                                <label for="transfer-owner">{move || t_string!(i18n, details.choose_owner)}</label>
+                                <select
+                                    id="transfer-owner"
+                                    on:change=move |event| successor.set(event_target_value(&event).parse().ok().and_then(UserId::parse))
+                                >
+                                    {people
+                                        .into_iter()
+                                        .map(|row| {
+                                            let label = format!("{} <{}>", row.full_name(), row.email);
+                                            view! {
+                                                <option value=row.id.get() selected=move || successor.get() == Some(row.id)>{label}</option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </div>
+                        }
+                        .into_any()
+                    })}
+                </Transition>
+                <div class="modal-actions">
+                    <button type="button" class="button" node_ref=cancel_button on:click=move |_| open.set(false)>
+                        {move || t_string!(i18n, details.cancel)}
+                    </button>
+                    <button
+                        type="submit"
+                        class="button primary"
+                        disabled=move || app.get().is_none() || successor.get().is_none()
+                    >
+                        {move || t_string!(i18n, details.transfer_confirm)}
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}

@@ -1,0 +1,152 @@
+//! The Sessions/Devices tab: the user's live sessions across every workspace, each with
+//! Kill Session, which ends it at once and without asking (seeds 001: "immediately and
+//! abruptly"); Kill all sessions ends every one. Ending the admin's own session signs
+//! them out.
+
+use super::Actions;
+use crate::domain::{SessionId, UserId};
+use crate::i18n::{Locale, t_string, td_string, use_i18n};
+use crate::lang::format::date_time;
+use crate::users::sessions::{DeviceKind, EndSessions, SessionInfo, list_user_sessions};
+use crate::users::ui::outcome::ActionOutcome;
+use leptos::prelude::*;
+
+fn device_label(locale: Locale, kind: DeviceKind) -> &'static str {
+    match kind {
+        DeviceKind::Desktop => td_string!(locale, details.device_desktop),
+        DeviceKind::Mobile => td_string!(locale, details.device_mobile),
+        DeviceKind::Tablet => td_string!(locale, details.device_tablet),
+        DeviceKind::Other => td_string!(locale, details.device_other),
+    }
+}
+
+#[component]
+pub(super) fn SessionsTab(user: UserId, can_kill: bool, actions: Actions) -> impl IntoView {
+    let i18n = use_i18n();
+    let end = actions.end_sessions;
+    let sessions = Resource::new(
+        move || (end.version().get(), actions.status.version().get()),
+        move |_| list_user_sessions(user.get()),
+    );
+    // Ending the admin's own session signs them out: the next page is the sign-in page.
+    let ending_yours = RwSignal::new(false);
+    Effect::new(move |_| {
+        if matches!(end.value().get(), Some(Ok(_))) && ending_yours.get_untracked() {
+            let _ = window().location().set_href("/login");
+        }
+    });
+    let kill = move |session: Option<SessionId>, yours: bool| {
+        ending_yours.set(yours);
+        end.dispatch(EndSessions {
+            user: user.get(),
+            session: session.map(SessionId::get),
+        });
+    };
+    let pending = end.pending();
+    view! {
+        {(!can_kill).then(|| view! {
+            <p class="notice info">{move || t_string!(i18n, details.no_kill_permission)}</p>
+        })}
+        <ActionOutcome answer=end.value() test_id="sessions-outcome" />
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Ok(list) => {
+                        let any_yours = list.iter().any(|session| session.is_yours);
+                        let empty = list.is_empty();
+                        view! {
+                            <div class="tab-actions">
+                                <button
+                                    type="button"
+                                    class="button danger"
+                                    disabled=move || !can_kill || empty || pending.get()
+                                    on:click=move |_| kill(None, any_yours)
+                                >
+                                    {move || t_string!(i18n, details.kill_all)}
+                                </button>
+                            </div>
+                            <SessionTable list can_kill pending kill />
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <crate::console::ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SessionTable(
+    list: Vec<SessionInfo>,
+    can_kill: bool,
+    pending: Memo<bool>,
+    kill: impl Fn(Option<SessionId>, bool) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if list.is_empty() {
+        return view! { <p class="empty">{move || t_string!(i18n, details.no_sessions)}</p> }
+            .into_any();
+    }
+    let rows = list
+        .into_iter()
+        .map(|session| {
+            let id = session.id;
+            let yours = session.is_yours;
+            let details = [session.browser.clone(), session.os.clone()]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            view! {
+                <tr data-session-id=id.get()>
+                    <td>
+                        {format!("#{id}")}
+                        {yours.then(|| view! {
+                            <span class="badge">{move || t_string!(i18n, details.your_session)}</span>
+                        })}
+                    </td>
+                    <td>
+                        <span class="device">{move || device_label(i18n.get_locale(), session.device)}</span>
+                        <span class="muted">" "{details}</span>
+                    </td>
+                    <td>{session.ip.clone().unwrap_or_else(|| "—".to_owned())}</td>
+                    <td class="muted">{move || date_time(i18n.get_locale(), session.signed_in_at)}</td>
+                    <td class="muted">{move || date_time(i18n.get_locale(), session.last_seen_at)}</td>
+                    <td class="col-actions">
+                        <button
+                            type="button"
+                            class="button small danger"
+                            aria-label=move || t_string!(i18n, details.kill_one, id = id.get())
+                            disabled=move || !can_kill || pending.get()
+                            on:click=move |_| kill(Some(id), yours)
+                        >
+                            {move || t_string!(i18n, details.kill)}
+                        </button>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="grid">
+                <caption class="sr-only">{move || t_string!(i18n, details.sessions_caption)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{move || t_string!(i18n, details.column_session)}</th>
+                        <th scope="col">{move || t_string!(i18n, details.column_device)}</th>
+                        <th scope="col">{move || t_string!(i18n, details.column_ip)}</th>
+                        <th scope="col">{move || t_string!(i18n, details.column_signed_in)}</th>
+                        <th scope="col">{move || t_string!(i18n, details.column_last_activity)}</th>
+                        <th scope="col" class="col-actions">
+                            <span class="sr-only">{move || t_string!(i18n, users.column_actions)}</span>
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
