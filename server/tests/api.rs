@@ -5,6 +5,7 @@
 
 use app::accounts::{CreatedAccount, DefaultRole};
 use app::apps::MemberRole;
+use app::apps::{AppRole, UserApp};
 use app::audit::{AuditAction, AuditPage, FieldChange};
 use app::auth::AdminSession;
 use app::db::Db;
@@ -17,6 +18,8 @@ use app::testing::fixtures::{
 use app::testing::scratch::database_urls;
 use app::users::UserListing;
 use app::users::deletion::{DeleteReport, KeptReason};
+use app::users::profile::{ProfileEdit, UserDetails};
+use app::users::sessions::SessionInfo;
 use app::users::status_change::{StatusAction, StatusReport, UnchangedReason};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -203,6 +206,26 @@ impl TestApp {
     ) -> Result<StatusReport, Refusal> {
         let body = json!({ "ids": ids, "action": action });
         self.change_status_with(&self.client, body, HeaderMap::new())
+            .await
+    }
+
+    /// GETs `path` with `client` and decodes the answer.
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+    ) -> Result<T, Refusal> {
+        decode(client.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    async fn user_details(&self, id: UserId) -> Result<UserDetails, Refusal> {
+        self.get_json(&self.client, &format!("/api/get_user?id={id}"))
+            .await
+    }
+
+    async fn save_profile(&self, id: UserId, edit: &ProfileEdit) -> Result<UserDetails, Refusal> {
+        let body = json!({ "id": id, "edit": edit });
+        self.post_json(&self.client, "/api/save_profile", body, HeaderMap::new())
             .await
     }
 
@@ -928,32 +951,110 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
             .second_admin("reader@example.com", DefaultRole::UserAdmin)
             .await;
         let reader_role = app.current_admin(&reader).await.unwrap();
+        let hr = add_app(
+            &app.db,
+            &app.account,
+            "HR Bot",
+            app.account.primary_admin_id,
+            &[],
+        )
+        .await;
+        let member_role = app.account.member_role_id;
+        let profile = json!({
+            "id": target,
+            "edit": {
+                "first_name": "Changed", "last_name": "Name", "role_id": member_role,
+                "access": { "builder": true, "app_creation": false, "data_tables": false },
+                "version": 1
+            }
+        });
         let table = [
-            (Method::GET, "/api/list_users", None, Permission::UsersRead),
+            (
+                Method::GET,
+                "/api/list_users".to_owned(),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::GET,
+                format!("/api/get_user?id={target}"),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::GET,
+                format!("/api/list_user_sessions?user={target}"),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::GET,
+                format!("/api/list_user_apps?user={target}"),
+                None,
+                Permission::UsersRead,
+            ),
             (
                 Method::POST,
-                "/api/delete_users",
+                "/api/delete_users".to_owned(),
                 Some(json!({ "ids": [target] })),
                 Permission::UsersDelete,
             ),
             (
                 Method::POST,
-                "/api/change_status",
+                "/api/change_status".to_owned(),
                 Some(json!({ "ids": [target], "action": "suspend" })),
                 Permission::UsersUpdate,
             ),
             (
+                Method::POST,
+                "/api/save_profile".to_owned(),
+                Some(profile),
+                Permission::UsersUpdate,
+            ),
+            (
+                Method::POST,
+                "/api/end_sessions".to_owned(),
+                Some(json!({ "user": target, "session": null })),
+                Permission::SessionsKill,
+            ),
+            (
                 Method::GET,
-                "/api/list_audit_events",
+                "/api/find_apps?q=hr".to_owned(),
+                None,
+                Permission::AppsAssign,
+            ),
+            (
+                Method::POST,
+                "/api/assign_app".to_owned(),
+                Some(json!({ "user": target, "app": hr, "role": "tester" })),
+                Permission::AppsAssign,
+            ),
+            (
+                Method::POST,
+                "/api/change_app_role".to_owned(),
+                Some(json!({ "user": target, "app": hr, "role": "developer" })),
+                Permission::AppsAssign,
+            ),
+            (
+                Method::POST,
+                "/api/remove_app_role".to_owned(),
+                Some(json!({ "user": target, "app": hr })),
+                Permission::AppsAssign,
+            ),
+            (
+                Method::GET,
+                "/api/list_audit_events".to_owned(),
                 None,
                 Permission::AuditRead,
             ),
         ];
-        assert_eq!(
-            table.len(),
-            Permission::ALL.len(),
-            "every permission has its row"
-        );
+        for permission in Permission::ALL {
+            assert!(
+                table.iter().any(|(_, _, _, needed)| *needed == permission),
+                "{} has a row",
+                permission.key()
+            );
+        }
         for (method, path, body, permission) in &table {
             for (who, client) in [("reader", &reader), ("nobody", &client())] {
                 let mut request = client.request(method.clone(), app.url(path));
@@ -1184,6 +1285,295 @@ async fn the_audit_log_lists_changes_newest_first_filtered_and_paged() {
         assert_eq!(reversed.status, StatusCode::BAD_REQUEST);
         let bad_action = app.audit_log("action=user.hacked").await.unwrap_err();
         assert_eq!(bad_action.status, StatusCode::BAD_REQUEST);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_second_of_two_profile_saves_gets_409_and_the_first_is_kept() {
+    on_every_engine(|app| async move {
+        let ann = app
+            .member("Ann", "ann@example.com", UserStatus::Active)
+            .await;
+        app.sign_in().await;
+        let read_by_both = app.user_details(ann).await.unwrap();
+
+        let mut first = read_by_both.edit();
+        first.first_name = "Annie".into();
+        let saved = app.save_profile(ann, &first).await.unwrap();
+        assert_eq!(saved.first_name, "Annie");
+        let mut second = read_by_both.edit();
+        second.last_name = "Overwrite".into();
+        let refusal = app.save_profile(ann, &second).await.unwrap_err();
+
+        assert_eq!(refusal.status, StatusCode::CONFLICT);
+        assert!(refusal.message.contains("Reload"), "{}", refusal.message);
+        let now = app.user_details(ann).await.unwrap();
+        assert_eq!(
+            (now.first_name.as_str(), now.last_name.as_str()),
+            ("Annie", "Example")
+        );
+        assert_eq!(app.total("q=annie").await, 1, "the grid finds the new name");
+        let events = app.audit_log("action=user.updated").await.unwrap().entries;
+        assert_eq!(events.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_profile_save_with_bad_input_is_refused_and_changes_nothing() {
+    on_every_engine(|app| async move {
+        let ann = app
+            .member("Ann", "ann@example.com", UserStatus::Active)
+            .await;
+        let other = other_account(&app.db, "Other Org", "boss@other.example").await;
+        app.sign_in().await;
+        let edit = app.user_details(ann).await.unwrap().edit();
+        let cases = [
+            (
+                ProfileEdit {
+                    first_name: "\u{7}".into(),
+                    ..edit.clone()
+                },
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                ProfileEdit {
+                    email: Some("someone.else@example.com".into()),
+                    ..edit.clone()
+                },
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                ProfileEdit {
+                    role_id: other.master_admin_role_id.get(),
+                    ..edit.clone()
+                },
+                StatusCode::NOT_FOUND,
+            ),
+        ];
+        for (bad, status) in cases {
+            let refusal = app.save_profile(ann, &bad).await.unwrap_err();
+            assert_eq!(refusal.status, status, "{bad:?}");
+        }
+        let foreign = app.save_profile(other.primary_admin_id, &edit).await;
+        assert_eq!(foreign.unwrap_err().status, StatusCode::NOT_FOUND);
+        let unknown = app.user_details(other.primary_admin_id).await.unwrap_err();
+        let missing = app
+            .user_details(UserId::parse(999_999).unwrap())
+            .await
+            .unwrap_err();
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            unknown
+                .message
+                .replace(&other.primary_admin_id.to_string(), "N"),
+            missing.message.replace("999999", "N"),
+            "another account's user reads as no user"
+        );
+        let page = app
+            .page(
+                &format!("/users/{}", other.primary_admin_id),
+                HeaderMap::new(),
+            )
+            .await;
+        assert_eq!(page.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.user_details(ann).await.unwrap().version, edit.version);
+        assert!(app.audit_trail().await.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_killed_session_is_refused_at_once_and_killing_your_own_signs_you_out() {
+    on_every_engine(|app| async move {
+        let (second, client) = app
+            .second_admin("second@example.com", DefaultRole::UserAdmin)
+            .await;
+        app.sign_in().await;
+        let path = format!("/api/list_user_sessions?user={second}");
+        let sessions: Vec<SessionInfo> = app.get_json(&app.client, &path).await.unwrap();
+        assert_eq!(sessions.len(), 1);
+        assert!(!sessions[0].is_yours);
+        assert_eq!(sessions[0].ip.as_deref(), Some("127.0.0.1"));
+
+        let body = json!({ "user": second, "session": sessions[0].id });
+        let ended: u64 = app
+            .post_json(
+                &app.client,
+                "/api/end_sessions",
+                body.clone(),
+                HeaderMap::new(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ended, 1);
+        let refusal = app.list_users_with(&client, "").await.unwrap_err();
+        assert_eq!(refusal.status, StatusCode::UNAUTHORIZED);
+        let again: Result<u64, Refusal> = app
+            .post_json(&app.client, "/api/end_sessions", body, HeaderMap::new())
+            .await;
+        assert_eq!(again.unwrap_err().status, StatusCode::NOT_FOUND);
+
+        let me = app.account.primary_admin_id;
+        let response = app
+            .client
+            .post(app.url("/api/end_sessions"))
+            .json(&json!({ "user": me, "session": null }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let cleared = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(cleared.contains("Max-Age=0"), "{cleared}");
+        let refusal = app.list_users("").await.unwrap_err();
+        assert_eq!(refusal.status, StatusCode::UNAUTHORIZED);
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(trail, ["user.sessions_ended", "user.sessions_ended"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_the_primary_admin_transfers_ownership_and_the_former_owner_can_then_be_deleted() {
+    on_every_engine(|app| async move {
+        let ann = app
+            .member("Ann", "ann@example.com", UserStatus::Active)
+            .await;
+        let bob = app
+            .member("Bob", "bob@example.com", UserStatus::Active)
+            .await;
+        let hr = add_app(&app.db, &app.account, "HR Bot", ann, &[]).await;
+        let (_, master) = app
+            .second_admin("master@example.com", DefaultRole::MasterAdmin)
+            .await;
+        let body = json!({ "app": hr, "new_owner": bob });
+        let refusal: Refusal = app
+            .post_json::<()>(
+                &master,
+                "/api/transfer_ownership",
+                body.clone(),
+                HeaderMap::new(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(refusal.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            refusal.error,
+            AppError::Forbidden {
+                denied: Denied::PrimaryAdminOnly
+            }
+        );
+        app.sign_in().await;
+        let kept = app.delete_users(&[ann]).await.unwrap();
+        assert_eq!(kept.deleted, vec![]);
+
+        app.post_json::<()>(
+            &app.client,
+            "/api/transfer_ownership",
+            body,
+            HeaderMap::new(),
+        )
+        .await
+        .unwrap();
+
+        let path = format!("/api/list_user_apps?user={ann}");
+        let anns: Vec<UserApp> = app.get_json(&app.client, &path).await.unwrap();
+        assert_eq!(anns[0].role, AppRole::Developer);
+        let deleted = app.delete_users(&[ann]).await.unwrap();
+        assert_eq!(deleted.deleted, vec![ann]);
+        let unknown_app = json!({ "app": 999_999, "new_owner": bob });
+        let refusal = app
+            .post_json::<()>(
+                &app.client,
+                "/api/transfer_ownership",
+                unknown_app,
+                HeaderMap::new(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(refusal.status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_app_role_is_assigned_switched_and_the_owners_cannot_be_removed_over_http() {
+    on_every_engine(|app| async move {
+        let ann = app
+            .member("Ann", "ann@example.com", UserStatus::Active)
+            .await;
+        let hr = add_app(
+            &app.db,
+            &app.account,
+            "HR Bot",
+            app.account.primary_admin_id,
+            &[],
+        )
+        .await;
+        let mine = add_app(&app.db, &app.account, "Ann's Bot", ann, &[]).await;
+        app.sign_in().await;
+        let post = |path: &'static str, body: Value| {
+            let client = app.client.clone();
+            let url = app.url(path);
+            async move {
+                decode::<Vec<UserApp>>(client.post(url).json(&body).send().await.unwrap()).await
+            }
+        };
+        let apps = post(
+            "/api/assign_app",
+            json!({ "user": ann, "app": hr, "role": "tester" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(apps.len(), 2);
+        let twice = post(
+            "/api/assign_app",
+            json!({ "user": ann, "app": hr, "role": "tester" }),
+        )
+        .await;
+        assert_eq!(twice.unwrap_err().status, StatusCode::CONFLICT);
+        let switched = post(
+            "/api/change_app_role",
+            json!({ "user": ann, "app": hr, "role": "developer" }),
+        )
+        .await
+        .unwrap();
+        assert!(
+            switched
+                .iter()
+                .any(|held| held.app_id == hr && held.role == AppRole::Developer)
+        );
+        let owner = post("/api/remove_app_role", json!({ "user": ann, "app": mine }))
+            .await
+            .unwrap_err();
+        assert_eq!(owner.status, StatusCode::CONFLICT);
+        assert!(
+            owner.message.contains("Transfer ownership first"),
+            "{}",
+            owner.message
+        );
+        let bad_role = post(
+            "/api/assign_app",
+            json!({ "user": ann, "app": hr, "role": "owner" }),
+        )
+        .await;
+        assert_eq!(bad_role.unwrap_err().status, StatusCode::BAD_REQUEST);
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(trail, ["app.role_assigned", "app.role_changed"]);
     })
     .await;
 }
