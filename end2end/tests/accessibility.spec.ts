@@ -48,3 +48,23 @@ for (const locale of LOCALES) {
     await expectNoViolations(page);
   });
 }
+
+for (const locale of LOCALES) {
+  test(`the three tabs of a user, the More menu and the transfer dialog pass axe in ${locale}`, async ({ browser }) => {
+    const page = await pageIn(browser, locale);
+    await signIn(page);
+    await page.goto("/users?q=priya.raman");
+    const details = (await page.locator("a.name").first().getAttribute("href"))!.split("?")[0];
+    for (const tab of ["profile", "sessions", "apps"]) {
+      await page.goto(`${details}?tab=${tab}`);
+      await hydrated(page);
+      await expectNoViolations(page);
+    }
+    await page.locator("button[aria-haspopup=menu]").click();
+    await expect(page.getByRole("menu")).toBeVisible();
+    await expectNoViolations(page);
+    await page.locator("[data-action=transfer]").click();
+    await expect(page.getByRole("dialog")).toBeVisible();
+    await expectNoViolations(page);
+  });
+}

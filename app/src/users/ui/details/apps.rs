@@ -132,7 +132,6 @@ fn AppTable(
                         <button
                             type="button"
                             class="button small"
-                            aria-disabled=is_owner.then_some("true")
                             aria-label=move || t_string!(i18n, details.remove_from, app = remove_name.as_str())
                             disabled=move || !can_assign || busy()
                             on:click=remove

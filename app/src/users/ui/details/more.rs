@@ -5,6 +5,7 @@
 
 use super::{Abilities, Actions};
 use crate::apps::{AppRole, TransferOwnership, list_user_apps};
+use crate::console::ErrorNotice;
 use crate::console::areas::Area;
 use crate::domain::{AppId, UserId};
 use crate::i18n::{t_string, use_i18n};
@@ -167,7 +168,6 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
             list_users(GridParams {
                 q: Some(q),
                 status: Some("active".into()),
-                size: Some("10".into()),
                 ..GridParams::default()
             })
         },
@@ -202,9 +202,11 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
                 <p id="transfer-text">{move || t_string!(i18n, details.transfer_text)}</p>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let apps: Vec<_> = owned
-                            .await
-                            .unwrap_or_default()
+                        let apps = match owned.await {
+                            Ok(apps) => apps,
+                            Err(error) => return view! { <ErrorNotice error /> }.into_any(),
+                        };
+                        let apps: Vec<_> = apps
                             .into_iter()
                             .filter(|owned| owned.role == AppRole::Owner)
                             .collect();
@@ -247,10 +249,11 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
                 </div>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let people: Vec<_> = candidates
-                            .await
-                            .map(|page| page.rows)
-                            .unwrap_or_default()
+                        let people = match candidates.await {
+                            Ok(page) => page.rows,
+                            Err(error) => return view! { <ErrorNotice error /> }.into_any(),
+                        };
+                        let people: Vec<_> = people
                             .into_iter()
                             .filter(|row| row.id != user)
                             .collect();

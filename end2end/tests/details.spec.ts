@@ -1,0 +1,174 @@
+// The User Details page: opened from the grid, its Profile saved and read back, a
+// session killed from the Sessions/Devices tab, app roles assigned and switched, the
+// owner's role refused, ownership transferred and the former owner deleted; each
+// change found in the Audit log.
+import { test, expect, hydrated, signIn, userRows, runId, addUser, VIEWER } from "./support";
+import { Page } from "@playwright/test";
+
+/** Opens the details of the one user a grid search for `query` finds. */
+async function openUser(page: Page, query: string) {
+  await page.getByRole("searchbox").fill(query);
+  await page.getByRole("searchbox").press("Enter");
+  await expect(userRows(page)).toHaveCount(1);
+  await userRows(page).first().locator("a.name").click();
+  await expect(page).toHaveURL(/\/users\/\d+\?tab=profile$/);
+  await hydrated(page);
+}
+
+async function openTab(page: Page, name: string) {
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByRole("link", { name, exact: true })).toHaveAttribute("aria-current", "page");
+}
+
+test("an admin opens a user from the grid, edits the profile and finds it after a reload and in the Audit log", async ({ page }) => {
+  const run = runId();
+  addUser({ email: `${run}.ann@acme.test`, firstName: "Ann", lastName: `Lee${run}` });
+  await signIn(page);
+  await openUser(page, run);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(`Ann Lee${run}`);
+  await expect(page.getByTestId("status-info")).toContainText("Last signed in");
+
+  await page.getByLabel("First name").fill(" ");
+  await expect(page.locator("#first_name-error")).toHaveText("First name: a value is required");
+  await expect(page.getByRole("button", { name: "Save" })).toBeDisabled();
+  await page.getByLabel("First name").fill("Annie");
+  await page.getByRole("switch", { name: "Builder Portal Access" }).check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("profile-outcome")).toHaveText("Saved");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(`Annie Lee${run}`);
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel("First name")).toHaveValue("Annie");
+  await expect(page.getByRole("switch", { name: "Builder Portal Access" })).toBeChecked();
+  await expect(page.getByLabel("E-mail")).toHaveAttribute("readonly", "");
+
+  await page.getByRole("link", { name: "Audit log of this user" }).click();
+  await hydrated(page);
+  const events = page.locator("table.audit tbody tr");
+  await expect(events).toHaveCount(1);
+  await expect(events.first()).toContainText("Profile saved");
+  await expect(events.first().locator("td.change")).toContainText("First name: Ann → Annie");
+  await expect(events.first().locator("td.change")).toContainText("Builder Portal Access: Off → On");
+});
+
+test("the tab is in the URL, so Back returns to it", async ({ page }) => {
+  await signIn(page);
+  await openUser(page, "priya.raman");
+  await openTab(page, "Sessions/Devices");
+  await expect(page).toHaveURL(/tab=sessions$/);
+  await openTab(page, "Manage Apps");
+  await page.goBack();
+  await expect(page).toHaveURL(/tab=sessions$/);
+  await expect(page.getByRole("cell", { name: /Mobile/ }).first()).toBeVisible();
+});
+
+test("an admin kills another browser's session and that browser's next click lands on sign-in", async ({ page, browser }) => {
+  const other = await (await browser.newContext({ locale: "en-GB" })).newPage();
+  await signIn(other, VIEWER.email, VIEWER.name);
+
+  await signIn(page);
+  await openUser(page, VIEWER.email);
+  await openTab(page, "Sessions/Devices");
+  const sessions = page.locator("table.grid tbody tr");
+  await expect(sessions.first()).toBeVisible();
+  await page.getByRole("button", { name: "Kill all sessions" }).click();
+  await expect(page.getByTestId("sessions-outcome")).toContainText("Sessions ended");
+  await expect(page.getByText("No live sessions.")).toBeVisible();
+
+  await other.getByRole("link", { name: /^Next/ }).click();
+  await expect(other).toHaveURL(/\/login/);
+
+  await page.getByRole("link", { name: "Audit log of this user" }).click();
+  await hydrated(page);
+  await expect(page.locator("table.audit tbody tr").first()).toContainText("Sessions ended");
+});
+
+test("an admin assigns an app, switches its role, and reads why the owner's role cannot be removed", async ({ page }) => {
+  const run = runId();
+  addUser({ email: `${run}.kim@acme.test`, firstName: "Kim", lastName: `Park${run}`, ownsApp: `Kim App ${run}` });
+  await signIn(page);
+  await openUser(page, run);
+  await openTab(page, "Manage Apps");
+  await hydrated(page);
+
+  const owned = page.getByRole("row", { name: new RegExp(`Kim App ${run}`) });
+  await owned.getByRole("button", { name: /^Remove/ }).click();
+  await expect(page.getByTestId("owner-note")).toContainText("Transfer ownership first");
+
+  await page.getByLabel("Find an app").fill("HR Bot");
+  await expect(page.locator("#assign-app option")).toHaveCount(1);
+  await page.getByLabel("Role", { exact: true }).selectOption("tester");
+  await page.getByRole("button", { name: "Assign", exact: true }).click();
+  await expect(page.getByTestId("assign-outcome")).toHaveText("App roles saved");
+  const hr = page.getByRole("row", { name: /HR Bot/ });
+  await expect(hr.getByRole("combobox")).toHaveValue("tester");
+
+  await hr.getByRole("combobox").selectOption("developer");
+  await expect(page.getByTestId("app-role-outcome")).toHaveText("App roles saved");
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole("row", { name: /HR Bot/ }).getByRole("combobox")).toHaveValue("developer");
+
+  await page.getByLabel("Find an app").fill("HR Bot");
+  await page.getByRole("button", { name: "Assign", exact: true }).click();
+  await expect(page.getByTestId("assign-outcome")).toContainText("already has a role in 'HR Bot'");
+});
+
+test("the Primary Admin transfers a user's app, then deletes the former owner from the More menu", async ({ page }) => {
+  const run = runId();
+  addUser({ email: `${run}.lou@acme.test`, firstName: "Lou", lastName: `Grant${run}`, ownsApp: `Lou App ${run}` });
+  addUser({ email: `${run}.max@acme.test`, firstName: "Max", lastName: `Grant${run}` });
+  await signIn(page);
+  await openUser(page, `${run}.lou`);
+
+  await page.getByRole("button", { name: /^More/ }).click();
+  await page.getByRole("menuitem", { name: "Delete User" }).click();
+  await page.getByRole("button", { name: "Delete 1 user" }).click();
+  await expect(page.getByTestId("delete-outcome")).toContainText(`owns the app 'Lou App ${run}'`);
+
+  await page.getByRole("button", { name: "Transfer their apps" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByLabel("App to transfer")).toHaveValue(/\d+/);
+  await dialog.getByLabel("New owner (name or e-mail)").fill(`${run}.max`);
+  await expect(dialog.locator("#transfer-owner option")).toHaveCount(1);
+  await dialog.getByRole("button", { name: "Transfer" }).click();
+  await expect(page.getByTestId("transfer-outcome")).toHaveText("Ownership transferred");
+  await openTab(page, "Manage Apps");
+  await expect(page.getByRole("row", { name: new RegExp(`Lou App ${run}`) }).getByRole("combobox")).toHaveValue("developer");
+
+  await page.getByRole("button", { name: /^More/ }).click();
+  await page.getByRole("menuitem", { name: "Delete User" }).click();
+  await page.getByRole("button", { name: "Delete 1 user" }).click();
+  await expect(page).toHaveURL(/\/users$/);
+
+  await page.goto(`/audit-log?user=${run}.lou%40acme.test`);
+  await hydrated(page);
+  await expect(page.locator("table.audit tbody tr").first()).toContainText("User deleted");
+  await page.goto(`/audit-log?action=app.ownership_transferred`);
+  await hydrated(page);
+  await expect(page.locator("table.audit tbody tr").first()).toContainText(`Lou App ${run}`);
+});
+
+test("a user suspended from the More menu is activated from the grid row", async ({ page }) => {
+  const run = runId();
+  addUser({ email: `${run}.ivy@acme.test`, firstName: "Ivy", lastName: `Hart${run}` });
+  await signIn(page);
+  await openUser(page, run);
+  await page.getByRole("button", { name: /^More/ }).click();
+  await expect(page.getByRole("menuitem").first()).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("menu")).toBeHidden();
+  await page.getByRole("button", { name: /^More/ }).click();
+  await page.getByRole("menuitem", { name: "Suspend" }).click();
+  await expect(page.getByTestId("status-outcome")).toHaveText("1 suspended");
+  await expect(page.getByTestId("user-status")).toHaveText("Suspended");
+
+  await page.getByRole("link", { name: "‹ Users" }).click();
+  await page.getByRole("searchbox").fill(run);
+  await page.getByRole("searchbox").press("Enter");
+  const row = userRows(page).first();
+  await row.hover();
+  await row.getByRole("button", { name: /^Activate/ }).click();
+  await expect(row.locator(".status")).toHaveText("Active");
+});
