@@ -1,19 +1,23 @@
-//! `roster-bench`: the Users grid's and the session check's figures over a large
-//! account, on SQLite and, when `ROSTER_TEST_POSTGRES_URL` is set, on PostgreSQL. Times
-//! are measured around the store functions the server functions call (server-side,
-//! without HTTP), in a fresh database filled by the same loader as `roster seed`.
+//! `roster-bench`: the Users grid's, the User Details page's and the session check's
+//! figures over a large account, on SQLite and, when `ROSTER_TEST_POSTGRES_URL` is set,
+//! on PostgreSQL. Times are measured around the store functions the server functions
+//! call (server-side, without HTTP), in a fresh database filled by the same loader as
+//! `roster seed`.
 
-use app::auth::principal::{UsersDelete, UsersRead};
-use app::auth::session::resolve_session;
+use app::accounts::CreatedAccount;
+use app::apps::MemberRole;
+use app::apps::store::user_apps;
+use app::auth::principal::{Grant, UsersDelete, UsersRead};
+use app::auth::session::{Client, resolve_session, start_session};
 use app::db::Db;
-use app::domain::UserStatus;
+use app::domain::{SessionId, UserId, UserStatus};
 use app::loader::add_generated_users;
 use app::loader::names::{FIRST_NAMES, LAST_NAMES};
-use app::testing::fixtures::{NOW, signed_in, test_account};
+use app::testing::fixtures::{NOW, add_app, signed_in, test_account};
 use app::testing::scratch::{postgres_url, sqlite_url};
 use app::users::query::{Cursor, GridParams, SortField, UserQuery};
 use app::users::selection::UserIds;
-use app::users::store::{count_users, delete_users, list_users};
+use app::users::store::{count_users, delete_users, list_users, user_details, user_sessions};
 use clap::Parser;
 use std::time::{Duration, Instant};
 
@@ -29,6 +33,9 @@ struct Args {
     /// Depth of the deep page, in rows.
     #[arg(long, default_value_t = 500_000)]
     depth: u64,
+    /// Measure only the User Details page's reads (after the load and the session check).
+    #[arg(long)]
+    details_only: bool,
 }
 
 #[tokio::main]
@@ -94,6 +101,79 @@ fn query(sort: SortField, search: Option<&str>, after: Option<String>) -> UserQu
         ..GridParams::default()
     })
     .expect("benchmark queries are valid")
+}
+
+/// The User Details page's three tabs, one read each, for a user in the middle of the
+/// account who is signed in on three devices and holds two apps.
+async fn details_page(
+    db: &Db,
+    account: &CreatedAccount,
+    reader: &Grant<UsersRead>,
+    repetitions: usize,
+) {
+    let (id,): (i64,) = sqlx::query_as(
+        "SELECT id FROM users WHERE is_primary_admin = 0 ORDER BY id LIMIT 1 OFFSET \
+         (SELECT COUNT(*) / 2 FROM users)",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("the account has users");
+    let user = UserId::parse(id).expect("stored ids are ids");
+    for device in [
+        "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0",
+        "Mozilla/5.0 (iPhone) Mobile",
+        "curl/8",
+    ] {
+        let client = Client {
+            user_agent: device.to_owned(),
+            ip: "127.0.0.1".parse().ok(),
+        };
+        start_session(db.pool(), user, account.account_id, &client, NOW)
+            .await
+            .expect("the session starts");
+    }
+    add_app(db, account, "Bench Owned", user, &[]).await;
+    add_app(
+        db,
+        account,
+        "Bench Member",
+        account.primary_admin_id,
+        &[(user, MemberRole::Developer)],
+    )
+    .await;
+    let yours = SessionId::parse(1).expect("1 is an id");
+    let profile = time(repetitions, || async {
+        user_details(db, reader, user)
+            .await
+            .expect("the user reads");
+    })
+    .await;
+    let sessions = time(repetitions, || async {
+        let live = user_sessions(db, reader, user, yours, NOW)
+            .await
+            .expect("the sessions read");
+        assert_eq!(live.len(), 3);
+    })
+    .await;
+    let apps = time(repetitions, || async {
+        let held = user_apps(db, reader, user).await.expect("the apps read");
+        assert_eq!(held.len(), 2);
+    })
+    .await;
+    println!("| User Details tab (one user) | server function's read | median ms | p95 ms |");
+    println!("|---|---|---|---|");
+    for (tab, read, timing) in [
+        ("Profile (and the header)", "get_user", profile),
+        ("Sessions/Devices", "list_user_sessions", sessions),
+        ("Manage Apps", "list_user_apps", apps),
+    ] {
+        println!(
+            "| {tab} | `{read}` | {} | {} |",
+            ms(timing.median),
+            ms(timing.p95)
+        );
+    }
+    println!();
 }
 
 /// The cursor of the row `depth` rows into the account under `sort` (ascending).
@@ -283,6 +363,11 @@ async fn bench_engine(url: &str, args: &Args) {
         ms(session.p95),
         ms(session.p99)
     );
+
+    details_page(&db, &account, &reader, args.repetitions).await;
+    if args.details_only {
+        return;
+    }
 
     println!("| read (25 rows) | sort | median ms | p95 ms |");
     println!("|---|---|---|---|");

@@ -76,6 +76,14 @@ pub fn details_href(id: UserId, tab: &str) -> String {
     format!("{}/{id}?tab={tab}", Area::Users.path())
 }
 
+/// What a drop-down of `offered` shows chosen: the admin's pick while it is still
+/// offered, else the first offered.
+fn chosen_of<T: PartialEq + Copy>(picked: Option<T>, offered: &[T]) -> Option<T> {
+    picked
+        .filter(|pick| offered.contains(pick))
+        .or_else(|| offered.first().copied())
+}
+
 /// What the admin may do on this page.
 #[derive(Clone, Copy)]
 struct Abilities {

@@ -2,7 +2,7 @@
 //! can be switched or removed; the Owner's row says why it cannot (the server refuses
 //! regardless). "Assign app" finds an app by name and gives the user a role in it.
 
-use super::Actions;
+use super::{Actions, chosen_of};
 use crate::apps::{
     AppChoice, AppRole, AssignApp, ChangeAppRole, MemberRole, RemoveAppRole, UserApp, find_apps,
     list_user_apps,
@@ -167,9 +167,17 @@ fn AppTable(
 fn AssignForm(user: UserId, actions: Actions) -> impl IntoView {
     let i18n = use_i18n();
     let search = RwSignal::new(String::new());
-    let chosen = RwSignal::new(None::<AppId>);
+    let picked = RwSignal::new(None::<AppId>);
     let role = RwSignal::new(MemberRole::Developer);
     let found = Resource::new(move || search.get(), find_apps);
+    let chosen = Memo::new(move |_| {
+        let offered: Vec<AppId> = found
+            .get()
+            .and_then(Result::ok)
+            .map(|list| list.iter().map(|app| app.id).collect())
+            .unwrap_or_default();
+        chosen_of(picked.get(), &offered)
+    });
     let pending = actions.assign.pending();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -182,12 +190,6 @@ fn AssignForm(user: UserId, actions: Actions) -> impl IntoView {
         }
     };
     let choices = move |list: Vec<AppChoice>| {
-        if chosen
-            .get_untracked()
-            .is_none_or(|id| !list.iter().any(|app| app.id == id))
-        {
-            chosen.set(list.first().map(|app| app.id));
-        }
         if list.is_empty() {
             return view! { <p class="hint">{move || t_string!(i18n, details.no_app_found)}</p> }
                 .into_any();
@@ -197,7 +199,7 @@ fn AssignForm(user: UserId, actions: Actions) -> impl IntoView {
             <select
                 id="assign-app"
                 on:change=move |event| {
-                    chosen.set(event_target_value(&event).parse().ok().and_then(AppId::parse));
+                    picked.set(event_target_value(&event).parse().ok().and_then(AppId::parse));
                 }
             >
                 {list

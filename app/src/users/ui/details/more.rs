@@ -3,7 +3,7 @@
 //! Primary Admin's alone) and Delete User, which follows Delete Selected's rule and
 //! offers the transfer when the user owns apps.
 
-use super::{Abilities, Actions};
+use super::{Abilities, Actions, chosen_of};
 use crate::apps::{AppRole, TransferOwnership, list_user_apps};
 use crate::console::ErrorNotice;
 use crate::console::areas::Area;
@@ -159,9 +159,9 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
         move || actions.apps_version(),
         move |_| list_user_apps(user.get()),
     );
-    let app = RwSignal::new(None::<AppId>);
+    let picked_app = RwSignal::new(None::<AppId>);
     let search = RwSignal::new(String::new());
-    let successor = RwSignal::new(None::<UserId>);
+    let picked_successor = RwSignal::new(None::<UserId>);
     let candidates = Resource::new(
         move || search.get(),
         |q| {
@@ -172,6 +172,33 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
             })
         },
     );
+    let app = Memo::new(move |_| {
+        let offered: Vec<AppId> = owned
+            .get()
+            .and_then(Result::ok)
+            .map(|apps| {
+                apps.iter()
+                    .filter(|held| held.role == AppRole::Owner)
+                    .map(|held| held.app_id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        chosen_of(picked_app.get(), &offered)
+    });
+    let successor = Memo::new(move |_| {
+        let offered: Vec<UserId> = candidates
+            .get()
+            .and_then(Result::ok)
+            .map(|page| {
+                page.rows
+                    .iter()
+                    .map(|row| row.id)
+                    .filter(|id| *id != user)
+                    .collect()
+            })
+            .unwrap_or_default();
+        chosen_of(picked_successor.get(), &offered)
+    });
     let cancel_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
         if let Some(button) = cancel_button.get() {
@@ -210,9 +237,6 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
                             .into_iter()
                             .filter(|owned| owned.role == AppRole::Owner)
                             .collect();
-                        if app.get_untracked().is_none_or(|id| !apps.iter().any(|owned| owned.app_id == id)) {
-                            app.set(apps.first().map(|owned| owned.app_id));
-                        }
                         if apps.is_empty() {
                             return view! { <p class="hint">{move || t_string!(i18n, details.no_owned_apps)}</p> }.into_any();
                         }
@@ -221,7 +245,7 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
                                 <label for="transfer-app">{move || t_string!(i18n, details.transfer_app)}</label>
                                 <select
                                     id="transfer-app"
-                                    on:change=move |event| app.set(event_target_value(&event).parse().ok().and_then(AppId::parse))
+                                    on:change=move |event| picked_app.set(event_target_value(&event).parse().ok().and_then(AppId::parse))
                                 >
                                     {apps
                                         .into_iter()
@@ -257,9 +281,6 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
                             .into_iter()
                             .filter(|row| row.id != user)
                             .collect();
-                        if successor.get_untracked().is_none_or(|id| !people.iter().any(|row| row.id == id)) {
-                            successor.set(people.first().map(|row| row.id));
-                        }
                         if people.is_empty() {
                             return view! { <p class="hint">{move || t_string!(i18n, details.no_owner_found)}</p> }.into_any();
                         }
@@ -268,7 +289,7 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
                                 <label for="transfer-owner">{move || t_string!(i18n, details.choose_owner)}</label>
                                 <select
                                     id="transfer-owner"
-                                    on:change=move |event| successor.set(event_target_value(&event).parse().ok().and_then(UserId::parse))
+                                    on:change=move |event| picked_successor.set(event_target_value(&event).parse().ok().and_then(UserId::parse))
                                 >
                                     {people
                                         .into_iter()
