@@ -70,12 +70,16 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         .get::<principal::ClientAddr>()
         .map(|addr| addr.0);
     let client = session::Client::of_request(&parts.headers, ip);
-    let token = sign_in::sign_in(&state.db, &email, password, &client, state.clock.now())
+    let (token, access) = sign_in::sign_in(&state.db, &email, password, &client, state.clock.now())
         .await
         .inspect_err(|_| tracing::info!(email = %email, "sign-in refused"))?;
     set_cookie(&token.cookie(state.secure_cookies))?;
-    tracing::info!(email = %email, "signed in");
-    leptos_axum::redirect(&return_path::safe_return_path(next.as_deref()));
+    tracing::info!(email = %email, ?access, "signed in");
+    let landing = match access {
+        access::Access::Console => return_path::safe_return_path(next.as_deref()),
+        member => member.home().to_owned(),
+    };
+    leptos_axum::redirect(&landing);
     Ok(())
 }
 
@@ -92,7 +96,7 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Who is signed in, and what they may do.
+/// Who is signed in, and what they may do; 403 for a member, who has no console.
 #[server(prefix = "/api", endpoint = "current_admin", input = leptos::server_fn::codec::GetUrl)]
 #[cfg_attr(
     feature = "ssr",
@@ -100,6 +104,11 @@ pub async fn logout() -> Result<(), AppError> {
 )]
 pub async fn current_admin() -> Result<AdminSession, AppError> {
     let principal = principal::current_principal()?;
+    if !principal.is_admin() {
+        return Err(AppError::Forbidden {
+            denied: crate::error::Denied::NotAnAdmin,
+        });
+    }
     let profile = principal.profile();
     Ok(AdminSession {
         first_name: profile.first_name.clone(),

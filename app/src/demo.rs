@@ -1,6 +1,7 @@
 //! The demo organisation "Acme Corp", for trying Roster and for the browser journeys:
 //! its Primary Admin, a second admin who may only read, 300 generated people in every
-//! status, and apps with owners and members. A fixed password exists only here.
+//! status, two members who sign in, and apps with owners and members. A fixed password
+//! exists only here.
 
 use crate::accounts::{
     CreatedAccount, DefaultRole, NewPrimaryAdmin, count_accounts, create_account,
@@ -49,6 +50,8 @@ const DEMO_DEVICES: [(u8, &str, &str); 4] = [
         "2001:db8::42",
     ),
 ];
+/// Members (no admin role) who sign in with the demo password and land on `/me`.
+pub const DEMO_MEMBERS_WHO_SIGN_IN: [&str; 2] = ["priya.raman@acme.test", "tomas.ortega@acme.test"];
 /// Generated people in the demo.
 const DEMO_PEOPLE: u64 = 300;
 
@@ -99,9 +102,10 @@ pub async fn seed_demo(db: &Db, now: i64) -> Result<bool, AppError> {
         password: DEMO_PASSWORD.into(),
     };
     let account = create_account(db, "Acme Corp", admin, now).await?;
+    let demo_hash = hash_password(DEMO_PASSWORD.into()).await?;
     let viewer = NewUser {
         role_id: account.role_id(DefaultRole::UserAdmin),
-        password_hash: Some(hash_password(DEMO_PASSWORD.into()).await?),
+        password_hash: Some(demo_hash.clone()),
         created_at: now,
         invited_at: None,
         ..member(
@@ -148,7 +152,11 @@ pub async fn seed_demo(db: &Db, now: i64) -> Result<bool, AppError> {
         ),
         (("Yuki", "Sato", "yuki.sato@acme.test"), UserStatus::Locked),
     ] {
-        named.push(insert_user(&mut *tx, &member(&account, person, status, now)?).await?);
+        let mut user = member(&account, person, status, now)?;
+        if DEMO_MEMBERS_WHO_SIGN_IN.contains(&person.2) {
+            user.password_hash = Some(demo_hash.clone());
+        }
+        named.push(insert_user(&mut *tx, &user).await?);
     }
     let [avery, blake, cruz, priya, tomas, yuki] = named[..] else {
         return Err(AppError::Internal);

@@ -53,6 +53,9 @@ pub enum Denied {
     /// A state change sent from another site's page.
     #[error("Requests from other sites are refused.")]
     CrossOrigin,
+    /// A member (no admin role) asked for the console.
+    #[error("The Admin Console is for admins; your account page is at /me.")]
+    NotAnAdmin,
     /// Something only the account's Primary Admin may do.
     #[error("Only the Primary Admin may do this.")]
     PrimaryAdminOnly,

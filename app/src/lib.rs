@@ -14,6 +14,7 @@ pub mod console;
 pub mod domain;
 pub mod error;
 pub mod lang;
+pub mod me;
 pub mod query_string;
 pub mod users;
 
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=|| view! { <main><NotFound /></main> }>
                     <Route path=path!("/login") view={Lazy::<auth::ui::LoginRoute>::new()} />
+                    <Route path=path!("/me") view={Lazy::<me::ui::MyAccountRoute>::new()} ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=|| view! { <Redirect path=Area::Users.path() /> } />
                         <Route

@@ -2,8 +2,11 @@
 // session killed from the Sessions/Devices tab, app roles assigned and switched, the
 // owner's role refused, ownership transferred and the former owner deleted; each
 // change found in the Audit log.
-import { test, expect, hydrated, signIn, userRows, runId, addUser, VIEWER } from "./support";
+import { test, expect, hydrated, signIn, userRows, runId, addUser, ADMIN } from "./support";
 import { Page } from "@playwright/test";
+
+/** A demo member who signs in with the demo password. */
+const MEMBER = { email: "tomas.ortega@acme.test" };
 
 /** Opens the details of the one user a grid search for `query` finds. */
 async function openUser(page: Page, query: string) {
@@ -63,21 +66,30 @@ test("the tab is in the URL, so Back returns to it", async ({ page }) => {
   await expect(page.getByRole("cell", { name: /Mobile/ }).first()).toBeVisible();
 });
 
-test("an admin kills another browser's session and that browser's next click lands on sign-in", async ({ page, browser }) => {
-  const other = await (await browser.newContext({ locale: "en-GB" })).newPage();
-  await signIn(other, VIEWER.email, VIEWER.name);
+test("a member signs in to their own page, and when an admin kills the session their next click lands on sign-in", async ({ page, browser }) => {
+  const member = await (await browser.newContext({ locale: "en-GB" })).newPage();
+  await member.goto("/login");
+  await member.locator("#email").fill(MEMBER.email);
+  await member.locator("#password").fill(ADMIN.password);
+  await member.locator("#password").press("Enter");
+  await expect(member).toHaveURL(/\/me$/);
+  await hydrated(member);
+  await expect(member.getByTestId("my-email")).toHaveText(MEMBER.email);
+  await expect(member.getByTestId("my-sessions").getByText("this session", { exact: true })).toBeVisible();
+  await member.goto("/users");
+  await expect(member, "a member never reaches the console").toHaveURL(/\/me$/);
+  await hydrated(member);
 
   await signIn(page);
-  await openUser(page, VIEWER.email);
+  await openUser(page, MEMBER.email);
   await openTab(page, "Sessions/Devices");
-  const sessions = page.locator("table.grid tbody tr");
-  await expect(sessions.first()).toBeVisible();
+  await expect(page.locator("table.grid tbody tr").first()).toBeVisible();
   await page.getByRole("button", { name: "Kill all sessions" }).click();
   await expect(page.getByTestId("sessions-outcome")).toContainText("Sessions ended");
   await expect(page.getByText("No live sessions.")).toBeVisible();
 
-  await other.getByRole("link", { name: /^Next/ }).click();
-  await expect(other).toHaveURL(/\/login/);
+  await member.getByRole("button", { name: "Sign out this session" }).first().click();
+  await expect(member).toHaveURL(/\/login/);
 
   await page.getByRole("link", { name: "Audit log of this user" }).click();
   await hydrated(page);

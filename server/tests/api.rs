@@ -11,6 +11,7 @@ use app::auth::AdminSession;
 use app::db::Db;
 use app::domain::{Permission, UserId, UserStatus};
 use app::error::{AppError, Denied, Missing, Problem};
+use app::me::MyAccount;
 use app::testing::clock::ManualClock;
 use app::testing::fixtures::{
     NOW, PASSWORD, PRIMARY_EMAIL, add_admin, add_app, add_member, other_account, test_account,
@@ -239,6 +240,16 @@ impl TestApp {
         decode(response).await
     }
 
+    /// The status of `user`, read directly.
+    async fn status_of_user(&self, user: UserId) -> UserStatus {
+        let (code,): (i64,) = sqlx::query_as("SELECT status FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap();
+        UserStatus::from_code(code).unwrap()
+    }
+
     /// The status of the one user a grid query finds.
     async fn status_of(&self, query: &str) -> UserStatus {
         let listing = self.list_users(query).await.unwrap();
@@ -375,7 +386,7 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
 }
 
 #[tokio::test]
-async fn a_members_right_password_reads_exactly_like_a_wrong_one() {
+async fn a_member_signs_in_to_their_own_account_and_never_reaches_the_console() {
     on_every_engine(|app| async move {
         let member = add_admin(
             &app.db,
@@ -384,19 +395,99 @@ async fn a_members_right_password_reads_exactly_like_a_wrong_one() {
             DefaultRole::Member,
         )
         .await;
+        let response = app
+            .client
+            .post(app.url("/api/login"))
+            .header("accept", "text/html")
+            .form(&[
+                ("email", "member@example.com"),
+                ("password", PASSWORD),
+                ("next", "/users"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_redirection(), "{}", response.status());
+        assert_eq!(
+            response.headers()["location"],
+            "/me",
+            "a member lands on /me"
+        );
+
+        let mine: MyAccount = app.get_json(&app.client, "/api/my_account").await.unwrap();
+        assert_eq!(mine.email.as_str(), "member@example.com");
+        assert!(!mine.is_admin);
+        assert_eq!(mine.sessions.len(), 1);
+        assert!(mine.sessions[0].is_yours);
+
+        let refusal = app.current_admin(&app.client).await.unwrap_err();
+        assert_eq!(refusal.status, StatusCode::FORBIDDEN);
+        for path in ["/api/list_users", "/api/list_audit_events"] {
+            let refusal: Refusal = app.get_json::<Value>(&app.client, path).await.unwrap_err();
+            assert_eq!(refusal.status, StatusCode::FORBIDDEN, "{path}");
+        }
+        let body = json!({ "ids": [app.account.primary_admin_id], "action": "suspend" });
+        let refusal = app
+            .change_status_with(&app.client, body, HeaderMap::new())
+            .await;
+        assert_eq!(refusal.unwrap_err().status, StatusCode::FORBIDDEN);
+        let page = app.page("/users", HeaderMap::new()).await;
+        assert!(page.status().is_redirection(), "{}", page.status());
+        assert_eq!(page.headers()["location"], "/me");
+
+        let ended: u64 = app
+            .post_json(
+                &app.client,
+                "/api/end_my_session",
+                json!({ "session": mine.sessions[0].id }),
+                HeaderMap::new(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ended, 1, "user {member}");
+        let refusal: Refusal = app
+            .get_json::<MyAccount>(&app.client, "/api/my_account")
+            .await
+            .unwrap_err();
+        assert_eq!(refusal.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.status_of_user(member).await, UserStatus::Active);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_right_password_of_a_user_who_may_not_sign_in_reads_exactly_like_a_wrong_one() {
+    on_every_engine(|app| async move {
+        let barred = add_admin(
+            &app.db,
+            &app.account,
+            "barred@example.com",
+            DefaultRole::Member,
+        )
+        .await;
+        app.sign_in().await;
+        app.change_status(&[barred], StatusAction::Suspend)
+            .await
+            .unwrap();
+        let stranger = client();
         let right = app
-            .sign_in_with(&app.client, "member@example.com", PASSWORD)
+            .sign_in_with(&stranger, "barred@example.com", PASSWORD)
             .await;
         let (right_status, right_body) = (right.status(), right.text().await.unwrap());
         let wrong = app
-            .sign_in_with(&app.client, "member@example.com", "wrong password!")
+            .sign_in_with(&stranger, "barred@example.com", "wrong password!")
             .await;
 
-        assert_eq!(right_status, StatusCode::UNAUTHORIZED, "user {member}");
+        assert_eq!(right_status, StatusCode::UNAUTHORIZED);
         assert_eq!(wrong.status(), right_status);
         assert_eq!(wrong.text().await.unwrap(), right_body);
-        assert!(
-            app.current_admin(&app.client).await.is_err(),
+        let refusal: Refusal = app
+            .get_json::<MyAccount>(&stranger, "/api/my_account")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refusal.status,
+            StatusCode::UNAUTHORIZED,
             "no session was started"
         );
     })

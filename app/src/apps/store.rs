@@ -3,6 +3,7 @@
 
 mod roles;
 
+pub(crate) use roles::apps_of;
 pub use roles::{assign, change_role, find_apps, transfer, user_apps};
 
 use super::MemberRole;

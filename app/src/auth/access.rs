@@ -1,25 +1,35 @@
-//! Whether a user may use the Admin Console: decided in this one place, for sign-in and
-//! for every request of a session.
+//! What a signed-in user may reach, decided in this one place, for sign-in and for every
+//! request of a session: an active admin the console, an active member their own
+//! account page, anyone else nothing.
 
 use crate::domain::UserStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConsoleAccess {
-    Allowed,
-    /// Not Active (invited, suspended or locked).
-    NotActive,
-    /// Active, but holding no admin role.
-    NotAdmin,
+pub enum Access {
+    /// An active admin (or the Primary Admin): the Admin Console.
+    Console,
+    /// An active user without an admin role: their own "My account" page only.
+    OwnAccount,
+    /// Not Active (invited), suspended or locked: no sign-in at all.
+    None,
 }
 
-impl ConsoleAccess {
+impl Access {
     pub fn of(status: UserStatus, is_primary_admin: bool, role_is_admin: bool) -> Self {
         if status != UserStatus::Active {
-            Self::NotActive
+            Self::None
         } else if is_primary_admin || role_is_admin {
-            Self::Allowed
+            Self::Console
         } else {
-            Self::NotAdmin
+            Self::OwnAccount
+        }
+    }
+
+    /// Where a sign-in lands when it names no page of its own.
+    pub fn home(self) -> &'static str {
+        match self {
+            Self::Console => "/users",
+            Self::OwnAccount | Self::None => "/me",
         }
     }
 }
@@ -29,29 +39,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_active_admins_and_the_primary_admin_may_use_the_console() {
+    fn active_admins_reach_the_console_active_members_their_account_and_others_nothing() {
         let active = UserStatus::Active;
-        assert_eq!(
-            ConsoleAccess::of(active, false, true),
-            ConsoleAccess::Allowed
-        );
-        assert_eq!(
-            ConsoleAccess::of(active, true, false),
-            ConsoleAccess::Allowed
-        );
-        assert_eq!(
-            ConsoleAccess::of(active, false, false),
-            ConsoleAccess::NotAdmin
-        );
+        assert_eq!(Access::of(active, false, true), Access::Console);
+        assert_eq!(Access::of(active, true, false), Access::Console);
+        assert_eq!(Access::of(active, false, false), Access::OwnAccount);
         for status in [
             UserStatus::NotActive,
             UserStatus::Suspended,
             UserStatus::Locked,
         ] {
-            assert_eq!(
-                ConsoleAccess::of(status, true, true),
-                ConsoleAccess::NotActive
-            );
+            assert_eq!(Access::of(status, true, true), Access::None);
+            assert_eq!(Access::of(status, false, false), Access::None);
         }
     }
 }

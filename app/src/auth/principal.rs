@@ -54,6 +54,11 @@ capability!(
 #[derive(Debug)]
 pub struct PrimaryAdminOnly;
 
+/// What every signed-in user may do to their own account: read it, and end their own
+/// sessions.
+#[derive(Debug)]
+pub struct OwnAccount;
+
 /// Who acts: the admin, their account, their e-mail (as the audit trail names them),
 /// and the address they act from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +116,7 @@ pub struct Principal {
     user_id: UserId,
     account_id: AccountId,
     is_primary_admin: bool,
+    is_admin: bool,
     permissions: PermissionSet,
     authentication: Authentication,
     profile: Profile,
@@ -119,11 +125,13 @@ pub struct Principal {
 
 impl Principal {
     /// Only session resolution makes a principal; the Primary Admin holds every
-    /// permission whatever their role says.
+    /// permission whatever their role says, and a member (no admin role) none.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         user_id: UserId,
         account_id: AccountId,
         is_primary_admin: bool,
+        is_admin: bool,
         role_permissions: PermissionSet,
         authentication: Authentication,
         profile: Profile,
@@ -131,13 +139,16 @@ impl Principal {
     ) -> Self {
         let permissions = if is_primary_admin {
             PermissionSet::all()
-        } else {
+        } else if is_admin {
             role_permissions
+        } else {
+            PermissionSet::default()
         };
         Self {
             user_id,
             account_id,
             is_primary_admin,
+            is_admin,
             permissions,
             authentication,
             profile,
@@ -182,6 +193,14 @@ impl Principal {
         }
     }
 
+    /// A grant for acting on one's own account: every signed-in user, admin or member.
+    pub fn own_account_grant(&self) -> Grant<OwnAccount> {
+        Grant {
+            actor: self.actor(),
+            capability: PhantomData,
+        }
+    }
+
     fn actor(&self) -> Actor {
         Actor {
             account_id: self.account_id,
@@ -201,6 +220,11 @@ impl Principal {
 
     pub fn is_primary_admin(&self) -> bool {
         self.is_primary_admin
+    }
+
+    /// Whether this user may use the console (else only their own account page).
+    pub fn is_admin(&self) -> bool {
+        self.is_admin
     }
 
     pub fn permissions(&self) -> &PermissionSet {

@@ -3,7 +3,7 @@
 //! when its user is deleted. Resolving a session is one read; its last activity is
 //! written at most once a minute, so reads do not write.
 
-use super::access::ConsoleAccess;
+use super::access::Access;
 use super::principal::{Authentication, Principal, Profile};
 use crate::db::Db;
 use crate::db::sql::Flag;
@@ -154,7 +154,7 @@ struct SessionRow {
 }
 
 /// The principal whose live session `token` is. A session idle for 15 minutes, or whose
-/// user may no longer use the console, is ended and refused.
+/// user may no longer sign in, is ended and refused.
 pub async fn resolve_session(
     db: &Db,
     token: &SessionToken,
@@ -176,13 +176,13 @@ pub async fn resolve_session(
     .await?;
     let first = rows.first().ok_or(AppError::Unauthenticated)?;
 
-    let access = ConsoleAccess::of(
+    let access = Access::of(
         first.status,
         first.is_primary_admin.into(),
         first.role_is_admin.into(),
     );
     let idle = now - first.last_seen_at;
-    if idle >= IDLE_TIMEOUT_SECS || access != ConsoleAccess::Allowed {
+    if idle >= IDLE_TIMEOUT_SECS || access == Access::None {
         end_session_by_id(db, first.session_id).await?;
         return Err(AppError::Unauthenticated);
     }
@@ -203,6 +203,7 @@ pub async fn resolve_session(
         first.user_id,
         first.account_id,
         first.is_primary_admin.into(),
+        access == Access::Console,
         permissions,
         Authentication::SessionCookie(first.session_id),
         Profile {

@@ -1,6 +1,6 @@
-//! Checking an e-mail and password and starting a console session.
+//! Checking an e-mail and password and starting a session.
 
-use super::access::ConsoleAccess;
+use super::access::Access;
 use super::password::reserve_hashing;
 use super::session::{Client, SessionToken, start_session};
 use crate::db::Db;
@@ -24,11 +24,11 @@ struct Candidate {
     role_is_admin: Flag,
 }
 
-/// Signs in the active admin with this e-mail and password. A wrong e-mail, a wrong
-/// password, and a right password of someone who may not use the console all get the
-/// same answer, so the answer reveals nothing about an account. A place in the hashing
-/// queue is taken first: when none frees up in time, the answer is 503 before any other
-/// work.
+/// Signs in the active user with this e-mail and password and says what they may reach.
+/// A wrong e-mail, a wrong password, and a right password of someone who may not sign
+/// in all get the same answer, so the answer reveals nothing about an account. A place
+/// in the hashing queue is taken first: when none frees up in time, the answer is 503
+/// before any other work.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn sign_in(
     db: &Db,
@@ -36,7 +36,7 @@ pub async fn sign_in(
     password: String,
     client: &Client,
     now: i64,
-) -> Result<SessionToken, AppError> {
+) -> Result<(SessionToken, Access), AppError> {
     let hashing = reserve_hashing().await?;
     let candidates: Vec<Candidate> = sqlx::query_as(
         "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin,
@@ -61,13 +61,13 @@ pub async fn sign_in(
         {
             continue;
         }
-        let access = ConsoleAccess::of(
+        let access = Access::of(
             candidate.status,
             candidate.is_primary_admin.into(),
             candidate.role_is_admin.into(),
         );
-        if access != ConsoleAccess::Allowed {
-            tracing::info!(user = %candidate.id, ?access, "refused: may not use the console");
+        if access == Access::None {
+            tracing::info!(user = %candidate.id, "refused: may not sign in");
             return Err(AppError::InvalidCredentials);
         }
         // The hashing is done: the place is another request's while this one writes.
@@ -81,7 +81,7 @@ pub async fn sign_in(
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        return Ok(token);
+        return Ok((token, access));
     }
     Err(AppError::InvalidCredentials)
 }

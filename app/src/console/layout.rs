@@ -6,8 +6,9 @@ use super::language::LanguageSwitch;
 use super::sign_in_path;
 use crate::auth::{AdminSession, Logout, current_admin};
 use crate::domain::Permission;
-use crate::error::AppError;
+use crate::error::{AppError, Denied};
 use crate::i18n::{t_string, use_i18n};
+use crate::me::MY_ACCOUNT_PATH;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
@@ -61,6 +62,9 @@ pub fn ConsoleLayout() -> impl IntoView {
                                 Ok(admin) => view! { <AdminMenu admin /> }.into_any(),
                                 Err(AppError::Unauthenticated) => {
                                     view! { <Redirect path=sign_in_path() /> }.into_any()
+                                }
+                                Err(AppError::Forbidden { denied: Denied::NotAnAdmin }) => {
+                                    view! { <Redirect path=MY_ACCOUNT_PATH /> }.into_any()
                                 }
                                 Err(error) => view! { <super::ErrorNotice error /> }.into_any(),
                             }

@@ -75,8 +75,9 @@ pub async fn end_sessions(user: i64, session: Option<i64>) -> Result<u64, AppErr
     Ok(ended.len() as u64)
 }
 
+/// The session the request came with.
 #[cfg(feature = "ssr")]
-fn current_session(principal: &crate::auth::principal::Principal) -> SessionId {
+pub fn current_session(principal: &crate::auth::principal::Principal) -> SessionId {
     match principal.authentication() {
         crate::auth::principal::Authentication::SessionCookie(id) => id,
     }

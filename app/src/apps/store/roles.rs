@@ -64,7 +64,8 @@ pub async fn user_apps(
     apps_of(&mut conn, grant.account_id(), user).await
 }
 
-async fn apps_of(
+/// The apps `user` of `account_id` holds a role in, by name.
+pub(crate) async fn apps_of(
     conn: &mut AnyConnection,
     account_id: AccountId,
     user: UserId,

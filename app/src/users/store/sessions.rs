@@ -4,15 +4,16 @@
 
 use super::selection::{Selected, ensure_user, fetch_one};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
-use crate::auth::principal::{Grant, SessionsKill, UsersRead};
+use crate::auth::principal::{Actor, Grant, SessionsKill, UsersRead};
 use crate::auth::session::IDLE_TIMEOUT_SECS;
 use crate::db::Db;
 use crate::db::sql::Sql;
-use crate::domain::{Email, SessionId, UserId};
+use crate::domain::{AccountId, Email, SessionId, UserId};
 use crate::error::{AppError, Missing};
 use crate::users::device::describe;
 use crate::users::sessions::SessionInfo;
 use serde_json::json;
+use sqlx::AnyConnection;
 
 /// The most sessions the tab lists (a user signs in from a handful of devices; a script
 /// that signs in in a loop leaves its sessions to expire).
@@ -38,16 +39,27 @@ pub async fn user_sessions(
 ) -> Result<Vec<SessionInfo>, AppError> {
     let mut conn = db.pool().acquire().await?;
     ensure_user(&mut conn, grant.account_id(), user).await?;
+    live_sessions(&mut conn, grant.account_id(), user, yours, now).await
+}
+
+/// The live sessions of `user` of `account_id`, most recently active first.
+pub(crate) async fn live_sessions(
+    conn: &mut AnyConnection,
+    account_id: AccountId,
+    user: UserId,
+    yours: SessionId,
+    now: i64,
+) -> Result<Vec<SessionInfo>, AppError> {
     let rows: Vec<SessionRow> = sqlx::query_as(
         "SELECT id, user_agent, ip, created_at, last_seen_at FROM sessions
          WHERE account_id = $1 AND user_id = $2 AND last_seen_at > $3
          ORDER BY last_seen_at DESC, id DESC LIMIT $4",
     )
-    .bind(grant.account_id())
+    .bind(account_id)
     .bind(user)
     .bind(now - IDLE_TIMEOUT_SECS)
     .bind(MAX_LISTED_SESSIONS)
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
@@ -91,7 +103,20 @@ pub async fn end_sessions(
     session: Option<SessionId>,
     now: i64,
 ) -> Result<Vec<SessionId>, AppError> {
-    let account_id = grant.account_id();
+    end_live_sessions(db, grant.actor(), user, session, now).await
+}
+
+/// Ends `session` of `user` of the actor's account (all of them when `None`), audited
+/// as done by `actor`; the sessions ended. A session that is not the user's live session
+/// is a 404.
+pub(crate) async fn end_live_sessions(
+    db: &Db,
+    actor: &Actor,
+    user: UserId,
+    session: Option<SessionId>,
+    now: i64,
+) -> Result<Vec<SessionId>, AppError> {
+    let account_id = actor.account_id;
     let mut tx = db.write().await?;
     let owner = fetch_one::<SessionOwner>(&mut tx, db.backend(), account_id, user).await?;
     let (live,): (i64,) = sqlx::query_as(
@@ -136,7 +161,7 @@ pub async fn end_sessions(
         before: Some(json!({ "sessions": live })),
         after: Some(json!({ "sessions": live - ended.len() as i64 })),
     };
-    audit::record(&mut tx, grant.actor(), now, &[event]).await?;
+    audit::record(&mut tx, actor, now, &[event]).await?;
     tx.commit().await?;
     tracing::info!(user = %owner.id, ended = ended.len(), "sessions ended");
     Ok(ended)

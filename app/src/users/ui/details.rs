@@ -9,6 +9,8 @@ mod more;
 mod profile;
 mod sessions;
 
+pub use sessions::device_label;
+
 use super::outcome::{ActionOutcome, Report};
 use crate::apps::{AssignApp, ChangeAppRole, RemoveAppRole, TransferOwnership, UserApp};
 use crate::console::areas::Area;
@@ -74,14 +76,6 @@ impl Tab {
 /// The page of user `id` on `tab`.
 pub fn details_href(id: UserId, tab: &str) -> String {
     format!("{}/{id}?tab={tab}", Area::Users.path())
-}
-
-/// What a drop-down of `offered` shows chosen: the admin's pick while it is still
-/// offered, else the first offered.
-fn chosen_of<T: PartialEq + Copy>(picked: Option<T>, offered: &[T]) -> Option<T> {
-    picked
-        .filter(|pick| offered.contains(pick))
-        .or_else(|| offered.first().copied())
 }
 
 /// What the admin may do on this page.

@@ -2,7 +2,7 @@
 //! can be switched or removed; the Owner's row says why it cannot (the server refuses
 //! regardless). "Assign app" finds an app by name and gives the user a role in it.
 
-use super::{Actions, chosen_of};
+use super::Actions;
 use crate::apps::{
     AppChoice, AppRole, AssignApp, ChangeAppRole, MemberRole, RemoveAppRole, UserApp, find_apps,
     list_user_apps,
@@ -167,25 +167,25 @@ fn AppTable(
 fn AssignForm(user: UserId, actions: Actions) -> impl IntoView {
     let i18n = use_i18n();
     let search = RwSignal::new(String::new());
-    let picked = RwSignal::new(None::<AppId>);
-    let role = RwSignal::new(MemberRole::Developer);
+    let app_box = NodeRef::<leptos::html::Select>::new();
+    let role_box = NodeRef::<leptos::html::Select>::new();
     let found = Resource::new(move || search.get(), find_apps);
-    let chosen = Memo::new(move |_| {
-        let offered: Vec<AppId> = found
-            .get()
-            .and_then(Result::ok)
-            .map(|list| list.iter().map(|app| app.id).collect())
-            .unwrap_or_default();
-        chosen_of(picked.get(), &offered)
-    });
     let pending = actions.assign.pending();
+    // The drop-downs hold the choice: whatever the admin sees chosen is what is sent.
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        if let Some(app) = chosen.get() {
+        let app = app_box
+            .get()
+            .and_then(|select| select.value().parse().ok())
+            .and_then(AppId::parse);
+        let role = role_box
+            .get()
+            .and_then(|select| MemberRole::from_slug(&select.value()));
+        if let (Some(app), Some(role)) = (app, role) {
             actions.assign.dispatch(AssignApp {
                 user: user.get(),
                 app: app.get(),
-                role: role.get(),
+                role,
             });
         }
     };
@@ -196,16 +196,11 @@ fn AssignForm(user: UserId, actions: Actions) -> impl IntoView {
         }
         view! {
             <label for="assign-app">{move || t_string!(i18n, details.choose_app)}</label>
-            <select
-                id="assign-app"
-                on:change=move |event| {
-                    picked.set(event_target_value(&event).parse().ok().and_then(AppId::parse));
-                }
-            >
+            <select id="assign-app" node_ref=app_box>
                 {list
                     .into_iter()
                     .map(|app| view! {
-                        <option value=app.id.get() selected=move || chosen.get() == Some(app.id)>
+                        <option value=app.id.get()>
                             {format!("{} ({})", app.name, app.owner)}
                         </option>
                     })
@@ -240,14 +235,7 @@ fn AssignForm(user: UserId, actions: Actions) -> impl IntoView {
             </div>
             <div class="field">
                 <label for="assign-role">{move || t_string!(i18n, details.role)}</label>
-                <select
-                    id="assign-role"
-                    on:change=move |event| {
-                        if let Some(picked) = MemberRole::from_slug(&event_target_value(&event)) {
-                            role.set(picked);
-                        }
-                    }
-                >
+                <select id="assign-role" node_ref=role_box>
                     {MemberRole::ALL
                         .into_iter()
                         .map(|member| {
@@ -259,7 +247,7 @@ fn AssignForm(user: UserId, actions: Actions) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
-            <button type="submit" class="button primary" disabled=move || pending.get() || chosen.get().is_none()>
+            <button type="submit" class="button primary" disabled=move || pending.get()>
                 {move || t_string!(i18n, details.assign)}
             </button>
         </form>

@@ -3,7 +3,7 @@
 //! Primary Admin's alone) and Delete User, which follows Delete Selected's rule and
 //! offers the transfer when the user owns apps.
 
-use super::{Abilities, Actions, chosen_of};
+use super::{Abilities, Actions};
 use crate::apps::{AppRole, TransferOwnership, list_user_apps};
 use crate::console::ErrorNotice;
 use crate::console::areas::Area;
@@ -159,9 +159,7 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
         move || actions.apps_version(),
         move |_| list_user_apps(user.get()),
     );
-    let picked_app = RwSignal::new(None::<AppId>);
     let search = RwSignal::new(String::new());
-    let picked_successor = RwSignal::new(None::<UserId>);
     let candidates = Resource::new(
         move || search.get(),
         |q| {
@@ -172,33 +170,8 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
             })
         },
     );
-    let app = Memo::new(move |_| {
-        let offered: Vec<AppId> = owned
-            .get()
-            .and_then(Result::ok)
-            .map(|apps| {
-                apps.iter()
-                    .filter(|held| held.role == AppRole::Owner)
-                    .map(|held| held.app_id)
-                    .collect()
-            })
-            .unwrap_or_default();
-        chosen_of(picked_app.get(), &offered)
-    });
-    let successor = Memo::new(move |_| {
-        let offered: Vec<UserId> = candidates
-            .get()
-            .and_then(Result::ok)
-            .map(|page| {
-                page.rows
-                    .iter()
-                    .map(|row| row.id)
-                    .filter(|id| *id != user)
-                    .collect()
-            })
-            .unwrap_or_default();
-        chosen_of(picked_successor.get(), &offered)
-    });
+    let app_box = NodeRef::<leptos::html::Select>::new();
+    let owner_box = NodeRef::<leptos::html::Select>::new();
     let cancel_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
         if let Some(button) = cancel_button.get() {
@@ -207,7 +180,15 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        if let (Some(app), Some(new_owner)) = (app.get(), successor.get()) {
+        // The drop-downs hold the choice: whatever the admin sees chosen is what is sent.
+        let chosen = |select: NodeRef<leptos::html::Select>| {
+            select
+                .get()
+                .and_then(|select| select.value().parse::<i64>().ok())
+        };
+        let app = chosen(app_box).and_then(AppId::parse);
+        let new_owner = chosen(owner_box).and_then(UserId::parse);
+        if let (Some(app), Some(new_owner)) = (app, new_owner) {
             actions.transfer.dispatch(TransferOwnership {
                 app: app.get(),
                 new_owner: new_owner.get(),
@@ -243,14 +224,11 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
                         view! {
                             <div class="field">
                                 <label for="transfer-app">{move || t_string!(i18n, details.transfer_app)}</label>
-                                <select
-                                    id="transfer-app"
-                                    on:change=move |event| picked_app.set(event_target_value(&event).parse().ok().and_then(AppId::parse))
-                                >
+                                <select id="transfer-app" node_ref=app_box>
                                     {apps
                                         .into_iter()
                                         .map(|owned| view! {
-                                            <option value=owned.app_id.get() selected=move || app.get() == Some(owned.app_id)>
+                                            <option value=owned.app_id.get()>
                                                 {owned.name.clone()}
                                             </option>
                                         })
@@ -287,16 +265,13 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
                         view! {
                             <div class="field">
                                 <label for="transfer-owner">{move || t_string!(i18n, details.choose_owner)}</label>
-                                <select
-                                    id="transfer-owner"
-                                    on:change=move |event| picked_successor.set(event_target_value(&event).parse().ok().and_then(UserId::parse))
-                                >
+                                <select id="transfer-owner" node_ref=owner_box>
                                     {people
                                         .into_iter()
                                         .map(|row| {
                                             let label = format!("{} <{}>", row.full_name(), row.email);
                                             view! {
-                                                <option value=row.id.get() selected=move || successor.get() == Some(row.id)>{label}</option>
+                                                <option value=row.id.get()>{label}</option>
                                             }
                                         })
                                         .collect_view()}
@@ -313,7 +288,6 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
                     <button
                         type="submit"
                         class="button primary"
-                        disabled=move || app.get().is_none() || successor.get().is_none()
                     >
                         {move || t_string!(i18n, details.transfer_confirm)}
                     </button>

@@ -11,7 +11,8 @@ use crate::users::sessions::{DeviceKind, EndSessions, SessionInfo, list_user_ses
 use crate::users::ui::outcome::ActionOutcome;
 use leptos::prelude::*;
 
-fn device_label(locale: Locale, kind: DeviceKind) -> &'static str {
+/// A device kind's word in `locale`.
+pub fn device_label(locale: Locale, kind: DeviceKind) -> &'static str {
     match kind {
         DeviceKind::Desktop => td_string!(locale, details.device_desktop),
         DeviceKind::Mobile => td_string!(locale, details.device_mobile),

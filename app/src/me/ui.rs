@@ -1,0 +1,194 @@
+//! The "My account" page: a member's whole view of Roster. An ended session goes to the
+//! sign-in page, here as in the console. Loaded as its own piece of the wasm.
+
+use super::{EndMySession, MyAccount, load_my_account};
+use crate::auth::Logout;
+use crate::console::{ErrorNotice, LanguageSwitch, PageReady};
+use crate::domain::SessionId;
+use crate::i18n::{t_string, use_i18n};
+use crate::lang::errors::error_text;
+use crate::lang::format::date_time;
+use crate::lang::{app_role_label, status_label};
+use crate::users::ui::details::device_label;
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+/// `/me`, split from the rest of the code.
+pub struct MyAccountRoute;
+
+#[lazy_route]
+impl LazyRoute for MyAccountRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <MyAccountPage /> }.into_any()
+    }
+}
+
+#[component]
+pub fn MyAccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let end = ServerAction::<EndMySession>::new();
+    let logout = ServerAction::<Logout>::new();
+    let account = Resource::new(move || end.version().get(), |_| load_my_account());
+    // A session ended elsewhere, or this one ended here: the next page is the sign-in.
+    Effect::new(move |_| {
+        if let Some(Err(crate::error::AppError::Unauthenticated)) = end.value().get() {
+            let _ = window().location().set_href("/login");
+        }
+    });
+    view! {
+        <div class="own-account">
+            <header class="topbar">
+                <a class="brand brand-large" href="/me">
+                    <span class="brand-mark" aria-hidden="true">"R"</span>
+                    <span>{move || t_string!(i18n, brand)}</span>
+                </a>
+                <div class="topbar-end">
+                    <LanguageSwitch />
+                    <ActionForm action=logout>
+                        <button class="button subtle" type="submit">{move || t_string!(i18n, console.sign_out)}</button>
+                    </ActionForm>
+                </div>
+            </header>
+            <main class="content" id="content">
+                <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, me.loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match account.await {
+                            Ok(mine) => view! { <AccountView mine end /><PageReady /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn AccountView(mine: MyAccount, end: ServerAction<EndMySession>) -> impl IntoView {
+    let i18n = use_i18n();
+    let MyAccount {
+        first_name,
+        last_name,
+        email,
+        status,
+        role_name,
+        is_admin,
+        sessions,
+        apps,
+    } = mine;
+    let failure = move || match end.value().get() {
+        Some(Err(error)) => Some(error_text(i18n.get_locale(), &error)),
+        _ => None,
+    };
+    let pending = end.pending();
+    let session_rows = sessions
+        .into_iter()
+        .map(|session| {
+            let id: SessionId = session.id;
+            let yours = session.is_yours;
+            let details = [session.browser.clone(), session.os.clone()]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            view! {
+                <tr>
+                    <td>
+                        {move || device_label(i18n.get_locale(), session.device)}
+                        <span class="muted">" "{details}</span>
+                        {yours.then(|| view! { <span class="badge">{move || t_string!(i18n, me.this_session)}</span> })}
+                    </td>
+                    <td>{session.ip.clone().unwrap_or_else(|| "—".to_owned())}</td>
+                    <td class="muted">{move || date_time(i18n.get_locale(), session.last_seen_at)}</td>
+                    <td class="col-actions">
+                        <button
+                            type="button"
+                            class="button small"
+                            disabled=move || pending.get()
+                            on:click=move |_| {
+                                end.dispatch(EndMySession { session: id.get() });
+                                if yours {
+                                    let _ = window().location().set_href("/login");
+                                }
+                            }
+                        >
+                            {move || t_string!(i18n, me.sign_out_session)}
+                        </button>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let no_apps = apps.is_empty();
+    let app_rows = apps
+        .into_iter()
+        .map(|app| {
+            view! {
+                <tr>
+                    <td>{app.name}</td>
+                    <td>{move || app_role_label(i18n.get_locale(), app.role)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="page" aria-labelledby="me-title">
+            <header class="page-header">
+                <div>
+                    <h1 id="me-title">{format!("{first_name} {last_name}")}</h1>
+                    <p class="subtitle">{move || t_string!(i18n, me.title)}</p>
+                </div>
+                {is_admin.then(|| view! { <a class="button" href="/users">{move || t_string!(i18n, me.to_console)}</a> })}
+            </header>
+            {move || failure().map(|text| view! { <div class="notice error" role="alert">{text}</div> })}
+            <h2>{move || t_string!(i18n, me.profile)}</h2>
+            <dl class="facts">
+                <dt>{move || t_string!(i18n, details.email)}</dt>
+                <dd data-testid="my-email">{email.to_string()}</dd>
+                <dt>{move || t_string!(i18n, users.column_status)}</dt>
+                <dd>{move || status_label(i18n.get_locale(), status)}</dd>
+                <dt>{move || t_string!(i18n, users.column_role)}</dt>
+                <dd>{role_name}</dd>
+            </dl>
+            <h2>{move || t_string!(i18n, me.sessions)}</h2>
+            <div class="table-wrap">
+                <table class="grid" data-testid="my-sessions">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || t_string!(i18n, details.column_device)}</th>
+                            <th scope="col">{move || t_string!(i18n, details.column_ip)}</th>
+                            <th scope="col">{move || t_string!(i18n, details.column_last_activity)}</th>
+                            <th scope="col" class="col-actions">
+                                <span class="sr-only">{move || t_string!(i18n, users.column_actions)}</span>
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>{session_rows}</tbody>
+                </table>
+            </div>
+            <h2>{move || t_string!(i18n, me.apps)}</h2>
+            {if no_apps {
+                view! { <p class="empty">{move || t_string!(i18n, details.no_apps)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="grid">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{move || t_string!(i18n, details.column_app)}</th>
+                                    <th scope="col">{move || t_string!(i18n, details.column_app_role)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{app_rows}</tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
