@@ -55,9 +55,14 @@ test("an admin opens a user from the grid, edits the profile and finds it after 
   await expect(events.first().locator("td.change")).toContainText("Builder Portal Access: Off → On");
 });
 
-test("the tab is in the URL, so Back returns to it", async ({ page }) => {
+test("a click anywhere on a row opens the user, and the tab is in the URL, so Back returns to it", async ({ page }) => {
   await signIn(page);
-  await openUser(page, "priya.raman");
+  await page.getByRole("searchbox").fill("priya.raman");
+  await page.getByRole("searchbox").press("Enter");
+  await expect(userRows(page)).toHaveCount(1);
+  await userRows(page).first().locator("td.email").click();
+  await expect(page).toHaveURL(/\/users\/\d+\?tab=profile$/);
+  await hydrated(page);
   await openTab(page, "Sessions/Devices");
   await expect(page).toHaveURL(/tab=sessions$/);
   await openTab(page, "Manage Apps");

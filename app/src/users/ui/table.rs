@@ -10,6 +10,8 @@ use crate::users::query::{SortDir, SortField, UserQuery};
 use crate::users::status_change::StatusAction;
 use crate::users::{TotalKind, UserListing, UserSummary};
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos_router::hooks::use_navigate;
 
 /// A column's heading in `locale`.
 fn column_label(locale: Locale, field: SortField) -> &'static str {
@@ -236,8 +238,20 @@ fn UserRow(row: UserSummary, state: GridState, abilities: Abilities) -> impl Int
             </button>
         }
     });
+    let navigate = use_navigate();
+    // A click anywhere on the row opens the user, except on the row's own controls.
+    let open = move |event: leptos::ev::MouseEvent| {
+        let on_control = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest("a, button, input, label").ok().flatten())
+            .is_some();
+        if !on_control {
+            navigate(&details_href(id, "profile"), Default::default());
+        }
+    };
     view! {
-        <tr class:selected=checked data-user-id=id.get()>
+        <tr class:selected=checked data-user-id=id.get() on:click=open>
             <td>
                 <label class="name-cell">
                     <input
