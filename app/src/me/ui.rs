@@ -9,7 +9,7 @@ use crate::i18n::{t_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::lang::format::date_time;
 use crate::lang::{app_role_label, status_label};
-use crate::users::ui::details::device_label;
+use crate::users::ui::details::{browser_and_os, device_label};
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
@@ -90,11 +90,7 @@ fn AccountView(mine: MyAccount, end: ServerAction<EndMySession>) -> impl IntoVie
         .map(|session| {
             let id: SessionId = session.id;
             let yours = session.is_yours;
-            let details = [session.browser.clone(), session.os.clone()]
-                .into_iter()
-                .filter(|part| !part.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · ");
+            let details = browser_and_os(&session);
             view! {
                 <tr>
                     <td>

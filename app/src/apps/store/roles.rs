@@ -184,6 +184,56 @@ fn role_value(app: &StoredApp, role: MemberRole) -> serde_json::Value {
     json!({ "app": app.name, "app_role": AppRole::from(role).slug() })
 }
 
+/// A membership change under way: its transaction, with the user and the app read and
+/// locked, and what the user holds in the app now.
+struct OpenChange {
+    tx: Transaction<'static, Any>,
+    user: Holder,
+    app: StoredApp,
+    held: Held,
+}
+
+impl OpenChange {
+    async fn begin(
+        db: &Db,
+        account_id: AccountId,
+        change: &MembershipChange,
+    ) -> Result<Self, AppError> {
+        let mut tx = db.write().await?;
+        let user = fetch_one::<Holder>(&mut tx, db.backend(), account_id, change.user).await?;
+        let app = lock_app(&mut tx, db, account_id, change.app).await?;
+        let held = held(&mut tx, &app, user.id).await?;
+        Ok(Self {
+            tx,
+            user,
+            app,
+            held,
+        })
+    }
+
+    /// Records what changed (if anything), commits, and answers the user's apps.
+    async fn finish(
+        mut self,
+        grant: &Grant<AppsAssign>,
+        now: i64,
+        changed: Option<(AuditAction, Option<MemberRole>, Option<MemberRole>)>,
+    ) -> Result<Vec<UserApp>, AppError> {
+        if let Some((action, before, after)) = changed {
+            let event = AuditEvent {
+                action,
+                target: AuditTarget::User(self.user.id),
+                target_label: self.user.email.to_string(),
+                before: before.map(|role| role_value(&self.app, role)),
+                after: after.map(|role| role_value(&self.app, role)),
+            };
+            audit::record(&mut self.tx, grant.actor(), now, &[event]).await?;
+        }
+        let apps = apps_of(&mut self.tx, grant.account_id(), self.user.id).await?;
+        self.tx.commit().await?;
+        Ok(apps)
+    }
+}
+
 /// Gives the user a role in an app they hold none in; returns their apps.
 pub async fn assign(
     db: &Db,
@@ -191,29 +241,17 @@ pub async fn assign(
     change: &MembershipChange,
     now: i64,
 ) -> Result<Vec<UserApp>, AppError> {
-    let account_id = grant.account_id();
     let role = change.role.ok_or(AppError::Internal)?;
-    let mut tx = db.write().await?;
-    let user = fetch_one::<Holder>(&mut tx, db.backend(), account_id, change.user).await?;
-    let app = lock_app(&mut tx, db, account_id, change.app).await?;
-    decide_assign(held(&mut tx, &app, user.id).await?, &app.name)?;
+    let mut open = OpenChange::begin(db, grant.account_id(), change).await?;
+    decide_assign(open.held, &open.app.name)?;
     sqlx::query("INSERT INTO app_members (app_id, user_id, role) VALUES ($1, $2, $3)")
-        .bind(app.id)
-        .bind(user.id)
+        .bind(open.app.id)
+        .bind(open.user.id)
         .bind(role.code())
-        .execute(&mut *tx)
+        .execute(&mut *open.tx)
         .await?;
-    let event = AuditEvent {
-        action: AuditAction::AppRoleAssigned,
-        target: AuditTarget::User(user.id),
-        target_label: user.email.to_string(),
-        before: None,
-        after: Some(role_value(&app, role)),
-    };
-    audit::record(&mut tx, grant.actor(), now, &[event]).await?;
-    let apps = apps_of(&mut tx, account_id, user.id).await?;
-    tx.commit().await?;
-    Ok(apps)
+    let changed = (AuditAction::AppRoleAssigned, None, Some(role));
+    open.finish(grant, now, Some(changed)).await
 }
 
 /// Switches the user's member role in an app, or takes it away when the change names
@@ -224,43 +262,32 @@ pub async fn change_role(
     change: &MembershipChange,
     now: i64,
 ) -> Result<Vec<UserApp>, AppError> {
-    let account_id = grant.account_id();
-    let mut tx = db.write().await?;
-    let user = fetch_one::<Holder>(&mut tx, db.backend(), account_id, change.user).await?;
-    let app = lock_app(&mut tx, db, account_id, change.app).await?;
-    let before = decide_change(held(&mut tx, &app, user.id).await?, &app.name)?;
-    if change.role != Some(before) {
-        let action = match change.role {
-            Some(role) => {
-                sqlx::query("UPDATE app_members SET role = $1 WHERE app_id = $2 AND user_id = $3")
-                    .bind(role.code())
-                    .bind(app.id)
-                    .bind(user.id)
-                    .execute(&mut *tx)
-                    .await?;
-                AuditAction::AppRoleChanged
-            }
-            None => {
-                sqlx::query("DELETE FROM app_members WHERE app_id = $1 AND user_id = $2")
-                    .bind(app.id)
-                    .bind(user.id)
-                    .execute(&mut *tx)
-                    .await?;
-                AuditAction::AppRoleRemoved
-            }
-        };
-        let event = AuditEvent {
-            action,
-            target: AuditTarget::User(user.id),
-            target_label: user.email.to_string(),
-            before: Some(role_value(&app, before)),
-            after: change.role.map(|role| role_value(&app, role)),
-        };
-        audit::record(&mut tx, grant.actor(), now, &[event]).await?;
+    let mut open = OpenChange::begin(db, grant.account_id(), change).await?;
+    let before = decide_change(open.held, &open.app.name)?;
+    if change.role == Some(before) {
+        return open.finish(grant, now, None).await;
     }
-    let apps = apps_of(&mut tx, account_id, user.id).await?;
-    tx.commit().await?;
-    Ok(apps)
+    let action = match change.role {
+        Some(role) => {
+            sqlx::query("UPDATE app_members SET role = $1 WHERE app_id = $2 AND user_id = $3")
+                .bind(role.code())
+                .bind(open.app.id)
+                .bind(open.user.id)
+                .execute(&mut *open.tx)
+                .await?;
+            AuditAction::AppRoleChanged
+        }
+        None => {
+            sqlx::query("DELETE FROM app_members WHERE app_id = $1 AND user_id = $2")
+                .bind(open.app.id)
+                .bind(open.user.id)
+                .execute(&mut *open.tx)
+                .await?;
+            AuditAction::AppRoleRemoved
+        }
+    };
+    open.finish(grant, now, Some((action, Some(before), change.role)))
+        .await
 }
 
 /// Passes an app to an active user of the account; its former owner becomes one of its

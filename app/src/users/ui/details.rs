@@ -9,7 +9,7 @@ mod more;
 mod profile;
 mod sessions;
 
-pub use sessions::device_label;
+pub use sessions::{browser_and_os, device_label};
 
 use super::outcome::{ActionOutcome, Report};
 use crate::apps::{AssignApp, ChangeAppRole, RemoveAppRole, TransferOwnership, UserApp};

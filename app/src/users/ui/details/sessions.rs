@@ -11,6 +11,15 @@ use crate::users::sessions::{DeviceKind, EndSessions, SessionInfo, list_user_ses
 use crate::users::ui::outcome::ActionOutcome;
 use leptos::prelude::*;
 
+/// "Chrome 120 · Windows 10", or as much of it as the User-Agent said.
+pub fn browser_and_os(session: &SessionInfo) -> String {
+    [session.browser.as_str(), session.os.as_str()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// A device kind's word in `locale`.
 pub fn device_label(locale: Locale, kind: DeviceKind) -> &'static str {
     match kind {
@@ -94,11 +103,7 @@ fn SessionTable(
         .map(|session| {
             let id = session.id;
             let yours = session.is_yours;
-            let details = [session.browser.clone(), session.os.clone()]
-                .into_iter()
-                .filter(|part| !part.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · ");
+            let details = browser_and_os(&session);
             view! {
                 <tr data-session-id=id.get()>
                     <td>
