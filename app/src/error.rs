@@ -103,6 +103,9 @@ pub enum Clash {
     NewOwnerNotActive { email: String },
     #[error("{email} already owns '{app}'.")]
     AlreadyOwner { email: String, app: String },
+    /// The Primary Admin holds every permission whatever their role: it never changes.
+    #[error("The Primary Admin's role cannot be changed; they hold every permission.")]
+    PrimaryAdminRole,
     /// An admin changing their own role could lock themself out: another admin may.
     #[error("You cannot change your own admin role; another admin can.")]
     OwnRole,

@@ -1462,13 +1462,13 @@ async fn a_profile_save_with_bad_input_is_refused_and_changes_nothing() {
             missing.message.replace("999999", "N"),
             "another account's user reads as no user"
         );
-        let page = app
-            .page(
-                &format!("/users/{}", other.primary_admin_id),
-                HeaderMap::new(),
-            )
-            .await;
-        assert_eq!(page.status(), StatusCode::NOT_FOUND);
+        for path in [
+            format!("/users/{}", other.primary_admin_id),
+            "/users/abc".to_owned(),
+        ] {
+            let page = app.page(&path, HeaderMap::new()).await;
+            assert_eq!(page.status(), StatusCode::NOT_FOUND, "{path}");
+        }
         assert_eq!(app.user_details(ann).await.unwrap().version, edit.version);
         assert!(app.audit_trail().await.is_empty());
     })

@@ -47,6 +47,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
                 td_string!(locale, errors.new_owner_not_active, email = email.as_str())
             }
             Clash::OwnRole => td_string!(locale, errors.own_role).to_owned(),
+            Clash::PrimaryAdminRole => td_string!(locale, errors.primary_admin_role).to_owned(),
             Clash::AlreadyOwner { email, app } => td_string!(
                 locale,
                 errors.already_owner,

@@ -128,6 +128,8 @@ struct Editable {
     last_name: String,
     role_id: RoleId,
     #[sqlx(try_from = "i64")]
+    is_primary_admin: Flag,
+    #[sqlx(try_from = "i64")]
     builder_access: Flag,
     #[sqlx(try_from = "i64")]
     app_creation_access: Flag,
@@ -137,8 +139,8 @@ struct Editable {
 }
 
 impl Selected for Editable {
-    const COLUMNS: &'static str = "id, email, first_name, last_name, role_id, builder_access, \
-        app_creation_access, data_tables_access, version";
+    const COLUMNS: &'static str = "id, email, first_name, last_name, role_id, is_primary_admin, \
+        builder_access, app_creation_access, data_tables_access, version";
     fn id(&self) -> UserId {
         self.id
     }
@@ -166,7 +168,8 @@ impl Changes {
 
 /// Saves `change` to user `id` of the grant's account and answers the user as saved.
 /// Refused, with nothing written: an unknown user or role (404), another e-mail (400),
-/// a version other than the stored one (409), the admin's own role (409).
+/// a version other than the stored one (409), the admin's own role or the Primary
+/// Admin's (409).
 pub async fn save_profile(
     db: &Db,
     grant: &Grant<UsersUpdate>,
@@ -202,6 +205,11 @@ pub async fn save_profile(
         })?;
     let mut changes = Changes::default();
     if change.role_id != stored.role_id {
+        if stored.is_primary_admin.into() {
+            return Err(AppError::Conflict {
+                clash: Clash::PrimaryAdminRole,
+            });
+        }
         if id == grant.actor_id() {
             return Err(AppError::Conflict {
                 clash: Clash::OwnRole,
@@ -417,6 +425,31 @@ mod tests {
                 AppError::unknown_user(stranger.get()),
                 "{url}: another account's user reads as unknown"
             );
+        }
+    }
+
+    #[tokio::test]
+    async fn nobody_changes_the_primary_admins_role() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let other =
+                add_admin(&db, &account, "other@example.com", DefaultRole::MasterAdmin).await;
+            let primary = account.primary_admin_id;
+            let (_, admin) = signed_in(&db, &account, other).await;
+            let (read, update) = (admin.grant().unwrap(), admin.grant().unwrap());
+            let theirs = user_details(&db, &read, primary).await.unwrap();
+            let demote = change(&theirs, |form| form.role_id = account.member_role_id.get());
+            assert_eq!(
+                save_profile(&db, &update, primary, &demote, NOW)
+                    .await
+                    .unwrap_err(),
+                AppError::Conflict {
+                    clash: Clash::PrimaryAdminRole
+                },
+                "{url}"
+            );
+            assert!(audited_actions(&db).await.is_empty(), "{url}");
         }
     }
 

@@ -14,7 +14,7 @@ pub use sessions::{browser_and_os, device_label};
 use super::outcome::{ActionOutcome, Report};
 use crate::apps::{AssignApp, ChangeAppRole, RemoveAppRole, TransferOwnership, UserApp};
 use crate::console::areas::Area;
-use crate::console::{AdminContext, ErrorNotice, PageReady};
+use crate::console::{AdminContext, ErrorNotice, NotFound, PageReady};
 use crate::domain::{Permission, UserId};
 use crate::error::AppError;
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
@@ -240,6 +240,7 @@ pub fn UserDetailsPage() -> impl IntoView {
                             </div>
                             <PageReady />
                         }.into_any(),
+                        Err(AppError::Invalid { .. }) => view! { <NotFound /> }.into_any(),
                         Err(error) => view! { <MissingUser error /> }.into_any(),
                     }
                 })}
