@@ -33,9 +33,15 @@ pub fn MyAccountPage() -> impl IntoView {
     let end = ServerAction::<EndMySession>::new();
     let logout = ServerAction::<Logout>::new();
     let account = Resource::new(move || end.version().get(), |_| load_my_account());
-    // A session ended elsewhere, or this one ended here: the next page is the sign-in.
+    // This session ended here, or one ended elsewhere: the next page is the sign-in.
+    let ending_yours = RwSignal::new(false);
     Effect::new(move |_| {
-        if let Some(Err(crate::error::AppError::Unauthenticated)) = end.value().get() {
+        let signed_out = match end.value().get() {
+            Some(Ok(_)) => ending_yours.get_untracked(),
+            Some(Err(crate::error::AppError::Unauthenticated)) => true,
+            _ => false,
+        };
+        if signed_out {
             let _ = window().location().set_href("/login");
         }
     });
@@ -57,7 +63,7 @@ pub fn MyAccountPage() -> impl IntoView {
                 <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, me.loading)}</p> }>
                     {move || Suspend::new(async move {
                         match account.await {
-                            Ok(mine) => view! { <AccountView mine end /><PageReady /> }.into_any(),
+                            Ok(mine) => view! { <AccountView mine end ending_yours /><PageReady /> }.into_any(),
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                         }
                     })}
@@ -68,7 +74,11 @@ pub fn MyAccountPage() -> impl IntoView {
 }
 
 #[component]
-fn AccountView(mine: MyAccount, end: ServerAction<EndMySession>) -> impl IntoView {
+fn AccountView(
+    mine: MyAccount,
+    end: ServerAction<EndMySession>,
+    ending_yours: RwSignal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let MyAccount {
         first_name,
@@ -104,12 +114,11 @@ fn AccountView(mine: MyAccount, end: ServerAction<EndMySession>) -> impl IntoVie
                         <button
                             type="button"
                             class="button small"
+                            aria-label=move || t_string!(i18n, me.sign_out_session_number, id = id.get())
                             disabled=move || pending.get()
                             on:click=move |_| {
+                                ending_yours.set(yours);
                                 end.dispatch(EndMySession { session: id.get() });
-                                if yours {
-                                    let _ = window().location().set_href("/login");
-                                }
                             }
                         >
                             {move || t_string!(i18n, me.sign_out_session)}

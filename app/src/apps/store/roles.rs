@@ -13,12 +13,14 @@ use crate::db::Db;
 use crate::db::sql::Flag;
 use crate::domain::{AccountId, AppId, Email, UserId, UserStatus};
 use crate::error::{AppError, Missing};
-use crate::users::store::{Selected, ensure_user, fetch_one};
+use crate::users::keys::fold;
+use crate::users::selection::UserIds;
+use crate::users::store::{Selected, ensure_user, fetch_one, fetch_selected};
 use serde_json::json;
 use sqlx::{Any, AnyConnection, Transaction};
 
 /// A user as an app change reads them.
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 struct Holder {
     id: UserId,
     #[sqlx(try_from = "String")]
@@ -103,40 +105,38 @@ struct ChoiceRow {
     owner: Email,
 }
 
-/// Up to `MAX_APP_CHOICES` apps of the account whose name contains `q` (any case), by
-/// name.
+/// The most apps of an account the typeahead looks through.
+const MAX_APPS_SEARCHED: i64 = 10_000;
+
+/// Up to `MAX_APP_CHOICES` apps of the account whose name contains `q`, by name. Names
+/// are folded here, as users' are for the grid (case, accents and full-width forms
+/// alike on both engines), rather than by the engines' own `lower`, which differ.
 pub async fn find_apps(
     db: &Db,
     grant: &Grant<AppsAssign>,
     q: &str,
 ) -> Result<Vec<AppChoice>, AppError> {
-    let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
     let rows: Vec<ChoiceRow> = sqlx::query_as(
         "SELECT a.id, a.name, u.email AS owner
          FROM apps a JOIN users u ON u.id = a.owner_id
-         WHERE a.account_id = $1 AND lower(a.name) LIKE $2 ESCAPE '!'
-         ORDER BY a.name LIMIT $3",
+         WHERE a.account_id = $1
+         ORDER BY a.name LIMIT $2",
     )
     .bind(grant.account_id())
-    .bind(pattern)
-    .bind(MAX_APP_CHOICES as i64)
+    .bind(MAX_APPS_SEARCHED)
     .fetch_all(db.pool())
     .await?;
+    let wanted = fold(q);
     Ok(rows
         .into_iter()
+        .filter(|row| fold(&row.name).contains(&wanted))
+        .take(MAX_APP_CHOICES)
         .map(|row| AppChoice {
             id: row.id,
             name: row.name,
             owner: row.owner,
         })
         .collect())
-}
-
-/// `text` with LIKE's wildcards taken literally (`!` is the escape character).
-fn escape_like(text: &str) -> String {
-    text.replace('!', "!!")
-        .replace('%', "!%")
-        .replace('_', "!_")
 }
 
 /// The app `id` of `account_id`, locked; 404 when the account has no such app.
@@ -200,8 +200,10 @@ impl OpenChange {
         change: &MembershipChange,
     ) -> Result<Self, AppError> {
         let mut tx = db.write().await?;
-        let user = fetch_one::<Holder>(&mut tx, db.backend(), account_id, change.user).await?;
+        // The app first, then its users: every app change locks in this order, so two
+        // of them never wait for each other.
         let app = lock_app(&mut tx, db, account_id, change.app).await?;
+        let user = fetch_one::<Holder>(&mut tx, db.backend(), account_id, change.user).await?;
         let held = held(&mut tx, &app, user.id).await?;
         Ok(Self {
             tx,
@@ -302,8 +304,13 @@ pub async fn transfer(
     let account_id = grant.account_id();
     let mut tx = db.write().await?;
     let app = lock_app(&mut tx, db, account_id, app).await?;
-    let successor = fetch_one::<Holder>(&mut tx, db.backend(), account_id, new_owner).await?;
-    let former = fetch_one::<Holder>(&mut tx, db.backend(), account_id, app.owner_id).await?;
+    // Both users in one statement, so their rows are locked in the order of their ids.
+    let both = UserIds::parse(&[new_owner.get(), app.owner_id.get()])?;
+    let mut users = fetch_selected::<Holder>(&mut tx, db.backend(), account_id, &both).await?;
+    let successor = users.remove(&new_owner).ok_or(AppError::Internal)?;
+    let former = users
+        .remove(&app.owner_id)
+        .unwrap_or_else(|| successor.clone());
     decide_transfer(
         app.owner_id,
         &Successor {
@@ -494,6 +501,32 @@ mod tests {
                 "{url}"
             );
             assert!(audited_actions(&db).await.is_empty(), "{url}");
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_role_changes_and_transfers_of_one_app_never_fail_with_a_server_error() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 4).await.unwrap();
+            let account = test_account(&db).await;
+            let ann = add_member(&db, &account, "Ann", "ann@example.com", UserStatus::Active).await;
+            let bob = add_member(&db, &account, "Bob", "bob@example.com", UserStatus::Active).await;
+            let hr = add_app(&db, &account, "HR Bot", ann, &[]).await;
+            let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let (primary, assigner) =
+                (admin.primary_admin_grant().unwrap(), admin.grant().unwrap());
+            let (mut owner, mut other) = (ann, bob);
+            for _ in 0..10 {
+                let tester = change(other, hr, Some(MemberRole::Tester));
+                let (moved, assigned) = tokio::join!(
+                    transfer(&db, &primary, hr, other, NOW),
+                    assign(&db, &assigner, &tester, NOW),
+                );
+                for answer in [moved.map(|_| ()), assigned.map(|_| ())] {
+                    assert!(!matches!(answer, Err(AppError::Internal)), "{url}");
+                }
+                (owner, other) = (other, owner);
+            }
         }
     }
 

@@ -129,13 +129,12 @@ impl Actions {
         }
     }
 
-    /// Changes that alter what the header and the Profile tab show.
-    fn user_version(self) -> (usize, usize, usize) {
-        (
-            self.save.version().get(),
-            self.status.version().get(),
-            self.transfer.version().get(),
-        )
+    /// Whether a change that alters what the header and the Profile tab show has just
+    /// succeeded (a refused one leaves the form as the admin typed it).
+    fn user_changed(self) -> bool {
+        matches!(self.save.value().get(), Some(Ok(_)))
+            || matches!(self.status.value().get(), Some(Ok(_)))
+            || matches!(self.transfer.value().get(), Some(Ok(_)))
     }
 
     /// Changes that alter the user's apps.
@@ -211,10 +210,12 @@ pub fn UserDetailsPage() -> impl IntoView {
     });
     let actions = Actions::new();
     let reload = RwSignal::new(0_u32);
-    let user = Resource::new(
-        move || (id.get(), actions.user_version(), reload.get()),
-        |(id, _, _)| get_user(id),
-    );
+    Effect::new(move |_| {
+        if actions.user_changed() {
+            reload.update(|count| *count += 1);
+        }
+    });
+    let user = Resource::new(move || (id.get(), reload.get()), |(id, _)| get_user(id));
     view! {
         <section class="page user-details" aria-labelledby="user-title">
             <p class="back-link"><a href=Area::Users.path()>{move || t_string!(i18n, details.back)}</a></p>

@@ -171,15 +171,18 @@ fn AssignForm(user: UserId, actions: Actions) -> impl IntoView {
     let role_box = NodeRef::<leptos::html::Select>::new();
     let found = Resource::new(move || search.get(), find_apps);
     let pending = actions.assign.pending();
-    // The drop-downs hold the choice: whatever the admin sees chosen is what is sent.
+    // The drop-downs hold the choice: whatever the admin sees chosen is what is sent,
+    // and nothing when a search left no list to choose from.
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let app = app_box
             .get()
+            .filter(|select| select.is_connected())
             .and_then(|select| select.value().parse().ok())
             .and_then(AppId::parse);
         let role = role_box
             .get()
+            .filter(|select| select.is_connected())
             .and_then(|select| MemberRole::from_slug(&select.value()));
         if let (Some(app), Some(role)) = (app, role) {
             actions.assign.dispatch(AssignApp {

@@ -180,10 +180,12 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        // The drop-downs hold the choice: whatever the admin sees chosen is what is sent.
+        // The drop-downs hold the choice: whatever the admin sees chosen is what is sent,
+        // and nothing when a search left no list to choose from.
         let chosen = |select: NodeRef<leptos::html::Select>| {
             select
                 .get()
+                .filter(|select| select.is_connected())
                 .and_then(|select| select.value().parse::<i64>().ok())
         };
         let app = chosen(app_box).and_then(AppId::parse);
