@@ -1051,6 +1051,14 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
         )
         .await;
         let member_role = app.account.member_role_id;
+        let (group,): (i64,) = sqlx::query_as(
+            "INSERT INTO user_groups (account_id, name, name_key, created_at)
+             VALUES ($1, 'Sales', 'sales', 0) RETURNING id",
+        )
+        .bind(app.account.account_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
         let profile = json!({
             "id": target,
             "edit": {
@@ -1131,6 +1139,48 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 "/api/remove_app_role".to_owned(),
                 Some(json!({ "user": target, "app": hr })),
                 Permission::AppsAssign,
+            ),
+            (
+                Method::GET,
+                "/api/list_groups".to_owned(),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::GET,
+                format!("/api/list_group_members?id={group}"),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::GET,
+                format!("/api/list_user_groups?user={target}"),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::POST,
+                "/api/create_group".to_owned(),
+                Some(json!({ "name": "Support" })),
+                Permission::GroupsManage,
+            ),
+            (
+                Method::POST,
+                "/api/rename_group".to_owned(),
+                Some(json!({ "id": group, "name": "Sales EMEA" })),
+                Permission::GroupsManage,
+            ),
+            (
+                Method::POST,
+                "/api/change_group_members".to_owned(),
+                Some(json!({ "id": group, "users": [target], "join": true })),
+                Permission::GroupsManage,
+            ),
+            (
+                Method::POST,
+                "/api/delete_group".to_owned(),
+                Some(json!({ "id": group })),
+                Permission::GroupsManage,
             ),
             (
                 Method::GET,

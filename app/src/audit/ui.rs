@@ -45,6 +45,12 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::AppOwnershipTransferred => {
             td_string!(locale, audit.action_app_ownership_transferred)
         }
+        AuditAction::GroupCreated => td_string!(locale, audit.action_group_created),
+        AuditAction::GroupRenamed => td_string!(locale, audit.action_group_renamed),
+        AuditAction::GroupDeleted => td_string!(locale, audit.action_group_deleted),
+        AuditAction::GroupMembersChanged => {
+            td_string!(locale, audit.action_group_members_changed)
+        }
     }
 }
 

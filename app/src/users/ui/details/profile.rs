@@ -3,6 +3,7 @@
 //! the server uses; a save over someone else's newer change offers to reload.
 
 use super::Actions;
+use super::groups::UserGroups;
 use crate::domain::{PersonName, ProductAccess, UserStatus};
 use crate::error::{AppError, Clash};
 use crate::i18n::{t_string, td_string, use_i18n};
@@ -105,6 +106,7 @@ fn AccessToggle(
 pub(super) fn ProfileTab(
     user: UserDetails,
     can_update: bool,
+    can_manage_groups: bool,
     actions: Actions,
     reload: RwSignal<u32>,
 ) -> impl IntoView {
@@ -185,7 +187,7 @@ pub(super) fn ProfileTab(
                     </span>
                 </dd>
                 <dt>{move || t_string!(i18n, details.groups)}</dt>
-                <dd class="muted">{move || t_string!(i18n, details.groups_later)}</dd>
+                <dd><UserGroups user=user.id can_manage=can_manage_groups /></dd>
             </dl>
 
             <fieldset>
