@@ -162,10 +162,13 @@ pub(super) fn ProfileTab(
     };
     let disabled = !can_update;
     view! {
-        <form class="profile-form" on:submit=submit novalidate>
+        <div class="profile-form">
             {disabled.then(|| view! {
                 <p class="notice info">{move || t_string!(i18n, details.no_update_permission)}</p>
             })}
+            // The groups are kept by requests of their own, with a form of their own: a
+            // form may not sit inside another, or the browser's parser drops the inner one
+            // and the page no longer hydrates.
             <dl class="facts">
                 <dt>{move || t_string!(i18n, users.column_status)}</dt>
                 <dd>
@@ -189,97 +192,98 @@ pub(super) fn ProfileTab(
                 <dt>{move || t_string!(i18n, details.groups)}</dt>
                 <dd><UserGroups user=user.id can_manage=can_manage_groups /></dd>
             </dl>
-
-            <fieldset>
-                <legend>{move || t_string!(i18n, details.admin_role)}</legend>
-                <label for="role" class="sr-only">{move || t_string!(i18n, details.admin_role)}</label>
-                <select
-                    id="role"
-                    name="role"
-                    disabled=disabled || user.is_primary_admin
-                    on:change=move |event| {
-                        if let Ok(id) = event_target_value(&event).parse() {
-                            role.set(id);
+            <form on:submit=submit novalidate>
+                <fieldset>
+                    <legend>{move || t_string!(i18n, details.admin_role)}</legend>
+                    <label for="role" class="sr-only">{move || t_string!(i18n, details.admin_role)}</label>
+                    <select
+                        id="role"
+                        name="role"
+                        disabled=disabled || user.is_primary_admin
+                        on:change=move |event| {
+                            if let Ok(id) = event_target_value(&event).parse() {
+                                role.set(id);
+                            }
                         }
-                    }
-                >
-                    {user
-                        .roles
-                        .iter()
-                        .map(|choice| view! {
-                            <option value=choice.id.get() selected=choice.id == user.role_id>
-                                {choice.name.clone()}
-                            </option>
-                        })
-                        .collect_view()}
-                </select>
-            </fieldset>
+                    >
+                        {user
+                            .roles
+                            .iter()
+                            .map(|choice| view! {
+                                <option value=choice.id.get() selected=choice.id == user.role_id>
+                                    {choice.name.clone()}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </fieldset>
 
-            <fieldset>
-                <legend>{move || t_string!(i18n, details.access)}</legend>
-                <AccessToggle
-                    id="builder-access"
-                    label=Signal::derive(move || t_string!(i18n, details.builder_access))
-                    on=Signal::derive(move || access.get().builder)
-                    set=toggle(|access| &mut access.builder)
-                    disabled
-                />
-                <AccessToggle
-                    id="app-creation-access"
-                    label=Signal::derive(move || t_string!(i18n, details.app_creation_access))
-                    on=Signal::derive(move || access.get().app_creation)
-                    set=toggle(|access| &mut access.app_creation)
-                    disabled
-                />
-                <AccessToggle
-                    id="data-tables-access"
-                    label=Signal::derive(move || t_string!(i18n, details.data_tables_access))
-                    on=Signal::derive(move || access.get().data_tables)
-                    set=toggle(|access| &mut access.data_tables)
-                    disabled
-                />
-            </fieldset>
+                <fieldset>
+                    <legend>{move || t_string!(i18n, details.access)}</legend>
+                    <AccessToggle
+                        id="builder-access"
+                        label=Signal::derive(move || t_string!(i18n, details.builder_access))
+                        on=Signal::derive(move || access.get().builder)
+                        set=toggle(|access| &mut access.builder)
+                        disabled
+                    />
+                    <AccessToggle
+                        id="app-creation-access"
+                        label=Signal::derive(move || t_string!(i18n, details.app_creation_access))
+                        on=Signal::derive(move || access.get().app_creation)
+                        set=toggle(|access| &mut access.app_creation)
+                        disabled
+                    />
+                    <AccessToggle
+                        id="data-tables-access"
+                        label=Signal::derive(move || t_string!(i18n, details.data_tables_access))
+                        on=Signal::derive(move || access.get().data_tables)
+                        set=toggle(|access| &mut access.data_tables)
+                        disabled
+                    />
+                </fieldset>
 
-            <fieldset>
-                <legend>{move || t_string!(i18n, details.user_details)}</legend>
-                <NameField
-                    id="first_name"
-                    label=Signal::derive(move || t_string!(i18n, details.first_name))
-                    value=first
-                    disabled
-                />
-                <NameField
-                    id="last_name"
-                    label=Signal::derive(move || t_string!(i18n, details.last_name))
-                    value=last
-                    disabled
-                />
-                <div class="field">
-                    <label for="email">{move || t_string!(i18n, details.email)}</label>
-                    <input id="email" type="email" readonly aria-describedby="email-fixed" value=user.email.to_string() />
-                    <p class="hint" id="email-fixed">{move || t_string!(i18n, details.email_fixed)}</p>
-                </div>
-            </fieldset>
+                <fieldset>
+                    <legend>{move || t_string!(i18n, details.user_details)}</legend>
+                    <NameField
+                        id="first_name"
+                        label=Signal::derive(move || t_string!(i18n, details.first_name))
+                        value=first
+                        disabled
+                    />
+                    <NameField
+                        id="last_name"
+                        label=Signal::derive(move || t_string!(i18n, details.last_name))
+                        value=last
+                        disabled
+                    />
+                    <div class="field">
+                        <label for="email">{move || t_string!(i18n, details.email)}</label>
+                        <input id="email" type="email" readonly aria-describedby="email-fixed" value=user.email.to_string() />
+                        <p class="hint" id="email-fixed">{move || t_string!(i18n, details.email_fixed)}</p>
+                    </div>
+                </fieldset>
 
-            <div class="form-actions">
-                <button
-                    type="submit"
-                    class="button primary"
-                    disabled=move || disabled || pending.get() || !valid()
-                >
-                    {move || if pending.get() {
-                        t_string!(i18n, details.saving)
-                    } else {
-                        t_string!(i18n, details.save)
-                    }}
-                </button>
-                <ActionOutcome answer=save.value() test_id="profile-outcome" />
-                {move || stale().then(|| view! {
-                    <button type="button" class="button" on:click=reload_now>
-                        {move || t_string!(i18n, details.stale_reload)}
+                <div class="form-actions">
+                    <button
+                        type="submit"
+                        class="button primary"
+                        disabled=move || disabled || pending.get() || !valid()
+                    >
+                        {move || if pending.get() {
+                            t_string!(i18n, details.saving)
+                        } else {
+                            t_string!(i18n, details.save)
+                        }}
                     </button>
-                })}
-            </div>
-        </form>
+                    <ActionOutcome answer=save.value() test_id="profile-outcome" />
+                    {move || stale().then(|| view! {
+                        <button type="button" class="button" on:click=reload_now>
+                            {move || t_string!(i18n, details.stale_reload)}
+                        </button>
+                    })}
+                </div>
+            </form>
+        </div>
     }
 }
