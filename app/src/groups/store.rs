@@ -150,11 +150,28 @@ async fn lock_group(
     })
 }
 
-fn name_taken(name: &GroupName) -> AppError {
+/// The name of the account's group whose folded name is `key`, other than `except`.
+async fn group_named(
+    tx: &mut Transaction<'_, Any>,
+    account_id: AccountId,
+    key: &str,
+    except: Option<GroupId>,
+) -> Result<Option<String>, AppError> {
+    let found: Option<(String,)> = sqlx::query_as(
+        "SELECT name FROM user_groups WHERE account_id = $1 AND name_key = $2 AND id <> $3",
+    )
+    .bind(account_id)
+    .bind(key)
+    .bind(except.map_or(0, GroupId::get))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(found.map(|(name,)| name))
+}
+
+/// The 409 for a name that clashes, naming the group that holds it as it is spelled.
+fn name_taken(existing: String) -> AppError {
     AppError::Conflict {
-        clash: Clash::GroupNameTaken {
-            name: name.as_str().to_owned(),
-        },
+        clash: Clash::GroupNameTaken { name: existing },
     }
 }
 
@@ -176,7 +193,12 @@ pub async fn create_group(
     .bind(now)
     .fetch_optional(&mut *tx)
     .await?;
-    let (id,) = created.ok_or_else(|| name_taken(name))?;
+    let Some((id,)) = created else {
+        let existing = group_named(&mut tx, grant.account_id(), &fold(name.as_str()), None).await?;
+        return Err(name_taken(
+            existing.unwrap_or_else(|| name.as_str().to_owned()),
+        ));
+    };
     let event = AuditEvent {
         action: AuditAction::GroupCreated,
         target: AuditTarget::Group(id),
@@ -206,16 +228,8 @@ pub async fn rename_group(
     let group = lock_group(&mut tx, db, account_id, id).await?;
     if group.name != name.as_str() {
         let key = fold(name.as_str());
-        let other: Option<(GroupId,)> = sqlx::query_as(
-            "SELECT id FROM user_groups WHERE account_id = $1 AND name_key = $2 AND id <> $3",
-        )
-        .bind(account_id)
-        .bind(&key)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if other.is_some() {
-            return Err(name_taken(name));
+        if let Some(existing) = group_named(&mut tx, account_id, &key, Some(id)).await? {
+            return Err(name_taken(existing));
         }
         sqlx::query("UPDATE user_groups SET name = $1, name_key = $2 WHERE id = $3")
             .bind(name.as_str())
@@ -474,10 +488,10 @@ mod tests {
                 matches!(
                     again,
                     Err(AppError::Conflict {
-                        clash: Clash::GroupNameTaken { .. }
-                    })
+                        clash: Clash::GroupNameTaken { ref name }
+                    }) if name == "Sales"
                 ),
-                "{url}"
+                "{url}: the clash names the group as it is spelled"
             );
             let theirs = create_group(&db, &stranger.grant().unwrap(), &name("Sales"), NOW).await;
             assert!(theirs.is_ok(), "{url}: another account may use the name");
