@@ -581,6 +581,26 @@ mod tests {
                 1,
                 "{url}"
             );
+            let carl = add_member(
+                &db,
+                &account,
+                "Carl",
+                "carl@example.com",
+                UserStatus::Active,
+            )
+            .await;
+            let carl_only = UserIds::parse(&[carl.get()]).unwrap();
+            change_members(&db, &manage, group, &carl_only, true, NOW)
+                .await
+                .unwrap();
+            crate::users::store::delete_users(&db, &admin.grant().unwrap(), &carl_only, NOW)
+                .await
+                .unwrap();
+            let page = group_members(&db, &read, group, 0).await.unwrap();
+            assert_eq!(
+                page.group.member_count, 1,
+                "{url}: a deleted user leaves the count"
+            );
             let deleted = delete_group(&db, &manage, group, NOW).await.unwrap();
             assert_eq!(deleted, 1, "{url}: the count of members who lose the group");
             let members_changed = audited_actions(&db)
@@ -589,7 +609,7 @@ mod tests {
                 .filter(|action| *action == "group.members_changed")
                 .count();
             assert_eq!(
-                members_changed, 3,
+                members_changed, 4,
                 "{url}: one event per user who joined or left"
             );
         }
