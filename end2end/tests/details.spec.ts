@@ -220,3 +220,26 @@ test("an admin creates a group, adds members, filters the grid by it, and finds 
   await expect(page.locator("table.audit tbody tr").first()).toContainText("Group members changed");
   await expect(page.locator("table.audit tbody tr").first().locator("td.change")).toContainText(`Group: — → Team ${run}`);
 });
+
+test.describe("an admin in Tokyo", () => {
+  test.use({ timezoneId: "Asia/Tokyo" });
+
+  test("reads every time in their own time zone, on a reloaded page as well", async ({ page }) => {
+    await signIn(page);
+    await page.getByRole("searchbox").fill(ADMIN.email);
+    await page.getByRole("searchbox").press("Enter");
+    await expect(userRows(page)).toHaveCount(1);
+    await expect(userRows(page).first()).toContainText("UTC+9");
+    await userRows(page).first().locator("a.name").click();
+    await hydrated(page);
+    await expect(page.getByTestId("status-info")).toContainText("UTC+9");
+
+    await openTab(page, "Sessions/Devices");
+    const yours = page.locator("table.grid tbody tr", { hasText: "your session" });
+    await expect(yours).toContainText("UTC+9");
+    await page.reload();
+    await hydrated(page);
+    await expect(yours).toContainText("UTC+9");
+    await expect(yours).not.toContainText(/UTC(?!\+9)/);
+  });
+});

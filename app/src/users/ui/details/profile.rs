@@ -8,14 +8,14 @@ use crate::domain::{PersonName, ProductAccess, UserStatus};
 use crate::error::{AppError, Clash};
 use crate::i18n::{t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
-use crate::lang::format::date_time;
+use crate::lang::format::{LocalTime, use_local_time};
 use crate::users::profile::{LockReason, ProfileEdit, SaveProfile, UserDetails, name_problem};
 use crate::users::ui::outcome::ActionOutcome;
 use leptos::prelude::*;
 
 /// What the status's information icon says, in the admin's language.
-fn status_info(locale: crate::i18n::Locale, user: &UserDetails) -> String {
-    let at = |seconds: i64| date_time(locale, seconds);
+fn status_info(locale: crate::i18n::Locale, clock: LocalTime, user: &UserDetails) -> String {
+    let at = |seconds: i64| clock.date_time(locale, seconds);
     match user.status {
         UserStatus::Active | UserStatus::Suspended => match user.last_login_at {
             Some(seconds) => td_string!(locale, details.active_since, at = at(seconds)),
@@ -151,10 +151,10 @@ pub(super) fn ProfileTab(
         save.value().set(None);
         reload.update(|count| *count += 1);
     };
-    let info = status_info(i18n.get_locale_untracked(), &user);
-    let info_for_locale = {
+    let clock = use_local_time();
+    let info = {
         let user = user.clone();
-        move || status_info(i18n.get_locale(), &user)
+        Signal::derive(move || status_info(i18n.get_locale(), clock, &user))
     };
     let status = user.status;
     let toggle = move |pick: fn(&mut ProductAccess) -> &mut bool| {
@@ -186,7 +186,7 @@ pub(super) fn ProfileTab(
                         "ⓘ"
                     </button>
                     <span class="status-info" id="status-info" role="tooltip" data-testid="status-info">
-                        {info_for_locale}
+                        {info}
                     </span>
                 </dd>
                 <dt>{move || t_string!(i18n, details.groups)}</dt>
