@@ -7,7 +7,7 @@ use super::{GroupMember, GroupPage, GroupSummary, MemberPage, MembersChanged};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::principal::{Grant, GroupsManage, UsersRead};
 use crate::db::sql::{Sql, chunks};
-use crate::db::{Backend, Db};
+use crate::db::{Backend, Db, lock_account_row};
 use crate::domain::{AccountId, Email, GroupId, UserId, UserStatus};
 use crate::error::{AppError, Clash, Missing};
 use crate::users::keys::fold;
@@ -137,13 +137,14 @@ async fn lock_group(
     account_id: AccountId,
     id: GroupId,
 ) -> Result<GroupRow, AppError> {
-    sqlx::query_as(&format!(
-        "SELECT {GROUP_COLUMNS} FROM user_groups WHERE account_id = $1 AND id = $2{}",
-        db.backend().row_lock()
-    ))
-    .bind(account_id)
-    .bind(id)
-    .fetch_optional(&mut **tx)
+    lock_account_row(
+        tx,
+        db.backend(),
+        "user_groups",
+        GROUP_COLUMNS,
+        account_id,
+        id.get(),
+    )
     .await?
     .ok_or(AppError::NotFound {
         missing: Missing::Group { id: id.get() },
