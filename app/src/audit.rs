@@ -39,10 +39,15 @@ pub enum AuditAction {
     AppRoleRemoved,
     /// An app passed to a new owner.
     AppOwnershipTransferred,
+    GroupCreated,
+    GroupRenamed,
+    GroupDeleted,
+    /// Users joined a group or left it.
+    GroupMembersChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 8] = [
+    pub const ALL: [AuditAction; 12] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -51,6 +56,10 @@ impl AuditAction {
         Self::AppRoleChanged,
         Self::AppRoleRemoved,
         Self::AppOwnershipTransferred,
+        Self::GroupCreated,
+        Self::GroupRenamed,
+        Self::GroupDeleted,
+        Self::GroupMembersChanged,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -63,6 +72,10 @@ impl AuditAction {
             Self::AppRoleChanged => "app.role_changed",
             Self::AppRoleRemoved => "app.role_removed",
             Self::AppOwnershipTransferred => "app.ownership_transferred",
+            Self::GroupCreated => "group.created",
+            Self::GroupRenamed => "group.renamed",
+            Self::GroupDeleted => "group.deleted",
+            Self::GroupMembersChanged => "group.members_changed",
         }
     }
 

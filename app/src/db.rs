@@ -41,6 +41,30 @@ impl Backend {
     }
 }
 
+/// The row `id` of `account_id` in `table`, read as `columns` and locked until the
+/// transaction ends (see `Backend::row_lock`); `None` when the account has no such row,
+/// whether it does not exist or is another account's.
+pub async fn lock_account_row<T>(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    table: &str,
+    columns: &str,
+    account_id: crate::domain::AccountId,
+    id: i64,
+) -> Result<Option<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    sqlx::query_as(&format!(
+        "SELECT {columns} FROM {table} WHERE account_id = $1 AND id = $2{}",
+        backend.row_lock()
+    ))
+    .bind(account_id)
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {

@@ -1,7 +1,7 @@
 //! The demo organisation "Acme Corp", for trying Roster and for the browser journeys:
 //! its Primary Admin, a second admin who may only read, 300 generated people in every
-//! status, two members who sign in, and apps with owners and members. A fixed password
-//! exists only here.
+//! status, two members who sign in, three groups, and apps with owners and members. A
+//! fixed password exists only here.
 
 use crate::accounts::{
     CreatedAccount, DefaultRole, NewPrimaryAdmin, count_accounts, create_account,
@@ -185,6 +185,30 @@ pub async fn seed_demo(db: &Db, now: i64) -> Result<bool, AppError> {
             created_at: now,
         };
         insert_app(&mut tx, &app).await?;
+    }
+    let groups: [(&str, Vec<UserId>); 3] = [
+        ("Engineering", vec![priya, tomas, avery]),
+        ("Sales", vec![blake, cruz]),
+        ("Support", vec![yuki, priya]),
+    ];
+    for (group_name, members) in groups {
+        let (group,): (i64,) = sqlx::query_as(
+            "INSERT INTO user_groups (account_id, name, name_key, created_at)
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(account.account_id)
+        .bind(group_name)
+        .bind(group_name.to_lowercase())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for member in members {
+            sqlx::query("INSERT INTO user_group_members (group_id, user_id) VALUES ($1, $2)")
+                .bind(group)
+                .bind(member)
+                .execute(&mut *tx)
+                .await?;
+        }
     }
     sqlx::query("UPDATE users SET locked_at = $1, lock_reason = 'failed_sign_ins' WHERE id = $2")
         .bind(now - 7_200)

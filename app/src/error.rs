@@ -73,6 +73,8 @@ pub enum Missing {
     App { id: i64 },
     #[error("No role with id {id} in this account; nothing was changed.")]
     Role { id: i64 },
+    #[error("No group with id {id} in this account; nothing was changed.")]
+    Group { id: i64 },
     /// The session has ended already (or was never this user's).
     #[error("This session has already ended.")]
     Session,
@@ -103,6 +105,8 @@ pub enum Clash {
     NewOwnerNotActive { email: String },
     #[error("{email} already owns '{app}'.")]
     AlreadyOwner { email: String, app: String },
+    #[error("A group named '{name}' exists already; choose another name.")]
+    GroupNameTaken { name: String },
     /// The Primary Admin holds every permission whatever their role: it never changes.
     #[error("The Primary Admin's role cannot be changed; they hold every permission.")]
     PrimaryAdminRole,

@@ -52,6 +52,12 @@ pub fn field_label(locale: Locale, field: &str) -> &str {
         "sessions" => td_string!(locale, fields.sessions),
         "session_id" => td_string!(locale, fields.session_id),
         "version" => td_string!(locale, fields.version),
+        "group" => td_string!(locale, fields.group),
+        "name" => td_string!(locale, fields.name),
+        "members" => td_string!(locale, fields.members),
+        "added" => td_string!(locale, fields.added),
+        "removed" => td_string!(locale, fields.removed),
+        "users" => td_string!(locale, fields.users),
         other => other,
     }
 }

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod console;
 pub mod domain;
 pub mod error;
+pub mod groups;
 pub mod lang;
 pub mod me;
 pub mod query_string;
@@ -99,6 +100,16 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment(Area::Users.segment()), ParamSegment("id"))
                             view={Lazy::<users::ui::details::UserDetailsRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment(Area::Groups.segment())
+                            view={Lazy::<groups::ui::GroupsRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment(Area::Groups.segment()), ParamSegment("id"))
+                            view={Lazy::<groups::ui::GroupRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -5,7 +5,7 @@ import { Browser, Page } from "@playwright/test";
 import { test, expect, hydrated, signIn, userRows } from "./support";
 
 const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const CONSOLE_PAGES = ["/users", "/me", "/audit-log", "/dashboard", "/user-settings", "/roles", "/groups", "/invite", "/apps", "/no-such-page"];
+const CONSOLE_PAGES = ["/users", "/me", "/groups/1", "/audit-log", "/dashboard", "/user-settings", "/roles", "/groups", "/invite", "/apps", "/no-such-page"];
 const LOCALES = ["en-GB", "ja-JP"];
 
 async function expectNoViolations(page: Page) {

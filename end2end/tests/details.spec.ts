@@ -189,3 +189,57 @@ test("a user suspended from the More menu is activated from the grid row", async
   await row.getByRole("button", { name: /^Activate/ }).click();
   await expect(row.locator(".status")).toHaveText("Active");
 });
+
+test("an admin creates a group, adds members, filters the grid by it, and finds it in the Audit log", async ({ page }) => {
+  const run = runId();
+  addUser({ email: `${run}.amy@acme.test`, firstName: "Amy", lastName: `Stone${run}` });
+  addUser({ email: `${run}.ben@acme.test`, firstName: "Ben", lastName: `Stone${run}` });
+  await signIn(page);
+  await page.getByRole("link", { name: "Groups", exact: true }).click();
+  await hydrated(page);
+  await page.getByPlaceholder("New group name").fill(`Team ${run}`);
+  await page.getByRole("button", { name: "Create group" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Team ${run}`);
+  await hydrated(page);
+
+  for (const who of ["amy", "ben"]) {
+    await page.getByLabel("Find a user (name or e-mail)").fill(`${run}.${who}`);
+    await expect(page.locator("#member-choice option")).toHaveCount(1);
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await expect(page.getByTestId("group-outcome")).toContainText("Changed: 1");
+  }
+  await expect(page.getByTestId("member-count")).toHaveText("Members: 2");
+
+  await page.getByRole("link", { name: "Show them in the Users grid" }).click();
+  await expect(page).toHaveURL(/\/users\?group=\d+/);
+  await expect(userRows(page)).toHaveCount(2);
+  await expect(userRows(page).first()).toContainText(`Stone${run}`);
+
+  await page.goto(`/audit-log?user=${run}.amy%40acme.test`);
+  await hydrated(page);
+  await expect(page.locator("table.audit tbody tr").first()).toContainText("Group members changed");
+  await expect(page.locator("table.audit tbody tr").first().locator("td.change")).toContainText(`Group: — → Team ${run}`);
+});
+
+test.describe("an admin in Tokyo", () => {
+  test.use({ timezoneId: "Asia/Tokyo" });
+
+  test("reads every time in their own time zone, on a reloaded page as well", async ({ page }) => {
+    await signIn(page);
+    await page.getByRole("searchbox").fill(ADMIN.email);
+    await page.getByRole("searchbox").press("Enter");
+    await expect(userRows(page)).toHaveCount(1);
+    await expect(userRows(page).first()).toContainText("UTC+9");
+    await userRows(page).first().locator("a.name").click();
+    await hydrated(page);
+    await expect(page.getByTestId("status-info")).toContainText("UTC+9");
+
+    await openTab(page, "Sessions/Devices");
+    const yours = page.locator("table.grid tbody tr", { hasText: "your session" });
+    await expect(yours).toContainText("UTC+9");
+    await page.reload();
+    await hydrated(page);
+    await expect(yours).toContainText("UTC+9");
+    await expect(yours).not.toContainText(/UTC(?!\+9)/);
+  });
+});

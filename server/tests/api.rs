@@ -11,6 +11,7 @@ use app::auth::AdminSession;
 use app::db::Db;
 use app::domain::{Permission, UserId, UserStatus};
 use app::error::{AppError, Denied, Missing, Problem};
+use app::groups::{GroupSummary, MemberPage};
 use app::me::MyAccount;
 use app::testing::clock::ManualClock;
 use app::testing::fixtures::{
@@ -1051,6 +1052,14 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
         )
         .await;
         let member_role = app.account.member_role_id;
+        let (group,): (i64,) = sqlx::query_as(
+            "INSERT INTO user_groups (account_id, name, name_key, created_at)
+             VALUES ($1, 'Sales', 'sales', 0) RETURNING id",
+        )
+        .bind(app.account.account_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
         let profile = json!({
             "id": target,
             "edit": {
@@ -1131,6 +1140,48 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 "/api/remove_app_role".to_owned(),
                 Some(json!({ "user": target, "app": hr })),
                 Permission::AppsAssign,
+            ),
+            (
+                Method::GET,
+                "/api/list_groups".to_owned(),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::GET,
+                format!("/api/list_group_members?id={group}"),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::GET,
+                format!("/api/list_user_groups?user={target}"),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::POST,
+                "/api/create_group".to_owned(),
+                Some(json!({ "name": "Support" })),
+                Permission::GroupsManage,
+            ),
+            (
+                Method::POST,
+                "/api/rename_group".to_owned(),
+                Some(json!({ "id": group, "name": "Sales EMEA" })),
+                Permission::GroupsManage,
+            ),
+            (
+                Method::POST,
+                "/api/change_group_members".to_owned(),
+                Some(json!({ "id": group, "users": [target], "join": true })),
+                Permission::GroupsManage,
+            ),
+            (
+                Method::POST,
+                "/api/delete_group".to_owned(),
+                Some(json!({ "id": group })),
+                Permission::GroupsManage,
             ),
             (
                 Method::GET,
@@ -1665,6 +1716,164 @@ async fn an_app_role_is_assigned_switched_and_the_owners_cannot_be_removed_over_
             .map(|(action, _)| action)
             .collect();
         assert_eq!(trail, ["app.role_assigned", "app.role_changed"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn groups_are_made_renamed_joined_and_deleted_over_http_and_each_refusal_changes_nothing() {
+    on_every_engine(|app| async move {
+        let ann = app
+            .member("Ann", "ann@example.com", UserStatus::Active)
+            .await;
+        let bob = app
+            .member("Bob", "bob@example.com", UserStatus::Active)
+            .await;
+        let other = other_account(&app.db, "Other Org", "boss@other.example").await;
+        let (foreign_group,): (i64,) = sqlx::query_as(
+            "INSERT INTO user_groups (account_id, name, name_key, created_at)
+             VALUES ($1, 'Theirs', 'theirs', 0) RETURNING id",
+        )
+        .bind(other.account_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        app.sign_in().await;
+        let post = |path: &'static str, body: Value| {
+            app.post_json::<Value>(&app.client, path, body, HeaderMap::new())
+        };
+        let refused = |outcome: Result<Value, Refusal>| outcome.unwrap_err().status;
+
+        let sales: GroupSummary = serde_json::from_value(
+            post("/api/create_group", json!({ "name": "  Sales  " }))
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(sales.name, "Sales");
+        let support = post("/api/create_group", json!({ "name": "Support" }))
+            .await
+            .unwrap();
+        let clash = post("/api/create_group", json!({ "name": "SALES" }))
+            .await
+            .unwrap_err();
+        assert_eq!(clash.status, StatusCode::CONFLICT);
+        assert!(clash.message.contains("Sales"), "{}", clash.message);
+        for name in ["", "   ", "Bad\u{7}name", &"x".repeat(101)] {
+            let outcome = post("/api/create_group", json!({ "name": name })).await;
+            assert_eq!(refused(outcome), StatusCode::BAD_REQUEST, "{name:?}");
+        }
+        let renamed_onto_sales = post(
+            "/api/rename_group",
+            json!({ "id": support["id"], "name": "sales" }),
+        )
+        .await;
+        assert_eq!(refused(renamed_onto_sales), StatusCode::CONFLICT);
+
+        let joined = post(
+            "/api/change_group_members",
+            json!({ "id": sales.id, "users": [ann, bob], "join": true }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(joined, json!({ "changed": 2, "unchanged": 0 }));
+        let again = post(
+            "/api/change_group_members",
+            json!({ "id": sales.id, "users": [ann], "join": true }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(again, json!({ "changed": 0, "unchanged": 1 }));
+        let with_a_stranger = post(
+            "/api/change_group_members",
+            json!({ "id": sales.id, "users": [ann, other.primary_admin_id], "join": false }),
+        )
+        .await;
+        assert_eq!(refused(with_a_stranger), StatusCode::NOT_FOUND);
+        let members: MemberPage = app
+            .get_json(
+                &app.client,
+                &format!("/api/list_group_members?id={}", sales.id),
+            )
+            .await
+            .unwrap();
+        assert_eq!(members.group.member_count, 2);
+        assert_eq!(members.members.len(), 2);
+        assert_eq!(app.total(&format!("group={}", sales.id)).await, 2);
+        let anns: Vec<GroupSummary> = app
+            .get_json(&app.client, &format!("/api/list_user_groups?user={ann}"))
+            .await
+            .unwrap();
+        assert_eq!(
+            anns.iter()
+                .map(|group| group.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Sales"]
+        );
+
+        for (path, body) in [
+            (
+                "/api/rename_group",
+                json!({ "id": foreign_group, "name": "Mine" }),
+            ),
+            ("/api/delete_group", json!({ "id": foreign_group })),
+            (
+                "/api/change_group_members",
+                json!({ "id": foreign_group, "users": [ann], "join": true }),
+            ),
+            ("/api/delete_group", json!({ "id": 999_999 })),
+        ] {
+            assert_eq!(
+                refused(post(path, body.clone()).await),
+                StatusCode::NOT_FOUND,
+                "{path} {body}"
+            );
+        }
+        let foreign_members = app
+            .get_json::<MemberPage>(
+                &app.client,
+                &format!("/api/list_group_members?id={foreign_group}"),
+            )
+            .await;
+        assert_eq!(foreign_members.unwrap_err().status, StatusCode::NOT_FOUND);
+        let foreign_grid = app.list_users(&format!("group={foreign_group}")).await;
+        assert_eq!(foreign_grid.unwrap_err().status, StatusCode::NOT_FOUND);
+
+        let lost = post("/api/delete_group", json!({ "id": sales.id }))
+            .await
+            .unwrap();
+        assert_eq!(lost, json!(2));
+        assert_eq!(
+            refused(post("/api/delete_group", json!({ "id": sales.id })).await),
+            StatusCode::NOT_FOUND
+        );
+        let anns: Vec<GroupSummary> = app
+            .get_json(&app.client, &format!("/api/list_user_groups?user={ann}"))
+            .await
+            .unwrap();
+        assert!(anns.is_empty());
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(
+            trail,
+            [
+                "group.created",
+                "group.created",
+                "group.members_changed",
+                "group.members_changed",
+                "group.deleted"
+            ]
+        );
+        let (theirs,): (String,) = sqlx::query_as("SELECT name FROM user_groups WHERE id = $1")
+            .bind(foreign_group)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(theirs, "Theirs");
     })
     .await;
 }

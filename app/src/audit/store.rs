@@ -8,7 +8,7 @@ pub use listing::list_events;
 use super::AuditAction;
 use crate::auth::principal::Actor;
 use crate::db::sql::{Sql, chunks};
-use crate::domain::{AppId, UserId};
+use crate::domain::{AppId, GroupId, UserId};
 use crate::error::AppError;
 use sqlx::{Any, Transaction};
 
@@ -17,6 +17,7 @@ use sqlx::{Any, Transaction};
 pub enum AuditTarget {
     User(UserId),
     App(AppId),
+    Group(GroupId),
 }
 
 impl AuditTarget {
@@ -24,6 +25,7 @@ impl AuditTarget {
         match self {
             Self::User(_) => "user",
             Self::App(_) => "app",
+            Self::Group(_) => "group",
         }
     }
 
@@ -31,6 +33,7 @@ impl AuditTarget {
         match self {
             Self::User(id) => id.get(),
             Self::App(id) => id.get(),
+            Self::Group(id) => id.get(),
         }
     }
 }

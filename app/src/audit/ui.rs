@@ -45,6 +45,12 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::AppOwnershipTransferred => {
             td_string!(locale, audit.action_app_ownership_transferred)
         }
+        AuditAction::GroupCreated => td_string!(locale, audit.action_group_created),
+        AuditAction::GroupRenamed => td_string!(locale, audit.action_group_renamed),
+        AuditAction::GroupDeleted => td_string!(locale, audit.action_group_deleted),
+        AuditAction::GroupMembersChanged => {
+            td_string!(locale, audit.action_group_members_changed)
+        }
     }
 }
 
@@ -248,6 +254,7 @@ fn AuditTable(page: AuditPage, params: Memo<AuditParams>) -> impl IntoView {
 #[component]
 fn AuditRow(entry: AuditEntry) -> impl IntoView {
     let i18n = use_i18n();
+    let clock = format::use_local_time();
     let AuditEntry {
         at,
         actor_id,
@@ -268,7 +275,7 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
     };
     view! {
         <tr data-action=action.key()>
-            <td class="muted">{move || format::date_time(i18n.get_locale(), at)}</td>
+            <td class="muted">{move || clock.date_time(i18n.get_locale(), at)}</td>
             <td>
                 <span class="email">{actor}</span>
                 {actor_addr.map(|addr| view! {

@@ -45,6 +45,10 @@ capability!(
     AppsAssign => AppsAssign
 );
 capability!(
+    /// Create, rename and delete groups, and choose their members.
+    GroupsManage => GroupsManage
+);
+capability!(
     /// Read the audit log.
     AuditRead => AuditRead
 );

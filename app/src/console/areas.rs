@@ -102,7 +102,7 @@ impl Area {
 
     /// Whether the area has its own page yet; the others show a placeholder.
     pub fn is_built(self) -> bool {
-        matches!(self, Self::Users | Self::AuditLog)
+        matches!(self, Self::Users | Self::Groups | Self::AuditLog)
     }
 
     pub fn title(self, locale: Locale) -> &'static str {

@@ -81,6 +81,10 @@ id_type!(
     /// A signed-in session: never the token, only the row that holds its digest.
     SessionId
 );
+id_type!(
+    /// A group of users in an account.
+    GroupId
+);
 
 #[cfg(test)]
 mod tests {

@@ -19,18 +19,21 @@ pub enum Permission {
     SessionsKill,
     /// Give users a role in an app, change it or take it away.
     AppsAssign,
+    /// Create, rename and delete groups, and choose their members.
+    GroupsManage,
     /// Read the audit log.
     AuditRead,
 }
 
 impl Permission {
     /// Every permission: what the Primary Admin and the Master Admin role hold.
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Self::UsersRead,
         Self::UsersDelete,
         Self::UsersUpdate,
         Self::SessionsKill,
         Self::AppsAssign,
+        Self::GroupsManage,
         Self::AuditRead,
     ];
 
@@ -42,6 +45,7 @@ impl Permission {
             Self::UsersUpdate => "users.update",
             Self::SessionsKill => "sessions.kill",
             Self::AppsAssign => "apps.assign",
+            Self::GroupsManage => "groups.manage",
             Self::AuditRead => "audit.read",
         }
     }

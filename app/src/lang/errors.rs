@@ -31,6 +31,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             }
             Missing::App { id } => td_string!(locale, errors.app_not_found, id = *id),
             Missing::Role { id } => td_string!(locale, errors.role_not_found, id = *id),
+            Missing::Group { id } => td_string!(locale, errors.group_not_found, id = *id),
             Missing::Session => td_string!(locale, errors.session_not_found).to_owned(),
         },
         AppError::Conflict { clash } => match clash {
@@ -45,6 +46,9 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             }
             Clash::NewOwnerNotActive { email } => {
                 td_string!(locale, errors.new_owner_not_active, email = email.as_str())
+            }
+            Clash::GroupNameTaken { name } => {
+                td_string!(locale, errors.group_name_taken, name = name.as_str())
             }
             Clash::OwnRole => td_string!(locale, errors.own_role).to_owned(),
             Clash::PrimaryAdminRole => td_string!(locale, errors.primary_admin_role).to_owned(),

@@ -7,7 +7,7 @@ use crate::console::{ErrorNotice, LanguageSwitch, PageReady};
 use crate::domain::SessionId;
 use crate::i18n::{t_string, use_i18n};
 use crate::lang::errors::error_text;
-use crate::lang::format::date_time;
+use crate::lang::format::use_local_time;
 use crate::lang::{app_role_label, status_label};
 use crate::users::ui::details::{browser_and_os, device_label};
 use leptos::prelude::*;
@@ -95,6 +95,7 @@ fn AccountView(
         _ => None,
     };
     let pending = end.pending();
+    let clock = use_local_time();
     let session_rows = sessions
         .into_iter()
         .map(|session| {
@@ -109,7 +110,7 @@ fn AccountView(
                         {yours.then(|| view! { <span class="badge">{move || t_string!(i18n, me.this_session)}</span> })}
                     </td>
                     <td>{session.ip.clone().unwrap_or_else(|| "—".to_owned())}</td>
-                    <td class="muted">{move || date_time(i18n.get_locale(), session.last_seen_at)}</td>
+                    <td class="muted">{move || clock.date_time(i18n.get_locale(), session.last_seen_at)}</td>
                     <td class="col-actions">
                         <button
                             type="button"

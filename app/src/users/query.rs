@@ -2,7 +2,7 @@
 //! keyset position. `GridParams` is the raw form held in the URL; `UserQuery` is the
 //! parsed form the server trusts. The server parses; the browser only builds links.
 
-use crate::domain::{UserId, UserStatus};
+use crate::domain::{GroupId, UserId, UserStatus};
 use crate::error::{AppError, Problem};
 use crate::query_string;
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,8 @@ pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
 pub struct GridParams {
     pub q: Option<String>,
     pub status: Option<String>,
+    /// A group's id: only its members.
+    pub group: Option<String>,
     pub sort: Option<String>,
     pub dir: Option<String>,
     pub size: Option<String>,
@@ -31,6 +33,7 @@ impl GridParams {
         query_string::build([
             ("q", self.q.as_deref()),
             ("status", self.status.as_deref()),
+            ("group", self.group.as_deref()),
             ("sort", self.sort.as_deref()),
             ("dir", self.dir.as_deref()),
             ("size", self.size.as_deref()),
@@ -219,6 +222,7 @@ pub enum Position {
 pub struct UserQuery {
     pub search: Option<Search>,
     pub status: Option<UserStatus>,
+    pub group: Option<GroupId>,
     pub sort: SortField,
     pub dir: SortDir,
     pub size: u32,
@@ -237,6 +241,14 @@ impl UserQuery {
                 UserStatus::from_slug(slug.trim()).ok_or_else(|| {
                     unknown_value("status", &slug, UserStatus::ALL.map(UserStatus::slug))
                 })
+            })
+            .transpose()?;
+        let group = present(&params.group)
+            .map(|text| {
+                text.trim()
+                    .parse::<i64>()
+                    .map_err(|_| AppError::invalid("group", Problem::NotAnId { value: 0 }))
+                    .and_then(|value| crate::domain::ids::request_id("group", value))
             })
             .transpose()?;
         let sort = present(&params.sort)
@@ -273,6 +285,7 @@ impl UserQuery {
         Ok(Self {
             search,
             status,
+            group,
             sort,
             dir,
             size,
@@ -311,6 +324,7 @@ mod tests {
             match *name {
                 "q" => params.q = value,
                 "status" => params.status = value,
+                "group" => params.group = value,
                 "sort" => params.sort = value,
                 "dir" => params.dir = value,
                 "size" => params.size = value,
@@ -414,6 +428,7 @@ mod tests {
             .prop_map(|(q, status, sort, dir, size, after)| GridParams {
                 q,
                 status,
+                group: None,
                 sort,
                 dir,
                 size,

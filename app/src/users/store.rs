@@ -53,6 +53,7 @@ mod tests {
         let mut params = GridParams {
             q: get("q"),
             status: get("status"),
+            group: get("group"),
             sort: get("sort"),
             dir: get("dir"),
             size: get("size"),
@@ -125,6 +126,89 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_group_filter_shows_exactly_the_members_under_every_sort_whether_collected_or_walked()
+     {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 4).await.unwrap();
+            let account = test_account(&db).await;
+            add_generated_users(
+                &db,
+                account.account_id,
+                account.member_role_id,
+                1_300,
+                1,
+                NOW,
+            )
+            .await
+            .unwrap();
+            let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let grant = admin.grant::<UsersRead>().unwrap();
+            let manage = admin.grant().unwrap();
+            let ids: Vec<(i64,)> =
+                sqlx::query_as("SELECT id FROM users WHERE is_primary_admin = 0 ORDER BY id")
+                    .fetch_all(db.pool())
+                    .await
+                    .unwrap();
+            let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+            // A small group is collected; one of more than 1,000 members is walked.
+            let small: Vec<i64> = ids.iter().copied().step_by(13).collect();
+            let large: Vec<i64> = ids.iter().copied().filter(|id| id % 10 != 0).collect();
+            let mut groups = Vec::new();
+            for (label, members) in [("Small", &small), ("Large", &large)] {
+                let name = crate::groups::query::GroupName::parse(label).unwrap();
+                let group = crate::groups::store::create_group(&db, &manage, &name, NOW)
+                    .await
+                    .unwrap();
+                let members = UserIds::parse(members).unwrap();
+                crate::groups::store::change_members(&db, &manage, group.id, &members, true, NOW)
+                    .await
+                    .unwrap();
+                groups.push((group.id.to_string(), members));
+            }
+            for (group, members) in &groups {
+                let expected: HashSet<UserId> = members.as_slice().iter().copied().collect();
+                for sort in ["name", "email", "status", "last_login"] {
+                    for dir in ["asc", "desc"] {
+                        let pairs = [
+                            ("sort", sort),
+                            ("dir", dir),
+                            ("size", "100"),
+                            ("group", group.as_str()),
+                        ];
+                        let (forward, backward, total) = walk(&db, &grant, &pairs).await;
+                        let found: HashSet<UserId> = forward.iter().copied().collect();
+                        assert_eq!(found, expected, "{url} {pairs:?}");
+                        assert_eq!(
+                            forward.len(),
+                            expected.len(),
+                            "{url} {pairs:?}: a row twice"
+                        );
+                        assert_eq!(forward, backward, "{url} {pairs:?}: back differs");
+                        assert!(total >= 1, "{url} {pairs:?}");
+                    }
+                }
+                let (active, _, _) = walk(
+                    &db,
+                    &grant,
+                    &[("status", "active"), ("group", group.as_str())],
+                )
+                .await;
+                let (searched, _, _) =
+                    walk(&db, &grant, &[("q", "a"), ("group", group.as_str())]).await;
+                assert!(
+                    active
+                        .iter()
+                        .chain(&searched)
+                        .all(|id| expected.contains(id)),
+                    "{url}"
+                );
+            }
+            let unknown = list_users(&db, &grant, &query(&[("group", "999999")], None)).await;
+            assert!(matches!(unknown, Err(AppError::NotFound { .. })), "{url}");
         }
     }
 

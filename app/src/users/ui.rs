@@ -79,6 +79,7 @@ pub fn UsersPage() -> impl IntoView {
         GridParams {
             q: map.get("q"),
             status: map.get("status"),
+            group: map.get("group"),
             sort: map.get("sort"),
             dir: map.get("dir"),
             size: map.get("size"),

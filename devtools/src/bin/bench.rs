@@ -33,7 +33,8 @@ struct Args {
     /// Depth of the deep page, in rows.
     #[arg(long, default_value_t = 500_000)]
     depth: u64,
-    /// Measure only the User Details page's reads (after the load and the session check).
+    /// Measure only the User Details page's reads and the group filter (after the load
+    /// and the session check).
     #[arg(long)]
     details_only: bool,
 }
@@ -172,6 +173,115 @@ async fn details_page(
             ms(timing.median),
             ms(timing.p95)
         );
+    }
+    println!();
+}
+
+/// The grid filtered by group, with 1,000 groups of about 1,000 members each (every user
+/// in one, by id) and one group of a quarter of the account.
+async fn group_filter(
+    db: &Db,
+    account: &CreatedAccount,
+    reader: &Grant<UsersRead>,
+    repetitions: usize,
+) {
+    let started = Instant::now();
+    let mut tx = db.write().await.expect("a transaction starts");
+    for n in 0..1_001 {
+        let name = if n == 1_000 {
+            "quarter".to_owned()
+        } else {
+            format!("g{n}")
+        };
+        sqlx::query(
+            "INSERT INTO user_groups (account_id, name, name_key, created_at) VALUES ($1, $2, $2, $3)",
+        )
+        .bind(account.account_id)
+        .bind(&name)
+        .bind(NOW)
+        .execute(&mut *tx)
+        .await
+        .expect("the group is added");
+    }
+    sqlx::query(
+        "INSERT INTO user_group_members (group_id, user_id)
+         SELECT g.id, u.id FROM users u
+         JOIN user_groups g ON g.account_id = u.account_id
+          AND g.name_key = 'g' || CAST(u.id % 1000 AS TEXT)",
+    )
+    .execute(&mut *tx)
+    .await
+    .expect("every user joins a group");
+    sqlx::query(
+        "INSERT INTO user_group_members (group_id, user_id)
+         SELECT g.id, u.id FROM users u
+         JOIN user_groups g ON g.account_id = u.account_id AND g.name_key = 'quarter'
+         WHERE u.id % 4 = 0",
+    )
+    .execute(&mut *tx)
+    .await
+    .expect("a quarter joins one more");
+    tx.commit().await.expect("the groups are stored");
+    db.analyze().await.expect("ANALYZE runs");
+    println!(
+        "Adding 1,001 groups and 1,250,000 memberships took {:.1} s.\n",
+        started.elapsed().as_secs_f64()
+    );
+    let group_of = |name: &'static str| async move {
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM user_groups WHERE name_key = $1")
+            .bind(name)
+            .fetch_one(db.pool())
+            .await
+            .expect("the group exists");
+        id.to_string()
+    };
+    let (small, quarter) = (group_of("g500").await, group_of("quarter").await);
+    let filtered = |sort: SortField, group: &str, q: Option<&str>, status: Option<&str>| {
+        UserQuery::parse(&GridParams {
+            q: q.map(str::to_owned),
+            status: status.map(str::to_owned),
+            group: Some(group.to_owned()),
+            sort: Some(sort.slug().to_owned()),
+            size: Some("25".into()),
+            ..GridParams::default()
+        })
+        .expect("benchmark queries are valid")
+    };
+    println!("| grid filtered by group (25 rows) | sort | median ms | p95 ms |");
+    println!("|---|---|---|---|");
+    for sort in SortField::ALL {
+        let cases = [
+            (
+                "group of 1,000 (collected)",
+                filtered(sort, &small, None, None),
+            ),
+            (
+                "group of 250,000 (walked)",
+                filtered(sort, &quarter, None, None),
+            ),
+            (
+                "group of 1,000 + status active",
+                filtered(sort, &small, None, Some("active")),
+            ),
+            (
+                "group of 250,000 + search `mar`",
+                filtered(sort, &quarter, Some("mar"), None),
+            ),
+        ];
+        for (label, query) in cases {
+            let timing = time(repetitions, || async {
+                list_users(db, reader, &query)
+                    .await
+                    .expect("the page loads");
+            })
+            .await;
+            println!(
+                "| {label} | {} | {} | {} |",
+                sort.slug(),
+                ms(timing.median),
+                ms(timing.p95)
+            );
+        }
     }
     println!();
 }
@@ -365,6 +475,7 @@ async fn bench_engine(url: &str, args: &Args) {
     );
 
     details_page(&db, &account, &reader, args.repetitions).await;
+    group_filter(&db, &account, &reader, args.repetitions).await;
     if args.details_only {
         return;
     }

@@ -9,8 +9,8 @@ use crate::apps::membership::{
 use crate::apps::{AppChoice, AppRole, MAX_APP_CHOICES, MemberRole, UserApp};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::principal::{AppsAssign, Grant, PrimaryAdminOnly, UsersRead};
-use crate::db::Db;
 use crate::db::sql::Flag;
+use crate::db::{Db, lock_account_row};
 use crate::domain::{AccountId, AppId, Email, UserId, UserStatus};
 use crate::error::{AppError, Missing};
 use crate::users::keys::fold;
@@ -146,13 +146,14 @@ async fn lock_app(
     account_id: AccountId,
     id: AppId,
 ) -> Result<StoredApp, AppError> {
-    sqlx::query_as(&format!(
-        "SELECT id, name, owner_id FROM apps WHERE account_id = $1 AND id = $2{}",
-        db.backend().row_lock()
-    ))
-    .bind(account_id)
-    .bind(id)
-    .fetch_optional(&mut **tx)
+    lock_account_row(
+        tx,
+        db.backend(),
+        "apps",
+        "id, name, owner_id",
+        account_id,
+        id.get(),
+    )
     .await?
     .ok_or(AppError::NotFound {
         missing: Missing::App { id: id.get() },

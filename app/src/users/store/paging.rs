@@ -157,7 +157,7 @@ pub(super) async fn fetch_rows(
     }
     let mut sql = finder.collecting(account_id, query, COLUMNS, JOIN_ROLE);
     edge.push_after(&mut sql, query.sort, "u");
-    let searching = finder.matching != Matching::Everyone;
+    let searching = finder.matching != Matching::Everyone || finder.group.is_some();
     if searching && finder.backend == Backend::Postgres {
         // Asked for the first rows in the sort's order, PostgreSQL's planner may walk
         // the sort index and test every row against the search instead: to the end of

@@ -10,7 +10,7 @@
 use super::totals::{count_in_scope, count_rows, planned_rows};
 use crate::db::sql::Sql;
 use crate::db::{Backend, Db};
-use crate::domain::AccountId;
+use crate::domain::{AccountId, GroupId};
 use crate::error::AppError;
 use crate::users::keys::fold;
 use crate::users::query::UserQuery;
@@ -63,6 +63,8 @@ pub(super) enum Plan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Finder {
     pub(super) matching: Matching,
+    /// Only the members of this group.
+    pub(super) group: Option<GroupId>,
     pub(super) plan: Plan,
     pub(super) total: Total,
     pub(super) backend: Backend,
@@ -79,16 +81,32 @@ impl Finder {
     ) -> Result<Self, AppError> {
         let mut finder = Self {
             matching: Matching::of(query),
+            group: query.group,
             plan: Plan::Collect,
             total: Total::exact(0),
             backend: db.backend(),
             walk_budget: WALK_BUDGET,
         };
-        if finder.matching == Matching::Everyone {
-            finder.total = Total::exact(count_in_scope(db, account_id, query).await?);
-            return Ok(finder);
+        let members = match query.group {
+            Some(group) => Some(group_size(db, account_id, group).await?),
+            None => None,
+        };
+        match (&finder.matching, members, query.status) {
+            (Matching::Everyone, None, _) => {
+                finder.total = Total::exact(count_in_scope(db, account_id, query).await?);
+                return Ok(finder);
+            }
+            (Matching::Everyone, Some(members), None) => {
+                // The triggers keep every group's size: no count needed.
+                finder.total = Total::exact(members);
+                if members > COUNTED_MATCHES {
+                    finder.plan = Plan::Walk;
+                }
+                return Ok(finder);
+            }
+            _ => {}
         }
-        if finder.backend == Backend::Postgres {
+        if finder.backend == Backend::Postgres && finder.matching != Matching::Everyone {
             // pg_trgm's statistics make the planner's estimate a good one, and asking
             // for it costs less than counting.
             let estimate = planned_rows(db, finder.collecting(account_id, query, "1", "")).await?;
@@ -136,12 +154,27 @@ impl Finder {
             (Matching::Substring(_), Backend::Sqlite) => {
                 "users_search CROSS JOIN users u ON u.id = users_search.rowid"
             }
+            // Likewise the group's members drive it.
+            _ if self.group_drives() => match self.backend {
+                Backend::Sqlite => "user_group_members gm CROSS JOIN users u ON u.id = gm.user_id",
+                Backend::Postgres => "user_group_members gm JOIN users u ON u.id = gm.user_id",
+            },
             _ => "users u",
         };
         let mut sql = Sql::new(&format!("SELECT {columns} FROM {from} {joins}"));
         self.push_scope(&mut sql, account_id, query);
+        if let (Some(group), true) = (self.group, self.group_drives()) {
+            let group = sql.int(group.get());
+            sql.push(&format!(" AND gm.group_id = {group}"));
+        }
         self.push_match(&mut sql, "u", Plan::Collect);
         sql
+    }
+
+    /// Whether collecting starts from the group's members (else from the search's index).
+    fn group_drives(&self) -> bool {
+        self.group.is_some()
+            && !(matches!(self.matching, Matching::Substring(_)) && self.backend == Backend::Sqlite)
     }
 
     /// ` WHERE u.account_id = … [AND u.status = …]`.
@@ -158,6 +191,15 @@ impl Finder {
     /// trigram and prefix indexes when collecting, plain comparisons when walking (so
     /// the sort index is walked instead).
     pub(super) fn push_match(&self, sql: &mut Sql, alias: &str, plan: Plan) {
+        if let Some(group) = self.group
+            && (plan == Plan::Walk || !self.group_drives())
+        {
+            let group = sql.int(group.get());
+            sql.push(&format!(
+                " AND EXISTS (SELECT 1 FROM user_group_members gm \
+                 WHERE gm.group_id = {group} AND gm.user_id = {alias}.id)"
+            ));
+        }
         match &self.matching {
             Matching::Everyone => {}
             Matching::Prefix(key) => {
@@ -202,6 +244,21 @@ impl Finder {
             }
         }
     }
+}
+
+/// The members of `group`, as the triggers keep the count; 404 for a group the account
+/// does not have.
+async fn group_size(db: &Db, account_id: AccountId, group: GroupId) -> Result<u64, AppError> {
+    let size: Option<(i64,)> =
+        sqlx::query_as("SELECT member_count FROM user_groups WHERE account_id = $1 AND id = $2")
+            .bind(account_id)
+            .bind(group)
+            .fetch_optional(db.pool())
+            .await?;
+    let (size,) = size.ok_or(AppError::NotFound {
+        missing: crate::error::Missing::Group { id: group.get() },
+    })?;
+    Ok(size.max(0) as u64)
 }
 
 /// `text` with the wildcards of `LIKE` escaped (PostgreSQL's default escape is `\`).

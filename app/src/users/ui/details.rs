@@ -5,6 +5,7 @@
 //! changed is read again. Loaded as its own piece of the wasm.
 
 mod apps;
+mod groups;
 mod more;
 mod profile;
 mod sessions;
@@ -85,6 +86,7 @@ struct Abilities {
     delete: bool,
     kill: bool,
     assign: bool,
+    groups: bool,
     audit: bool,
     primary_admin: bool,
 }
@@ -96,6 +98,7 @@ impl Abilities {
             delete: AdminContext::can(Permission::UsersDelete).await,
             kill: AdminContext::can(Permission::SessionsKill).await,
             assign: AdminContext::can(Permission::AppsAssign).await,
+            groups: AdminContext::can(Permission::GroupsManage).await,
             audit: AdminContext::can(Permission::AuditRead).await,
             primary_admin: AdminContext::is_primary_admin().await,
         }
@@ -229,7 +232,7 @@ pub fn UserDetailsPage() -> impl IntoView {
                             <div class="tab-panel" role="region" aria-labelledby="current-tab">
                                 {move || match tab.get() {
                                     Tab::Profile => view! {
-                                        <profile::ProfileTab user=user.clone() can_update=abilities.update actions reload />
+                                        <profile::ProfileTab user=user.clone() can_update=abilities.update can_manage_groups=abilities.groups actions reload />
                                     }.into_any(),
                                     Tab::Sessions => view! {
                                         <sessions::SessionsTab user=user.id can_kill=abilities.kill actions />

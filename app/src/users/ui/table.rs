@@ -217,8 +217,9 @@ fn UserRow(row: UserSummary, state: GridState, abilities: Abilities) -> impl Int
         }
     };
     let last_login = row.last_login_at;
+    let clock = format::use_local_time();
     let last_login = move || match last_login {
-        Some(at) => format::date_time(i18n.get_locale(), at),
+        Some(at) => clock.date_time(i18n.get_locale(), at),
         None => t_string!(i18n, users.never).to_owned(),
     };
     let status = row.status;

@@ -4,6 +4,8 @@ use super::status::SelectionStatusButtons;
 use super::{Abilities, GridState, href};
 use crate::console::areas::Area;
 use crate::domain::UserStatus;
+use crate::groups::list_groups;
+use crate::groups::query::GroupParams;
 use crate::i18n::{t_string, use_i18n};
 use crate::lang::status_label;
 use crate::users::query::{GridParams, PAGE_SIZES};
@@ -27,11 +29,16 @@ pub(super) fn GridToolbar(state: GridState) -> impl IntoView {
     let search_box = NodeRef::<leptos::html::Input>::new();
     let status_box = NodeRef::<leptos::html::Select>::new();
     let size_box = NodeRef::<leptos::html::Select>::new();
+    let group_box = NodeRef::<leptos::html::Select>::new();
+    // The filter offers the first groups by name; any other group is reached from its
+    // own page ("Show them in the Users grid") and shown here by its id.
+    let groups = Resource::new(|| (), |_| list_groups(GroupParams::default()));
     let navigate = use_navigate();
     // The view the form's fields describe, from its first page.
     let chosen = move || GridParams {
         q: search_box.get().map(|input| input.value()),
         status: status_box.get().map(|select| select.value()),
+        group: group_box.get().map(|select| select.value()),
         size: size_box.get().map(|select| select.value()),
         after: None,
         before: None,
@@ -117,6 +124,40 @@ pub(super) fn GridToolbar(state: GridState) -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let offered = groups.await.map(|page| page.rows).unwrap_or_default();
+                        let group_value = move || params.read().group.clone().unwrap_or_default();
+                        let current = group_value();
+                        let unlisted = (!current.is_empty()
+                            && !offered.iter().any(|group| group.id.to_string() == current))
+                            .then(|| format!("#{current}"));
+                        view! {
+                            <select
+                                name="group"
+                                aria-label=move || t_string!(i18n, groups.filter)
+                                node_ref=group_box
+                                on:change=submit_on_change
+                                prop:value=group_value
+                            >
+                                <option value="" selected=move || group_value().is_empty()>
+                                    {move || t_string!(i18n, groups.any_group)}
+                                </option>
+                                {unlisted.map(|label| view! { <option value=current.clone() selected=true>{label}</option> })}
+                                {offered
+                                    .into_iter()
+                                    .map(|group| {
+                                        let value = group.id.to_string();
+                                        let chosen = value.clone();
+                                        view! {
+                                            <option value=value selected=move || group_value() == chosen>{group.name}</option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        }
+                    })}
+                </Transition>
                 <select
                     name="size"
                     aria-label=move || t_string!(i18n, users.page_size_label)

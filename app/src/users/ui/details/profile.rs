@@ -3,18 +3,19 @@
 //! the server uses; a save over someone else's newer change offers to reload.
 
 use super::Actions;
+use super::groups::UserGroups;
 use crate::domain::{PersonName, ProductAccess, UserStatus};
 use crate::error::{AppError, Clash};
 use crate::i18n::{t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
-use crate::lang::format::date_time;
+use crate::lang::format::{LocalTime, use_local_time};
 use crate::users::profile::{LockReason, ProfileEdit, SaveProfile, UserDetails, name_problem};
 use crate::users::ui::outcome::ActionOutcome;
 use leptos::prelude::*;
 
 /// What the status's information icon says, in the admin's language.
-fn status_info(locale: crate::i18n::Locale, user: &UserDetails) -> String {
-    let at = |seconds: i64| date_time(locale, seconds);
+fn status_info(locale: crate::i18n::Locale, clock: LocalTime, user: &UserDetails) -> String {
+    let at = |seconds: i64| clock.date_time(locale, seconds);
     match user.status {
         UserStatus::Active | UserStatus::Suspended => match user.last_login_at {
             Some(seconds) => td_string!(locale, details.active_since, at = at(seconds)),
@@ -105,6 +106,7 @@ fn AccessToggle(
 pub(super) fn ProfileTab(
     user: UserDetails,
     can_update: bool,
+    can_manage_groups: bool,
     actions: Actions,
     reload: RwSignal<u32>,
 ) -> impl IntoView {
@@ -149,10 +151,10 @@ pub(super) fn ProfileTab(
         save.value().set(None);
         reload.update(|count| *count += 1);
     };
-    let info = status_info(i18n.get_locale_untracked(), &user);
-    let info_for_locale = {
+    let clock = use_local_time();
+    let info = {
         let user = user.clone();
-        move || status_info(i18n.get_locale(), &user)
+        Signal::derive(move || status_info(i18n.get_locale(), clock, &user))
     };
     let status = user.status;
     let toggle = move |pick: fn(&mut ProductAccess) -> &mut bool| {
@@ -160,10 +162,13 @@ pub(super) fn ProfileTab(
     };
     let disabled = !can_update;
     view! {
-        <form class="profile-form" on:submit=submit novalidate>
+        <div class="profile-form">
             {disabled.then(|| view! {
                 <p class="notice info">{move || t_string!(i18n, details.no_update_permission)}</p>
             })}
+            // The groups are kept by requests of their own, with a form of their own: a
+            // form may not sit inside another, or the browser's parser drops the inner one
+            // and the page no longer hydrates.
             <dl class="facts">
                 <dt>{move || t_string!(i18n, users.column_status)}</dt>
                 <dd>
@@ -181,103 +186,104 @@ pub(super) fn ProfileTab(
                         "ⓘ"
                     </button>
                     <span class="status-info" id="status-info" role="tooltip" data-testid="status-info">
-                        {info_for_locale}
+                        {info}
                     </span>
                 </dd>
                 <dt>{move || t_string!(i18n, details.groups)}</dt>
-                <dd class="muted">{move || t_string!(i18n, details.groups_later)}</dd>
+                <dd><UserGroups user=user.id can_manage=can_manage_groups /></dd>
             </dl>
-
-            <fieldset>
-                <legend>{move || t_string!(i18n, details.admin_role)}</legend>
-                <label for="role" class="sr-only">{move || t_string!(i18n, details.admin_role)}</label>
-                <select
-                    id="role"
-                    name="role"
-                    disabled=disabled || user.is_primary_admin
-                    on:change=move |event| {
-                        if let Ok(id) = event_target_value(&event).parse() {
-                            role.set(id);
+            <form on:submit=submit novalidate>
+                <fieldset>
+                    <legend>{move || t_string!(i18n, details.admin_role)}</legend>
+                    <label for="role" class="sr-only">{move || t_string!(i18n, details.admin_role)}</label>
+                    <select
+                        id="role"
+                        name="role"
+                        disabled=disabled || user.is_primary_admin
+                        on:change=move |event| {
+                            if let Ok(id) = event_target_value(&event).parse() {
+                                role.set(id);
+                            }
                         }
-                    }
-                >
-                    {user
-                        .roles
-                        .iter()
-                        .map(|choice| view! {
-                            <option value=choice.id.get() selected=choice.id == user.role_id>
-                                {choice.name.clone()}
-                            </option>
-                        })
-                        .collect_view()}
-                </select>
-            </fieldset>
+                    >
+                        {user
+                            .roles
+                            .iter()
+                            .map(|choice| view! {
+                                <option value=choice.id.get() selected=choice.id == user.role_id>
+                                    {choice.name.clone()}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </fieldset>
 
-            <fieldset>
-                <legend>{move || t_string!(i18n, details.access)}</legend>
-                <AccessToggle
-                    id="builder-access"
-                    label=Signal::derive(move || t_string!(i18n, details.builder_access))
-                    on=Signal::derive(move || access.get().builder)
-                    set=toggle(|access| &mut access.builder)
-                    disabled
-                />
-                <AccessToggle
-                    id="app-creation-access"
-                    label=Signal::derive(move || t_string!(i18n, details.app_creation_access))
-                    on=Signal::derive(move || access.get().app_creation)
-                    set=toggle(|access| &mut access.app_creation)
-                    disabled
-                />
-                <AccessToggle
-                    id="data-tables-access"
-                    label=Signal::derive(move || t_string!(i18n, details.data_tables_access))
-                    on=Signal::derive(move || access.get().data_tables)
-                    set=toggle(|access| &mut access.data_tables)
-                    disabled
-                />
-            </fieldset>
+                <fieldset>
+                    <legend>{move || t_string!(i18n, details.access)}</legend>
+                    <AccessToggle
+                        id="builder-access"
+                        label=Signal::derive(move || t_string!(i18n, details.builder_access))
+                        on=Signal::derive(move || access.get().builder)
+                        set=toggle(|access| &mut access.builder)
+                        disabled
+                    />
+                    <AccessToggle
+                        id="app-creation-access"
+                        label=Signal::derive(move || t_string!(i18n, details.app_creation_access))
+                        on=Signal::derive(move || access.get().app_creation)
+                        set=toggle(|access| &mut access.app_creation)
+                        disabled
+                    />
+                    <AccessToggle
+                        id="data-tables-access"
+                        label=Signal::derive(move || t_string!(i18n, details.data_tables_access))
+                        on=Signal::derive(move || access.get().data_tables)
+                        set=toggle(|access| &mut access.data_tables)
+                        disabled
+                    />
+                </fieldset>
 
-            <fieldset>
-                <legend>{move || t_string!(i18n, details.user_details)}</legend>
-                <NameField
-                    id="first_name"
-                    label=Signal::derive(move || t_string!(i18n, details.first_name))
-                    value=first
-                    disabled
-                />
-                <NameField
-                    id="last_name"
-                    label=Signal::derive(move || t_string!(i18n, details.last_name))
-                    value=last
-                    disabled
-                />
-                <div class="field">
-                    <label for="email">{move || t_string!(i18n, details.email)}</label>
-                    <input id="email" type="email" readonly aria-describedby="email-fixed" value=user.email.to_string() />
-                    <p class="hint" id="email-fixed">{move || t_string!(i18n, details.email_fixed)}</p>
-                </div>
-            </fieldset>
+                <fieldset>
+                    <legend>{move || t_string!(i18n, details.user_details)}</legend>
+                    <NameField
+                        id="first_name"
+                        label=Signal::derive(move || t_string!(i18n, details.first_name))
+                        value=first
+                        disabled
+                    />
+                    <NameField
+                        id="last_name"
+                        label=Signal::derive(move || t_string!(i18n, details.last_name))
+                        value=last
+                        disabled
+                    />
+                    <div class="field">
+                        <label for="email">{move || t_string!(i18n, details.email)}</label>
+                        <input id="email" type="email" readonly aria-describedby="email-fixed" value=user.email.to_string() />
+                        <p class="hint" id="email-fixed">{move || t_string!(i18n, details.email_fixed)}</p>
+                    </div>
+                </fieldset>
 
-            <div class="form-actions">
-                <button
-                    type="submit"
-                    class="button primary"
-                    disabled=move || disabled || pending.get() || !valid()
-                >
-                    {move || if pending.get() {
-                        t_string!(i18n, details.saving)
-                    } else {
-                        t_string!(i18n, details.save)
-                    }}
-                </button>
-                <ActionOutcome answer=save.value() test_id="profile-outcome" />
-                {move || stale().then(|| view! {
-                    <button type="button" class="button" on:click=reload_now>
-                        {move || t_string!(i18n, details.stale_reload)}
+                <div class="form-actions">
+                    <button
+                        type="submit"
+                        class="button primary"
+                        disabled=move || disabled || pending.get() || !valid()
+                    >
+                        {move || if pending.get() {
+                            t_string!(i18n, details.saving)
+                        } else {
+                            t_string!(i18n, details.save)
+                        }}
                     </button>
-                })}
-            </div>
-        </form>
+                    <ActionOutcome answer=save.value() test_id="profile-outcome" />
+                    {move || stale().then(|| view! {
+                        <button type="button" class="button" on:click=reload_now>
+                            {move || t_string!(i18n, details.stale_reload)}
+                        </button>
+                    })}
+                </div>
+            </form>
+        </div>
     }
 }

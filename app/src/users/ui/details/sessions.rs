@@ -6,7 +6,7 @@
 use super::Actions;
 use crate::domain::{SessionId, UserId};
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
-use crate::lang::format::date_time;
+use crate::lang::format::use_local_time;
 use crate::users::sessions::{DeviceKind, EndSessions, SessionInfo, list_user_sessions};
 use crate::users::ui::outcome::ActionOutcome;
 use leptos::prelude::*;
@@ -94,6 +94,7 @@ fn SessionTable(
     kill: impl Fn(Option<SessionId>, bool) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let clock = use_local_time();
     if list.is_empty() {
         return view! { <p class="empty">{move || t_string!(i18n, details.no_sessions)}</p> }
             .into_any();
@@ -117,8 +118,8 @@ fn SessionTable(
                         <span class="muted">" "{details}</span>
                     </td>
                     <td>{session.ip.clone().unwrap_or_else(|| "—".to_owned())}</td>
-                    <td class="muted">{move || date_time(i18n.get_locale(), session.signed_in_at)}</td>
-                    <td class="muted">{move || date_time(i18n.get_locale(), session.last_seen_at)}</td>
+                    <td class="muted">{move || clock.date_time(i18n.get_locale(), session.signed_in_at)}</td>
+                    <td class="muted">{move || clock.date_time(i18n.get_locale(), session.last_seen_at)}</td>
                     <td class="col-actions">
                         <button
                             type="button"
