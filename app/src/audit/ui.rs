@@ -185,7 +185,7 @@ fn AuditFilters(params: Memo<AuditParams>) -> impl IntoView {
             <button class="button" type="submit">{move || t_string!(i18n, audit.apply)}</button>
             <a class="button subtle" href=Area::AuditLog.path()>{move || t_string!(i18n, audit.clear)}</a>
         </form>
-        <p class="muted small-print">{move || t_string!(i18n, audit.times_in_utc)}</p>
+        <p class="muted small-print">{move || t_string!(i18n, audit.time_zones)}</p>
     }
 }
 
