@@ -275,3 +275,194 @@ pub async fn redeem(
     tx.commit().await?;
     Ok(holder.email)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::session::{Client, start_session};
+    use crate::testing::fixtures::{
+        NOW, add_member, audited_actions, other_account, signed_in, test_account,
+    };
+    use crate::testing::scratch::database_urls;
+
+    const HOUR: i64 = 60 * 60;
+
+    fn letter() -> Letter {
+        Letter {
+            public_url: "https://roster.example".into(),
+            valid_minutes: 60,
+            locale: Locale::en,
+        }
+    }
+
+    /// The token of the newest link in the outbox: its text holds it.
+    async fn newest_token(db: &Db) -> String {
+        let (text,): (String,) =
+            sqlx::query_as("SELECT text_body FROM outbox ORDER BY id DESC LIMIT 1")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        let start = text.find("reset-password?token=").unwrap() + 21;
+        text[start..start + 64].to_owned()
+    }
+
+    fn is_gone<T>(outcome: &Result<T, AppError>) -> bool {
+        matches!(
+            outcome,
+            Err(AppError::NotFound {
+                missing: Missing::ResetLink
+            })
+        )
+    }
+
+    #[tokio::test]
+    async fn a_link_works_until_it_expires_and_a_newer_one_replaces_it() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let ann = add_member(&db, &account, "Ann", "ann@example.com", UserStatus::Active).await;
+            let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let grant = admin.grant().unwrap();
+            let sent = send_reset(&db, &grant, ann, &letter(), NOW).await.unwrap();
+            assert_eq!(sent.as_str(), "ann@example.com", "{url}");
+            let first = newest_token(&db).await;
+            let holder = link_holder(&db, &first, NOW + HOUR - 1).await.unwrap();
+            assert_eq!(holder.user_id, ann, "{url}");
+            assert!(
+                is_gone(&link_holder(&db, &first, NOW + HOUR).await),
+                "{url}: expired"
+            );
+
+            send_reset(&db, &grant, ann, &letter(), NOW + 10)
+                .await
+                .unwrap();
+            let second = newest_token(&db).await;
+            assert!(
+                is_gone(&link_holder(&db, &first, NOW + 20).await),
+                "{url}: replaced"
+            );
+            assert!(link_holder(&db, &second, NOW + 20).await.is_ok(), "{url}");
+            let late = redeem(&db, &second, "new hash", None, NOW + 10 + HOUR).await;
+            assert!(is_gone(&late), "{url}: too late to use");
+            assert!(
+                is_gone(&link_holder(&db, "not a token", NOW).await),
+                "{url}"
+            );
+            let (stored,): (String,) =
+                sqlx::query_as("SELECT token_hash FROM password_resets WHERE user_id = $1")
+                    .bind(ann)
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap();
+            assert_ne!(stored, second, "{url}: only the digest is stored");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_new_password_ends_every_session_unlocks_but_never_lets_a_suspended_user_in() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let grant = admin.grant().unwrap();
+            let locked =
+                add_member(&db, &account, "Lou", "lou@example.com", UserStatus::Locked).await;
+            let suspended = add_member(
+                &db,
+                &account,
+                "Sue",
+                "sue@example.com",
+                UserStatus::Suspended,
+            )
+            .await;
+            for (user, after) in [
+                (locked, UserStatus::Active),
+                (suspended, UserStatus::Suspended),
+            ] {
+                let client = Client {
+                    user_agent: "test".into(),
+                    ip: None,
+                };
+                start_session(db.pool(), user, account.account_id, &client, NOW)
+                    .await
+                    .unwrap();
+                send_reset(&db, &grant, user, &letter(), NOW).await.unwrap();
+                let token = newest_token(&db).await;
+                redeem(&db, &token, "new hash", None, NOW + 1)
+                    .await
+                    .unwrap();
+                let (status, hash, sessions): (i64, String, i64) = sqlx::query_as(
+                    "SELECT status, password_hash,
+                            (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id)
+                     FROM users u WHERE id = $1",
+                )
+                .bind(user)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+                assert_eq!(status, after.code(), "{url}");
+                assert_eq!((hash.as_str(), sessions), ("new hash", 0), "{url}");
+                let again = redeem(&db, &token, "other hash", None, NOW + 2).await;
+                assert!(is_gone(&again), "{url}: a link works once");
+            }
+            let actions = audited_actions(&db).await;
+            assert_eq!(
+                actions,
+                [
+                    "user.password_reset_sent",
+                    "user.password_changed",
+                    "user.password_reset_sent",
+                    "user.password_changed"
+                ],
+                "{url}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn with_sso_on_no_link_is_made_and_another_account_s_user_is_unknown() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let other = other_account(&db, "Other Org", "boss@other.example").await;
+            let ann = add_member(&db, &account, "Ann", "ann@example.com", UserStatus::Active).await;
+            let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let grant = admin.grant().unwrap();
+            let stranger = send_reset(&db, &grant, other.primary_admin_id, &letter(), NOW).await;
+            assert!(matches!(stranger, Err(AppError::NotFound { .. })), "{url}");
+            sqlx::query("UPDATE accounts SET sso_enabled = 1 WHERE id = $1")
+                .bind(account.account_id)
+                .execute(db.pool())
+                .await
+                .unwrap();
+            let refused = send_reset(&db, &grant, ann, &letter(), NOW).await;
+            assert!(
+                matches!(
+                    refused,
+                    Err(AppError::Conflict {
+                        clash: Clash::SsoManagesPasswords
+                    })
+                ),
+                "{url}"
+            );
+            let email = Email::parse("ann@example.com").unwrap();
+            let asked = request_reset(&db, &email, None, &letter(), NOW)
+                .await
+                .unwrap();
+            assert_eq!(asked, 0, "{url}: no link for an SSO account");
+            let unknown = Email::parse("nobody@example.com").unwrap();
+            let asked = request_reset(&db, &unknown, None, &letter(), NOW)
+                .await
+                .unwrap();
+            assert_eq!(asked, 0, "{url}");
+            let (written, links): (i64, i64) = sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM outbox), (SELECT COUNT(*) FROM password_resets)",
+            )
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            assert_eq!((written, links), (0, 0), "{url}");
+            assert!(audited_actions(&db).await.is_empty(), "{url}");
+        }
+    }
+}
