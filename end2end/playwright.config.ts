@@ -4,6 +4,10 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3107);
 const databaseUrl = process.env.E2E_DATABASE_URL ?? "sqlite://../target/e2e.db";
 const binary = process.env.E2E_ROSTER_BIN ?? "../target/debug/roster";
+// The SMTP server the console delivers to: aiosmtpd, writing to a Maildir the journeys read.
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 3125);
+const aiosmtpd = process.env.ROSTER_TEST_AIOSMTPD ?? "../target/tools/aiosmtpd/bin/aiosmtpd";
+export const MAILDIR = process.env.E2E_MAILDIR ?? "../target/e2e-mail";
 
 export default defineConfig({
   testDir: "./tests",
@@ -41,13 +45,26 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `${binary} serve --demo --addr 127.0.0.1:${port}`,
-    env: { ROSTER_DATABASE_URL: databaseUrl, ROSTER_LOG: "warn" },
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: `${aiosmtpd} -n -u -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${MAILDIR}`,
+      port: smtpPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `${binary} serve --demo --addr 127.0.0.1:${port}`,
+      env: {
+        ROSTER_DATABASE_URL: databaseUrl,
+        ROSTER_LOG: "warn",
+        ROSTER_SMTP_URL: `smtp://127.0.0.1:${smtpPort}?tls=none`,
+        ROSTER_MAIL_FROM: "Acme Console <console@acme.test>",
+      },
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

@@ -1,6 +1,6 @@
 //! Creating an account (tenant) with its default roles and its one Primary Admin.
 
-use crate::auth::password::{check_new_password, hash_password};
+use crate::auth::password::{MIN_PASSWORD_LEN, check_new_password, hash_password};
 use crate::db::Db;
 use crate::db::sql::flag;
 use crate::domain::ProductAccess;
@@ -89,7 +89,7 @@ pub async fn create_account(
         let max = MAX_ACCOUNT_NAME_CHARS as u32;
         return Err(AppError::invalid("account", Problem::TooLong { max }));
     }
-    check_new_password(&admin.password)?;
+    check_new_password(&admin.password, &admin.email, MIN_PASSWORD_LEN)?;
     let password_hash = hash_password(admin.password).await?;
 
     let mut tx = db.write().await?;

@@ -44,10 +44,14 @@ pub enum AuditAction {
     GroupDeleted,
     /// Users joined a group or left it.
     GroupMembersChanged,
+    /// A password reset link was e-mailed to a user.
+    PasswordResetSent,
+    /// A user set a new password through a reset link.
+    PasswordChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 14] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -60,6 +64,8 @@ impl AuditAction {
         Self::GroupRenamed,
         Self::GroupDeleted,
         Self::GroupMembersChanged,
+        Self::PasswordResetSent,
+        Self::PasswordChanged,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -76,6 +82,8 @@ impl AuditAction {
             Self::GroupRenamed => "group.renamed",
             Self::GroupDeleted => "group.deleted",
             Self::GroupMembersChanged => "group.members_changed",
+            Self::PasswordResetSent => "user.password_reset_sent",
+            Self::PasswordChanged => "user.password_changed",
         }
     }
 

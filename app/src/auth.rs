@@ -1,6 +1,7 @@
 //! Signing in and out of the console, and who is signed in. Server-only parts:
 //! `principal` (who a request is and what they may do), `session`, `password`,
-//! `sign_in`, `access` and `return_path`; the sign-in page is in `ui`.
+//! `sign_in`, `access` and `return_path`; password resets by e-mail in `reset`; the
+//! sign-in page and the password reset pages are in `ui`.
 
 #[cfg(feature = "ssr")]
 pub mod access;
@@ -8,6 +9,7 @@ pub mod access;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod principal;
+pub mod reset;
 #[cfg(feature = "ssr")]
 pub mod return_path;
 #[cfg(feature = "ssr")]

@@ -78,6 +78,9 @@ pub enum Missing {
     /// The session has ended already (or was never this user's).
     #[error("This session has already ended.")]
     Session,
+    /// A password reset link that was used, has expired, or was replaced by a newer one.
+    #[error("This link was used, has expired, or was replaced by a newer one; ask for a new one.")]
+    ResetLink,
 }
 
 /// A change that the current state of the data refuses.
@@ -113,6 +116,9 @@ pub enum Clash {
     /// An admin changing their own role could lock themself out: another admin may.
     #[error("You cannot change your own admin role; another admin can.")]
     OwnRole,
+    /// With SSO on, the identity provider owns passwords: Roster sets none.
+    #[error("SSO is on: the identity provider manages passwords.")]
+    SsoManagesPasswords,
 }
 
 /// Why a request value was refused.
@@ -148,6 +154,12 @@ pub enum Problem {
     EndsBeforeStart,
     #[error("this cannot be changed")]
     ReadOnly,
+    #[error("a password may not be the e-mail address")]
+    SameAsEmail,
+    #[error("this password is among the most common ones; choose another")]
+    CommonPassword,
+    #[error("the two passwords are not the same")]
+    NotTheSame,
 }
 
 /// Up to ten ids, and "…" when there are more.

@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod groups;
 pub mod lang;
+pub mod mail;
 pub mod me;
 pub mod query_string;
 pub mod users;
@@ -89,6 +90,12 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=|| view! { <main><NotFound /></main> }>
                     <Route path=path!("/login") view={Lazy::<auth::ui::LoginRoute>::new()} />
+                    <Route path=path!("/forgot-password") view={Lazy::<auth::ui::ForgotPasswordRoute>::new()} />
+                    <Route
+                        path=path!("/reset-password")
+                        view={Lazy::<auth::ui::ResetPasswordRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/me") view={Lazy::<me::ui::MyAccountRoute>::new()} ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=|| view! { <Redirect path=Area::Users.path() /> } />
@@ -115,6 +122,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=StaticSegment(Area::AuditLog.segment())
                             view={Lazy::<audit::ui::AuditLogRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment(Area::Outbox.segment())
+                            view={Lazy::<mail::ui::OutboxRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route path=path!(":area") view=AreaPlaceholder />

@@ -13,6 +13,29 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Mark cookies `Secure`: true when the console is served over https.
     pub secure_cookies: bool,
+    /// Whether an SMTP server is configured, so the outbox is being delivered.
+    pub mail_delivery: bool,
+    /// Where people reach the console, for links in e-mail: `https://roster.example.com`.
+    pub public_url: String,
+    pub passwords: PasswordSettings,
+}
+
+/// What the server was told about new passwords and reset links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordSettings {
+    /// The shortest new password.
+    pub min_chars: usize,
+    /// How long a password reset link works.
+    pub reset_link_minutes: i64,
+}
+
+impl Default for PasswordSettings {
+    fn default() -> Self {
+        Self {
+            min_chars: crate::auth::password::MIN_PASSWORD_LEN,
+            reset_link_minutes: 60,
+        }
+    }
 }
 
 /// The state provided to this request.

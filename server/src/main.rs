@@ -7,6 +7,7 @@ use app::domain::email::EmailError;
 use app::domain::person_name::NameError;
 use app::domain::{Email, PersonName};
 use app::error::AppError;
+use app::state::PasswordSettings;
 use app::{demo, loader};
 use clap::{Parser, Subcommand};
 use server::startup::{Application, Settings, StartupError};
@@ -76,6 +77,24 @@ struct ServeArgs {
     /// Mark cookies Secure: set when users reach the console over https.
     #[arg(long, env = "ROSTER_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// The SMTP server for outgoing mail: smtp://USER:PASSWORD@HOST:587 (STARTTLS),
+    /// smtps://HOST:465 (TLS), or smtp://127.0.0.1:PORT?tls=none (loopback only).
+    /// Without it, mail waits in the console's Outbox.
+    #[arg(long, env = "ROSTER_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The From of outgoing mail [default: Roster <roster@localhost>]
+    #[arg(long, env = "ROSTER_MAIL_FROM")]
+    mail_from: Option<String>,
+    /// Where people reach the console, for links in e-mail [default: http:// and the
+    /// address listened on]
+    #[arg(long, env = "ROSTER_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// The shortest new password, 8 to 64 [default: 12]
+    #[arg(long, env = "ROSTER_PASSWORD_MIN_CHARS", value_parser = clap::value_parser!(u16).range(8..=64))]
+    password_min_chars: Option<u16>,
+    /// How long a password reset link works, in minutes, 5 to 1440 [default: 60]
+    #[arg(long, env = "ROSTER_RESET_LINK_MINUTES", value_parser = clap::value_parser!(u16).range(5..=1440))]
+    reset_link_minutes: Option<u16>,
 }
 
 /// The database every command works on.
@@ -149,11 +168,16 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), CliError> {
             .and_then(|addr| addr.parse().ok())
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
     };
+    let passwords = password_settings(&args);
     let settings = Settings {
         addr,
         database_url: database.url.clone(),
         max_connections: database.connections,
         secure_cookies: args.secure_cookies,
+        smtp_url: args.smtp_url.filter(|url| !url.is_empty()),
+        mail_from: args.mail_from,
+        public_url: args.public_url,
+        passwords,
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let application = Application::build(&settings, clock.clone()).await?;
@@ -176,6 +200,18 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), CliError> {
         );
     }
     Ok(application.run().await?)
+}
+
+fn password_settings(args: &ServeArgs) -> PasswordSettings {
+    let default = PasswordSettings::default();
+    PasswordSettings {
+        min_chars: args
+            .password_min_chars
+            .map_or(default.min_chars, usize::from),
+        reset_link_minutes: args
+            .reset_link_minutes
+            .map_or(default.reset_link_minutes, i64::from),
+    }
 }
 
 fn read_password(email: &Email) -> Result<String, CliError> {

@@ -12,8 +12,16 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::net::SocketAddr;
 
-/// Server functions anyone may call: they start or end a session, or choose a language.
-const PUBLIC_API: [&str; 3] = ["/api/login", "/api/logout", "/api/set_language"];
+/// Server functions anyone may call: they start or end a session, choose a language, or
+/// reset a forgotten password.
+const PUBLIC_API: [&str; 6] = [
+    "/api/login",
+    "/api/logout",
+    "/api/set_language",
+    "/api/request_password_reset",
+    "/api/reset_link",
+    "/api/reset_password",
+];
 
 /// Paths that never need to know who asks: the site's files and the health check.
 fn is_anonymous(path: &str) -> bool {

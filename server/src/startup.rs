@@ -5,7 +5,8 @@ use crate::{assets, csrf, error_status, principal};
 use app::auth::session::sweep_expired_sessions;
 use app::clock::Clock;
 use app::db::{Db, DbSetupError};
-use app::state::AppState;
+use app::mail::smtp::{DEFAULT_FROM, Mailer, MailerError};
+use app::state::{AppState, PasswordSettings};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
@@ -40,6 +41,15 @@ pub struct Settings {
     pub max_connections: u32,
     /// Mark cookies `Secure` (the console is served over https).
     pub secure_cookies: bool,
+    /// The SMTP server mail goes out through (see `app::mail::smtp`); without one, mail
+    /// waits in the outbox.
+    pub smtp_url: Option<String>,
+    /// The `From` of every message, e.g. `Roster <roster@example.com>`.
+    pub mail_from: Option<String>,
+    /// Where people reach the console, for links in e-mail; `http://` and the address
+    /// listened on when not given.
+    pub public_url: Option<String>,
+    pub passwords: PasswordSettings,
 }
 
 /// A server bound to its port, ready to run.
@@ -47,6 +57,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    mailer: Option<Mailer>,
 }
 
 impl Application {
@@ -62,19 +73,34 @@ impl Application {
                 "search keys computed for users stored before search"
             );
         }
-        let state = AppState {
-            db,
-            clock,
-            secure_cookies: settings.secure_cookies,
-        };
+        let mailer = settings
+            .smtp_url
+            .as_deref()
+            .map(|url| {
+                let from = settings.mail_from.as_deref().unwrap_or(DEFAULT_FROM);
+                Mailer::from_url(url, from)
+            })
+            .transpose()?;
         let listener = TcpListener::bind(settings.addr)
             .await
             .map_err(StartupError::Bind)?;
         let addr = listener.local_addr().map_err(StartupError::Bind)?;
+        let state = AppState {
+            db,
+            clock,
+            secure_cookies: settings.secure_cookies,
+            mail_delivery: mailer.is_some(),
+            public_url: settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}")),
+            passwords: settings.passwords,
+        };
         Ok(Self {
             listener,
             router: router(state.clone(), addr),
             state,
+            mailer,
         })
     }
 
@@ -88,9 +114,14 @@ impl Application {
         &self.state.db
     }
 
-    /// Serves until the process is stopped, sweeping ended sessions meanwhile.
+    /// Serves until the process is stopped, sweeping ended sessions and delivering mail
+    /// meanwhile.
     pub async fn run(self) -> std::io::Result<()> {
         tokio::spawn(sweep_sessions(self.state.clone()));
+        if let Some(mailer) = self.mailer {
+            let state = self.state.clone();
+            tokio::spawn(app::mail::delivery::run(state.db, mailer, state.clock));
+        }
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -108,6 +139,8 @@ pub enum StartupError {
     Bind(#[source] std::io::Error),
     #[error("computing the search keys of stored users failed: {0}")]
     Backfill(#[source] app::error::AppError),
+    #[error(transparent)]
+    Mail(#[from] MailerError),
 }
 
 fn leptos_options(addr: SocketAddr) -> LeptosOptions {

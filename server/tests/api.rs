@@ -8,16 +8,20 @@ use app::apps::MemberRole;
 use app::apps::{AppRole, UserApp};
 use app::audit::{AuditAction, AuditPage, FieldChange};
 use app::auth::AdminSession;
+use app::auth::reset::ResetFor;
 use app::db::Db;
 use app::domain::{Permission, UserId, UserStatus};
 use app::error::{AppError, Denied, Missing, Problem};
 use app::groups::{GroupSummary, MemberPage};
+use app::mail::OutboxPage;
 use app::me::MyAccount;
+use app::state::PasswordSettings;
 use app::testing::clock::ManualClock;
 use app::testing::fixtures::{
     NOW, PASSWORD, PRIMARY_EMAIL, add_admin, add_app, add_member, other_account, test_account,
 };
 use app::testing::scratch::database_urls;
+use app::testing::smtp_sink::SmtpSink;
 use app::users::UserListing;
 use app::users::deletion::{DeleteReport, KeptReason};
 use app::users::profile::{ProfileEdit, UserDetails};
@@ -74,11 +78,20 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, R
 }
 
 async fn spawn_app(database_url: &str) -> TestApp {
+    spawn_app_with(database_url, None).await
+}
+
+/// A server that delivers mail through the SMTP server at `smtp_url`.
+async fn spawn_app_with(database_url: &str, smtp_url: Option<String>) -> TestApp {
     let settings = Settings {
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url: database_url.to_owned(),
         max_connections: 4,
         secure_cookies: false,
+        smtp_url,
+        mail_from: None,
+        public_url: None,
+        passwords: PasswordSettings::default(),
     };
     let clock = Arc::new(ManualClock::starting_at(NOW));
     let application = Application::build(&settings, clock.clone())
@@ -1189,6 +1202,18 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 None,
                 Permission::AuditRead,
             ),
+            (
+                Method::POST,
+                "/api/send_password_reset".to_owned(),
+                Some(json!({ "user": target })),
+                Permission::UsersUpdate,
+            ),
+            (
+                Method::GET,
+                "/api/list_outbox".to_owned(),
+                None,
+                Permission::OutboxRead,
+            ),
         ];
         for permission in Permission::ALL {
             assert!(
@@ -1874,6 +1899,169 @@ async fn groups_are_made_renamed_joined_and_deleted_over_http_and_each_refusal_c
             .await
             .unwrap();
         assert_eq!(theirs, "Theirs");
+    })
+    .await;
+}
+
+/// The reset link's token in a delivered message (its text part is quoted-printable).
+fn reset_token(message: &str) -> String {
+    let text = message
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    let start = text.find("reset-password?token=").expect("a reset link") + 21;
+    text[start..start + 64].to_owned()
+}
+
+#[tokio::test]
+async fn a_reset_link_arrives_over_smtp_works_once_and_ends_every_session() {
+    let sink = SmtpSink::start();
+    for url in database_urls().await {
+        let app = spawn_app_with(&url, Some(sink.url())).await;
+        let (ann, ann_client) = app
+            .second_admin("ann@example.com", DefaultRole::UserAdmin)
+            .await;
+        app.sign_in().await;
+        let delivered = sink.messages().len();
+        let sent: String = app
+            .post_json(
+                &app.client,
+                "/api/send_password_reset",
+                json!({ "user": ann }),
+                HeaderMap::new(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(sent, "ann@example.com");
+        let message = sink.wait_for(delivered + 1).await.pop().unwrap();
+        assert!(message.contains("To: ann@example.com"), "{message}");
+        let token = reset_token(&message);
+        let link: ResetFor = app
+            .get_json(&client(), &format!("/api/reset_link?token={token}"))
+            .await
+            .unwrap();
+        assert_eq!(link.email, "ann@example.com");
+
+        let reset = |password: &str, confirm: &str| {
+            let form = [
+                ("token", token.clone()),
+                ("password", password.to_owned()),
+                ("confirm", confirm.to_owned()),
+            ];
+            let request = client().post(app.url("/api/reset_password")).form(&form);
+            async move { decode::<()>(request.send().await.unwrap()).await }
+        };
+        for (password, confirm, field) in [
+            ("too short", "too short", "password"),
+            ("1qaz2wsx3edc", "1qaz2wsx3edc", "password"),
+            ("ann@example.com", "ann@example.com", "password"),
+            ("a brand new password", "a brand new passwrod", "confirm"),
+        ] {
+            let refusal = reset(password, confirm).await.unwrap_err();
+            assert_eq!(refusal.status, StatusCode::BAD_REQUEST, "{password}");
+            assert!(
+                matches!(&refusal.error, AppError::Invalid { field: named, .. } if named == field),
+                "{password}: {:?}",
+                refusal.error
+            );
+        }
+        reset("a brand new password", "a brand new password")
+            .await
+            .unwrap();
+        let ended = app.list_users_with(&ann_client, "").await.unwrap_err();
+        assert_eq!(
+            ended.status,
+            StatusCode::UNAUTHORIZED,
+            "ann's session ended"
+        );
+        let old = app
+            .sign_in_with(&client(), "ann@example.com", PASSWORD)
+            .await;
+        assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+        let new = app
+            .sign_in_with(&client(), "ann@example.com", "a brand new password")
+            .await;
+        assert_eq!(new.status(), StatusCode::OK);
+        let again = reset("another new password", "another new password")
+            .await
+            .unwrap_err();
+        assert_eq!(again.status, StatusCode::NOT_FOUND, "a link works once");
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(trail, ["user.password_reset_sent", "user.password_changed"]);
+    }
+}
+
+#[tokio::test]
+async fn with_sso_on_a_reset_is_refused_and_nothing_is_written() {
+    on_every_engine(|app| async move {
+        let ann = app
+            .member("Ann", "ann@example.com", UserStatus::Active)
+            .await;
+        sqlx::query("UPDATE accounts SET sso_enabled = 1 WHERE id = $1")
+            .bind(app.account.account_id)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        app.sign_in().await;
+        let refusal = app
+            .post_json::<String>(
+                &app.client,
+                "/api/send_password_reset",
+                json!({ "user": ann }),
+                HeaderMap::new(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(refusal.status, StatusCode::CONFLICT);
+        assert!(refusal.message.contains("SSO is on"), "{}", refusal.message);
+        let outbox: OutboxPage = app.get_json(&app.client, "/api/list_outbox").await.unwrap();
+        assert!(outbox.entries.is_empty());
+        assert!(app.audit_trail().await.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn forgot_password_answers_the_same_for_any_address_and_mails_only_known_ones() {
+    on_every_engine(|app| async move {
+        let ask = |email: &str| {
+            let request = client()
+                .post(app.url("/api/request_password_reset"))
+                .form(&[("email", email)]);
+            async move { request.send().await.unwrap() }
+        };
+        let known = ask(PRIMARY_EMAIL).await;
+        let unknown = ask("nobody@example.com").await;
+        assert_eq!(known.status(), unknown.status());
+        assert_eq!(
+            known.headers().get("location"),
+            unknown.headers().get("location")
+        );
+        assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
+        app.sign_in().await;
+        let mut waiting = Vec::new();
+        for _ in 0..50 {
+            let outbox: OutboxPage = app.get_json(&app.client, "/api/list_outbox").await.unwrap();
+            waiting = outbox.entries;
+            if !waiting.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(waiting.len(), 1, "one message, to the known address");
+        assert_eq!(waiting[0].recipient, PRIMARY_EMAIL);
+        assert!(
+            waiting[0]
+                .text
+                .as_deref()
+                .is_some_and(|text| text.contains("/reset-password?token=")),
+            "no SMTP server here: the link waits in the outbox"
+        );
     })
     .await;
 }

@@ -51,6 +51,8 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::GroupMembersChanged => {
             td_string!(locale, audit.action_group_members_changed)
         }
+        AuditAction::PasswordResetSent => td_string!(locale, audit.action_password_reset_sent),
+        AuditAction::PasswordChanged => td_string!(locale, audit.action_password_changed),
     }
 }
 

@@ -52,6 +52,10 @@ capability!(
     /// Read the audit log.
     AuditRead => AuditRead
 );
+capability!(
+    /// Read the outbox.
+    OutboxRead => OutboxRead
+);
 
 /// What only the account's Primary Admin may do, whatever a role holds: transferring
 /// the ownership of an app (seeds 002: "available only to the Primary Master Admin").

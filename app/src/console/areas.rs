@@ -34,11 +34,12 @@ pub enum Area {
     Invite,
     Apps,
     AuditLog,
+    Outbox,
 }
 
 impl Area {
     /// Every area, in navigation order.
-    pub const ALL: [Area; 8] = [
+    pub const ALL: [Area; 9] = [
         Self::Dashboard,
         Self::Users,
         Self::UserSettings,
@@ -47,6 +48,7 @@ impl Area {
         Self::Invite,
         Self::Apps,
         Self::AuditLog,
+        Self::Outbox,
     ];
 
     /// The area's path segment, e.g. `users`.
@@ -60,6 +62,7 @@ impl Area {
             Self::Invite => "invite",
             Self::Apps => "apps",
             Self::AuditLog => "audit-log",
+            Self::Outbox => "outbox",
         }
     }
 
@@ -74,6 +77,7 @@ impl Area {
             Self::Invite => "/invite",
             Self::Apps => "/apps",
             Self::AuditLog => "/audit-log",
+            Self::Outbox => "/outbox",
         }
     }
 
@@ -83,7 +87,7 @@ impl Area {
 
     pub fn section(self) -> Section {
         match self {
-            Self::Dashboard | Self::Apps | Self::AuditLog => Section::TopLevel,
+            Self::Dashboard | Self::Apps | Self::AuditLog | Self::Outbox => Section::TopLevel,
             Self::Users | Self::UserSettings | Self::Roles | Self::Groups => {
                 Section::UserManagement
             }
@@ -96,13 +100,17 @@ impl Area {
     pub fn permission(self) -> Option<Permission> {
         match self {
             Self::AuditLog => Some(Permission::AuditRead),
+            Self::Outbox => Some(Permission::OutboxRead),
             _ => None,
         }
     }
 
     /// Whether the area has its own page yet; the others show a placeholder.
     pub fn is_built(self) -> bool {
-        matches!(self, Self::Users | Self::Groups | Self::AuditLog)
+        matches!(
+            self,
+            Self::Users | Self::Groups | Self::AuditLog | Self::Outbox
+        )
     }
 
     pub fn title(self, locale: Locale) -> &'static str {
@@ -115,6 +123,7 @@ impl Area {
             Self::Invite => td_string!(locale, areas.invite),
             Self::Apps => td_string!(locale, areas.apps),
             Self::AuditLog => td_string!(locale, areas.audit_log),
+            Self::Outbox => td_string!(locale, areas.outbox),
         }
     }
 
@@ -129,6 +138,7 @@ impl Area {
             Self::Invite => td_string!(locale, areas.invite_about),
             Self::Apps => td_string!(locale, areas.apps_about),
             Self::AuditLog => td_string!(locale, areas.audit_log_about),
+            Self::Outbox => td_string!(locale, areas.outbox_about),
         }
     }
 }

@@ -48,6 +48,25 @@ pub fn accepted_languages() -> Option<String> {
     }
 }
 
+/// The language this request is answered in: the first of `accepted_languages` that
+/// the console speaks, else English. (Server-side text, such as e-mail, uses it.)
+#[cfg(feature = "ssr")]
+pub fn request_locale() -> Locale {
+    accepted_languages()
+        .into_iter()
+        .flat_map(|header| {
+            header
+                .split(',')
+                .filter_map(|part| {
+                    let tag = part.split(';').next()?.trim();
+                    parse_locale(tag.split('-').next()?)
+                })
+                .collect::<Vec<_>>()
+        })
+        .next()
+        .unwrap_or(Locale::en)
+}
+
 /// Remembers `locale` as the language of this browser's console.
 #[server(prefix = "/api", endpoint = "set_language")]
 pub async fn set_language(locale: String) -> Result<(), AppError> {

@@ -85,6 +85,10 @@ id_type!(
     /// A group of users in an account.
     GroupId
 );
+id_type!(
+    /// A message in the outbox.
+    MailId
+);
 
 #[cfg(test)]
 mod tests {

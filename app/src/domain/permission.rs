@@ -23,11 +23,13 @@ pub enum Permission {
     GroupsManage,
     /// Read the audit log.
     AuditRead,
+    /// Read the outbox: the e-mail the console sends, and the links in it.
+    OutboxRead,
 }
 
 impl Permission {
     /// Every permission: what the Primary Admin and the Master Admin role hold.
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Self::UsersRead,
         Self::UsersDelete,
         Self::UsersUpdate,
@@ -35,6 +37,7 @@ impl Permission {
         Self::AppsAssign,
         Self::GroupsManage,
         Self::AuditRead,
+        Self::OutboxRead,
     ];
 
     /// The stored and wire name, e.g. `users.read`.
@@ -47,6 +50,7 @@ impl Permission {
             Self::AppsAssign => "apps.assign",
             Self::GroupsManage => "groups.manage",
             Self::AuditRead => "audit.read",
+            Self::OutboxRead => "outbox.read",
         }
     }
 

@@ -33,6 +33,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             Missing::Role { id } => td_string!(locale, errors.role_not_found, id = *id),
             Missing::Group { id } => td_string!(locale, errors.group_not_found, id = *id),
             Missing::Session => td_string!(locale, errors.session_not_found).to_owned(),
+            Missing::ResetLink => td_string!(locale, errors.reset_link_gone).to_owned(),
         },
         AppError::Conflict { clash } => match clash {
             Clash::BecameAppOwner => td_string!(locale, errors.became_app_owner).to_owned(),
@@ -51,6 +52,9 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
                 td_string!(locale, errors.group_name_taken, name = name.as_str())
             }
             Clash::OwnRole => td_string!(locale, errors.own_role).to_owned(),
+            Clash::SsoManagesPasswords => {
+                td_string!(locale, errors.sso_manages_passwords).to_owned()
+            }
             Clash::PrimaryAdminRole => td_string!(locale, errors.primary_admin_role).to_owned(),
             Clash::AlreadyOwner { email, app } => td_string!(
                 locale,
@@ -96,6 +100,9 @@ fn problem_text(locale: Locale, problem: &Problem) -> String {
         Problem::NotADate => td_string!(locale, problems.not_a_date).to_owned(),
         Problem::EndsBeforeStart => td_string!(locale, problems.ends_before_start).to_owned(),
         Problem::ReadOnly => td_string!(locale, problems.read_only).to_owned(),
+        Problem::SameAsEmail => td_string!(locale, problems.same_as_email).to_owned(),
+        Problem::CommonPassword => td_string!(locale, problems.common_password).to_owned(),
+        Problem::NotTheSame => td_string!(locale, problems.not_the_same).to_owned(),
     }
 }
 

@@ -60,6 +60,9 @@ pub struct UserDetails {
     pub lock_reason: Option<LockReason>,
     /// Sent back with a save: a save over a newer version is refused.
     pub version: i64,
+    /// Whether the account signs in through SSO, where the identity provider manages
+    /// passwords (so no password reset).
+    pub sso_enabled: bool,
 }
 
 impl UserDetails {

@@ -37,6 +37,8 @@ struct DetailsRow {
     data_tables_access: Flag,
     invited_at: Option<i64>,
     last_login_at: i64,
+    #[sqlx(try_from = "i64")]
+    sso_enabled: Flag,
     locked_at: Option<i64>,
     lock_reason: Option<String>,
     version: i64,
@@ -70,8 +72,8 @@ async fn details(
         "SELECT u.id, u.first_name, u.last_name, u.email, u.status, u.is_primary_admin,
                 r.is_admin AS role_is_admin, u.role_id, u.builder_access,
                 u.app_creation_access, u.data_tables_access, u.invited_at, u.last_login_at,
-                u.locked_at, u.lock_reason, u.version
-         FROM users u JOIN roles r ON r.id = u.role_id
+                u.locked_at, u.lock_reason, u.version, a.sso_enabled
+         FROM users u JOIN roles r ON r.id = u.role_id JOIN accounts a ON a.id = u.account_id
          WHERE u.account_id = $1 AND u.id = $2",
     )
     .bind(account_id)
@@ -108,6 +110,7 @@ async fn details(
             data_tables: row.data_tables_access.into(),
         },
         last_login_at: (row.last_login_at > 0).then_some(row.last_login_at),
+        sso_enabled: row.sso_enabled.into(),
         invited_at: row.invited_at,
         locked_at: row.locked_at.filter(|_| locked),
         lock_reason: row

@@ -8,6 +8,7 @@ mod apps;
 mod groups;
 mod more;
 mod profile;
+mod reset;
 mod sessions;
 
 pub use sessions::{browser_and_os, device_label};

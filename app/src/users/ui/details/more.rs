@@ -1,10 +1,12 @@
 //! The More menu: the status changes the state machine allows from the user's status,
-//! Reset Password (its place kept for the next release), Transfer Ownership (the
-//! Primary Admin's alone) and Delete User, which follows Delete Selected's rule and
-//! offers the transfer when the user owns apps.
+//! Reset Password (an e-mailed link; not while the account has SSO on), Transfer
+//! Ownership (the Primary Admin's alone) and Delete User, which follows Delete
+//! Selected's rule and offers the transfer when the user owns apps.
 
+use super::reset::{ConfirmReset, ResetOutcome};
 use super::{Abilities, Actions};
 use crate::apps::{AppRole, TransferOwnership, list_user_apps};
+use crate::auth::reset::SendPasswordReset;
 use crate::console::ErrorNotice;
 use crate::console::areas::Area;
 use crate::domain::{AppId, UserId};
@@ -25,6 +27,8 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
     let open = RwSignal::new(false);
     let confirming = RwSignal::new(None::<Vec<UserId>>);
     let transferring = RwSignal::new(false);
+    let resetting = RwSignal::new(false);
+    let reset = ServerAction::<SendPasswordReset>::new();
     let first_item = NodeRef::<leptos::html::Button>::new();
     let toggle_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
@@ -84,6 +88,8 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
         })
         .collect_view();
     let name = user.full_name();
+    let email = user.email.to_string();
+    let sso = user.sso_enabled;
     view! {
         <div
             class="menu"
@@ -108,7 +114,17 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
             </button>
             <div class="menu-items" id="more-menu" role="menu" hidden=move || !open.get()>
                 {status_items}
-                <button type="button" role="menuitem" disabled=true title=move || t_string!(i18n, details.reset_password_later)>
+                <button
+                    type="button"
+                    role="menuitem"
+                    data-action="reset-password"
+                    disabled=!abilities.update || sso
+                    title=move || sso.then(|| t_string!(i18n, errors.sso_manages_passwords))
+                    on:click=move |_| {
+                        open.set(false);
+                        resetting.set(true);
+                    }
+                >
                     {move || t_string!(i18n, details.reset_password)}
                 </button>
                 {abilities.primary_admin.then(|| view! {
@@ -144,7 +160,11 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
                 </button>
             })}
         </div>
+        <ResetOutcome action=reset />
         <ConfirmDelete confirming action=actions.delete />
+        <Show when=move || resetting.get()>
+            <ConfirmReset user=id email=email.clone() open=resetting action=reset />
+        </Show>
         <Show when=move || transferring.get()>
             <TransferDialog user=id open=transferring actions />
         </Show>

@@ -1,0 +1,173 @@
+//! The messages Roster sends, written from templates in the recipient's language: a
+//! plain-text part and an HTML part that say the same, naming the account they come
+//! from. Every value put into the HTML part is escaped.
+
+use crate::domain::Email;
+use crate::i18n::{Locale, td_string};
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use html_escape::{encode_double_quoted_attribute, encode_text};
+use leptos_i18n::Locale as _;
+
+/// A message ready for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub to: Email,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The random left part of its `Message-ID`; the sender adds its domain.
+    pub message_id: String,
+}
+
+impl Mail {
+    /// A message whose text is `paragraphs`, then `action`'s link, then the account's
+    /// signature.
+    fn compose(
+        locale: Locale,
+        to: Email,
+        subject: String,
+        account: &str,
+        paragraphs: &[String],
+        action: Option<(&str, &str)>,
+    ) -> Self {
+        let signature = td_string!(locale, mail.signature, account = account);
+        let mut text = String::new();
+        let mut html = format!(
+            "<!doctype html><html lang=\"{}\"><body style=\"font-family: sans-serif; \
+             line-height: 1.5; color: #1f2933\">",
+            locale.as_str()
+        );
+        for paragraph in paragraphs {
+            text.push_str(paragraph);
+            text.push_str("\n\n");
+            html.push_str(&format!("<p>{}</p>", encode_text(paragraph)));
+        }
+        if let Some((label, link)) = action {
+            text.push_str(&format!("{label}:\n{link}\n\n"));
+            html.push_str(&format!(
+                "<p><a href=\"{}\" style=\"display: inline-block; padding: 10px 16px; \
+                 background: #2563eb; color: #ffffff; border-radius: 6px; \
+                 text-decoration: none\">{}</a></p><p style=\"font-size: 13px; color: \
+                 #52606d\">{}</p>",
+                encode_double_quoted_attribute(link),
+                encode_text(label),
+                encode_text(link)
+            ));
+        }
+        text.push_str(&format!("-- \n{signature}\n"));
+        html.push_str(&format!(
+            "<p style=\"font-size: 13px; color: #52606d\">{}</p></body></html>",
+            encode_text(&signature)
+        ));
+        Self {
+            to,
+            subject,
+            text,
+            html,
+            message_id: new_message_id(),
+        }
+    }
+}
+
+/// 128 random bits in hex: unique without coordination between servers.
+fn new_message_id() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// What a password reset e-mail needs to say.
+pub struct PasswordReset<'a> {
+    pub account: &'a str,
+    pub first_name: &'a str,
+    pub link: &'a str,
+    /// How long the link stays valid.
+    pub valid_minutes: i64,
+}
+
+/// The e-mail that carries a password reset link.
+pub fn password_reset(locale: Locale, to: Email, reset: &PasswordReset<'_>) -> Mail {
+    let subject = td_string!(locale, mail.reset_subject, account = reset.account);
+    let paragraphs = [
+        td_string!(locale, mail.greeting, name = reset.first_name),
+        td_string!(locale, mail.reset_body, account = reset.account),
+        td_string!(locale, mail.reset_expiry, minutes = reset.valid_minutes),
+        td_string!(locale, mail.reset_not_you).to_owned(),
+    ];
+    let action = td_string!(locale, mail.reset_action);
+    Mail::compose(
+        locale,
+        to,
+        subject,
+        reset.account,
+        &paragraphs,
+        Some((action, reset.link)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reset_for(first_name: &str) -> Mail {
+        let reset = PasswordReset {
+            account: "Acme <Test>",
+            first_name,
+            link: "https://roster.example/reset-password?token=abc&x=\"1\"",
+            valid_minutes: 60,
+        };
+        password_reset(Locale::en, Email::parse("ann@example.com").unwrap(), &reset)
+    }
+
+    #[test]
+    fn a_reset_mail_says_the_same_in_text_and_html_and_names_the_account() {
+        let mail = reset_for("Ann");
+        assert_eq!(mail.subject, "Reset your password for Acme <Test>");
+        assert!(mail.text.contains("Hello Ann,"), "{}", mail.text);
+        assert!(mail.text.contains("60 minutes"), "{}", mail.text);
+        assert!(
+            mail.text
+                .contains("https://roster.example/reset-password?token=abc&x=\"1\""),
+            "{}",
+            mail.text
+        );
+        assert!(mail.html.contains("Acme &lt;Test&gt;"), "{}", mail.html);
+        assert!(
+            mail.html.contains(
+                "href=\"https://roster.example/reset-password?token=abc&amp;x=&quot;1&quot;\""
+            ),
+            "{}",
+            mail.html
+        );
+    }
+
+    #[test]
+    fn markup_in_a_name_is_only_text_in_the_html_part() {
+        let mail = reset_for("<script>alert(1)</script>");
+        assert!(!mail.html.contains("<script>"), "{}", mail.html);
+        assert!(mail.html.contains("&lt;script&gt;"), "{}", mail.html);
+    }
+
+    #[test]
+    fn every_message_has_its_own_id() {
+        assert_ne!(reset_for("Ann").message_id, reset_for("Ann").message_id);
+        assert_eq!(reset_for("Ann").message_id.len(), 32);
+    }
+
+    #[test]
+    fn japanese_mail_is_written_in_japanese() {
+        let reset = PasswordReset {
+            account: "Acme",
+            first_name: "花子",
+            link: "https://roster.example/r",
+            valid_minutes: 60,
+        };
+        let mail = password_reset(
+            Locale::ja,
+            Email::parse("hanako@example.com").unwrap(),
+            &reset,
+        );
+        assert!(mail.subject.contains("パスワード"), "{}", mail.subject);
+        assert!(mail.html.starts_with("<!doctype html><html lang=\"ja\">"));
+    }
+}
