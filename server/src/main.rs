@@ -9,7 +9,7 @@ use app::domain::{Email, PersonName};
 use app::error::AppError;
 use app::state::PasswordSettings;
 use app::{demo, loader};
-use clap::{Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 use server::startup::{Application, Settings, StartupError};
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -66,7 +66,7 @@ enum Command {
     },
 }
 
-#[derive(clap::Args, Default)]
+#[derive(clap::Args)]
 struct ServeArgs {
     /// Address to listen on [default: $LEPTOS_SITE_ADDR or 127.0.0.1:3000]
     #[arg(long, env = "ROSTER_ADDR")]
@@ -141,7 +141,7 @@ async fn main() -> ExitCode {
         url: database_url,
         connections: db_connections,
     };
-    let result = match command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    let result = match command.unwrap_or_else(|| Command::Serve(ServeArgs::from_environment())) {
         Command::Serve(args) => serve(&database, args).await,
         Command::CreateAdmin {
             email,
@@ -157,6 +157,18 @@ async fn main() -> ExitCode {
             eprintln!("roster: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+impl ServeArgs {
+    /// `serve`'s settings when no command is given: the defaults and the environment
+    /// (`ROSTER_SMTP_URL`, `ROSTER_SECURE_COOKIES`…), exactly as `roster serve` reads them.
+    fn from_environment() -> Self {
+        let command = Self::augment_args(clap::Command::new("serve"));
+        command
+            .try_get_matches_from(["serve"])
+            .and_then(|matches| Self::from_arg_matches(&matches))
+            .unwrap_or_else(|error| error.exit())
     }
 }
 
