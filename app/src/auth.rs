@@ -6,6 +6,8 @@
 #[cfg(feature = "ssr")]
 pub mod access;
 #[cfg(feature = "ssr")]
+pub mod lockout;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod principal;
@@ -72,9 +74,17 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         .get::<principal::ClientAddr>()
         .map(|addr| addr.0);
     let client = session::Client::of_request(&parts.headers, ip);
-    let (token, access) = sign_in::sign_in(&state.db, &email, password, &client, state.clock.now())
-        .await
-        .inspect_err(|_| tracing::info!(email = %email, "sign-in refused"))?;
+    let locale = crate::console::language::request_locale();
+    let (token, access) = sign_in::sign_in(
+        &state.db,
+        &email,
+        password,
+        &client,
+        locale,
+        state.clock.now(),
+    )
+    .await
+    .inspect_err(|_| tracing::info!(email = %email, "sign-in refused"))?;
     set_cookie(&token.cookie(state.secure_cookies))?;
     tracing::info!(email = %email, ?access, "signed in");
     let landing = match access {

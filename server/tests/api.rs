@@ -2065,3 +2065,92 @@ async fn forgot_password_answers_the_same_for_any_address_and_mails_only_known_o
     })
     .await;
 }
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_a_user_who_then_reads_the_same_refusal_until_the_lock_lifts() {
+    on_every_engine(|app| async move {
+        let (ann, ann_client) = app
+            .second_admin("ann@example.com", DefaultRole::UserAdmin)
+            .await;
+        let wrong = app
+            .sign_in_with(&client(), "ann@example.com", "not the password")
+            .await;
+        let wrong_status = wrong.status();
+        let wrong_body = wrong.text().await.unwrap();
+        for _ in 2..=5 {
+            let again = app
+                .sign_in_with(&client(), "ann@example.com", "not the password")
+                .await;
+            assert_eq!(again.status(), wrong_status);
+        }
+        let right = app
+            .sign_in_with(&client(), "ann@example.com", PASSWORD)
+            .await;
+        assert_eq!(
+            right.status(),
+            wrong_status,
+            "a locked user is told nothing more"
+        );
+        assert_eq!(right.text().await.unwrap(), wrong_body);
+        let ended = app.list_users_with(&ann_client, "").await.unwrap_err();
+        assert_eq!(
+            ended.status,
+            StatusCode::UNAUTHORIZED,
+            "the lock ended the session"
+        );
+        app.sign_in().await;
+        assert_eq!(app.status_of_user(ann).await, UserStatus::Locked);
+        assert_eq!(app.total("status=locked&q=ann").await, 1);
+        let details = app.user_details(ann).await.unwrap();
+        assert!(details.locked_at.is_some());
+
+        app.clock.advance(30 * 60);
+        let after = app
+            .sign_in_with(&client(), "ann@example.com", PASSWORD)
+            .await;
+        assert_eq!(
+            after.status(),
+            StatusCode::OK,
+            "the lock lifted after 30 minutes"
+        );
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(trail, ["user.status_changed", "user.status_changed"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_unlocks_a_locked_user_from_the_grid_and_their_failures_start_again() {
+    on_every_engine(|app| async move {
+        let ann = app
+            .second_admin("ann@example.com", DefaultRole::UserAdmin)
+            .await
+            .0;
+        for _ in 1..=5 {
+            app.sign_in_with(&client(), "ann@example.com", "not the password")
+                .await;
+        }
+        app.sign_in().await;
+        let report = app
+            .change_status(&[ann], StatusAction::Unlock)
+            .await
+            .unwrap();
+        assert_eq!(report.changed, vec![ann]);
+        let (failures,): (i64,) = sqlx::query_as("SELECT failed_sign_ins FROM users WHERE id = $1")
+            .bind(ann)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(failures, 0);
+        let back = app
+            .sign_in_with(&client(), "ann@example.com", PASSWORD)
+            .await;
+        assert_eq!(back.status(), StatusCode::OK);
+    })
+    .await;
+}
