@@ -6,6 +6,8 @@
 #[cfg(feature = "ssr")]
 pub mod access;
 #[cfg(feature = "ssr")]
+pub mod attempts;
+#[cfg(feature = "ssr")]
 pub mod lockout;
 #[cfg(feature = "ssr")]
 pub mod password;
@@ -64,15 +66,16 @@ pub(crate) fn clear_session_cookie(secure: bool) -> Result<(), AppError> {
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::state::{app_state, request_parts};
     let state = app_state()?;
-    let email = Email::parse(&email).map_err(|_| AppError::InvalidCredentials)?;
-    if password.len() > password::MAX_PASSWORD_LEN {
-        return Err(AppError::InvalidCredentials);
-    }
     let parts = request_parts()?;
     let ip = parts
         .extensions
         .get::<principal::ClientAddr>()
         .map(|addr| addr.0);
+    state.attempts.check(ip)?;
+    let email = Email::parse(&email).map_err(|_| AppError::InvalidCredentials)?;
+    if password.len() > password::MAX_PASSWORD_LEN {
+        return Err(AppError::InvalidCredentials);
+    }
     let client = session::Client::of_request(&parts.headers, ip);
     let locale = crate::console::language::request_locale();
     let (token, access) = sign_in::sign_in(

@@ -1,6 +1,7 @@
 //! The `roster` command: serve the console, create the first admin, or load users.
 
 use app::accounts::{NewPrimaryAdmin, count_accounts, create_account};
+use app::auth::attempts::DEFAULT_ATTEMPTS_PER_MINUTE;
 use app::clock::{Clock, SystemClock};
 use app::db::{Db, DbSetupError, redact};
 use app::domain::email::EmailError;
@@ -92,6 +93,9 @@ struct ServeArgs {
     /// The shortest new password, 8 to 64 [default: 12]
     #[arg(long, env = "ROSTER_PASSWORD_MIN_CHARS", value_parser = clap::value_parser!(u16).range(8..=64))]
     password_min_chars: Option<u16>,
+    /// Sign-ins and password resets a minute from one address, 0 for no limit [default: 30]
+    #[arg(long, env = "ROSTER_SIGN_IN_ATTEMPTS_PER_MINUTE")]
+    sign_in_attempts_per_minute: Option<u32>,
     /// How long a password reset link works, in minutes, 5 to 1440 [default: 60]
     #[arg(long, env = "ROSTER_RESET_LINK_MINUTES", value_parser = clap::value_parser!(u16).range(5..=1440))]
     reset_link_minutes: Option<u16>,
@@ -190,6 +194,9 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), CliError> {
         mail_from: args.mail_from,
         public_url: args.public_url,
         passwords,
+        attempts_per_minute: args
+            .sign_in_attempts_per_minute
+            .unwrap_or(DEFAULT_ATTEMPTS_PER_MINUTE),
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let application = Application::build(&settings, clock.clone()).await?;

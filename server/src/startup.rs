@@ -2,6 +2,7 @@
 //! server functions, health and static files, and the layers around them.
 
 use crate::{assets, csrf, error_status, principal};
+use app::auth::attempts::AttemptLimit;
 use app::auth::lockout::unlock_due;
 use app::auth::session::sweep_expired_sessions;
 use app::clock::Clock;
@@ -51,6 +52,8 @@ pub struct Settings {
     /// listened on when not given.
     pub public_url: Option<String>,
     pub passwords: PasswordSettings,
+    /// Sign-ins and password resets a minute from one address (0: no limit).
+    pub attempts_per_minute: u32,
 }
 
 /// A server bound to its port, ready to run.
@@ -96,6 +99,7 @@ impl Application {
                 .clone()
                 .unwrap_or_else(|| format!("http://{addr}")),
             passwords: settings.passwords,
+            attempts: AttemptLimit::per_minute(settings.attempts_per_minute),
         };
         Ok(Self {
             listener,
@@ -236,6 +240,7 @@ async fn sweep_sessions(state: AppState) {
         }
         // Locks lift on time even for users who do not try again (a sign-in lifts its
         // own user's lock first anyway).
+        state.attempts.forget_idle();
         match unlock_due(&state.db, None, state.clock.now()).await {
             Ok(0) => {}
             Ok(lifted) => tracing::info!(lifted, "locks lifted on time"),

@@ -78,21 +78,28 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, R
 }
 
 async fn spawn_app(database_url: &str) -> TestApp {
-    spawn_app_with(database_url, None).await
+    spawn_configured(database_url, |_| {}).await
 }
 
 /// A server that delivers mail through the SMTP server at `smtp_url`.
 async fn spawn_app_with(database_url: &str, smtp_url: Option<String>) -> TestApp {
-    let settings = Settings {
+    spawn_configured(database_url, |settings| settings.smtp_url = smtp_url).await
+}
+
+/// A server with the tests' settings (no per-address limit), changed by `configure`.
+async fn spawn_configured(database_url: &str, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = Settings {
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url: database_url.to_owned(),
         max_connections: 4,
         secure_cookies: false,
-        smtp_url,
+        smtp_url: None,
         mail_from: None,
         public_url: None,
         passwords: PasswordSettings::default(),
+        attempts_per_minute: 0,
     };
+    configure(&mut settings);
     let clock = Arc::new(ManualClock::starting_at(NOW));
     let application = Application::build(&settings, clock.clone())
         .await
@@ -2153,4 +2160,35 @@ async fn an_admin_unlocks_a_locked_user_from_the_grid_and_their_failures_start_a
         assert_eq!(back.status(), StatusCode::OK);
     })
     .await;
+}
+
+#[tokio::test]
+async fn an_address_trying_too_fast_gets_429_with_retry_after_before_any_password_is_checked() {
+    let url = database_urls().await.remove(0);
+    let app = spawn_configured(&url, |settings| settings.attempts_per_minute = 3).await;
+    for _ in 0..3 {
+        let wrong = app.sign_in_with(&client(), PRIMARY_EMAIL, "not it").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = app.sign_in_with(&client(), PRIMARY_EMAIL, PASSWORD).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&wait), "{wait}");
+    let forgot = client()
+        .post(app.url("/api/request_password_reset"))
+        .form(&[("email", PRIMARY_EMAIL)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forgot.status(), StatusCode::TOO_MANY_REQUESTS);
+    let (failures,): (i64,) = sqlx::query_as("SELECT failed_sign_ins FROM users WHERE email = $1")
+        .bind(PRIMARY_EMAIL)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(failures, 3, "the turned-away attempt was never checked");
 }
