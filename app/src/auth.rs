@@ -6,6 +6,10 @@
 #[cfg(feature = "ssr")]
 pub mod access;
 #[cfg(feature = "ssr")]
+pub mod attempts;
+#[cfg(feature = "ssr")]
+pub mod lockout;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod principal;
@@ -62,19 +66,28 @@ pub(crate) fn clear_session_cookie(secure: bool) -> Result<(), AppError> {
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::state::{app_state, request_parts};
     let state = app_state()?;
-    let email = Email::parse(&email).map_err(|_| AppError::InvalidCredentials)?;
-    if password.len() > password::MAX_PASSWORD_LEN {
-        return Err(AppError::InvalidCredentials);
-    }
     let parts = request_parts()?;
     let ip = parts
         .extensions
         .get::<principal::ClientAddr>()
         .map(|addr| addr.0);
+    state.attempts.check(ip)?;
+    let email = Email::parse(&email).map_err(|_| AppError::InvalidCredentials)?;
+    if password.len() > password::MAX_PASSWORD_LEN {
+        return Err(AppError::InvalidCredentials);
+    }
     let client = session::Client::of_request(&parts.headers, ip);
-    let (token, access) = sign_in::sign_in(&state.db, &email, password, &client, state.clock.now())
-        .await
-        .inspect_err(|_| tracing::info!(email = %email, "sign-in refused"))?;
+    let locale = crate::console::language::request_locale();
+    let (token, access) = sign_in::sign_in(
+        &state.db,
+        &email,
+        password,
+        &client,
+        locale,
+        state.clock.now(),
+    )
+    .await
+    .inspect_err(|_| tracing::info!(email = %email, "sign-in refused"))?;
     set_cookie(&token.cookie(state.secure_cookies))?;
     tracing::info!(email = %email, ?access, "signed in");
     let landing = match access {

@@ -32,6 +32,9 @@ pub enum AppError {
     /// A request value that does not parse; `field` names the offending input.
     #[error("{field}: {problem}")]
     Invalid { field: String, problem: Problem },
+    /// One client address tried to sign in (or reset a password) too often.
+    #[error("Too many attempts from your address. Try again in {retry_after_secs} s.")]
+    TooManyAttempts { retry_after_secs: u32 },
     /// Too much work is waiting (e.g. password hashing): try again after a moment.
     #[error("The server is busy. Please try again in {retry_after_secs} s.")]
     Busy { retry_after_secs: u32 },
@@ -201,6 +204,7 @@ impl AppError {
             Self::Conflict { .. } => 409,
             Self::Invalid { .. } | Self::Transport { .. } => 400,
             Self::Internal => 500,
+            Self::TooManyAttempts { .. } => 429,
             Self::Busy { .. } => 503,
         }
     }

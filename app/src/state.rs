@@ -18,6 +18,8 @@ pub struct AppState {
     /// Where people reach the console, for links in e-mail: `https://roster.example.com`.
     pub public_url: String,
     pub passwords: PasswordSettings,
+    /// The per-address limit on sign-ins and password resets.
+    pub attempts: crate::auth::attempts::AttemptLimit,
 }
 
 /// What the server was told about new passwords and reset links.

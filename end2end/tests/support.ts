@@ -49,6 +49,7 @@ export function addUser(user: {
   lastName: string;
   status?: "active" | "not-active" | "suspended" | "locked";
   ownsApp?: string;
+  password?: string;
 }): number {
   const args = [
     "--email", user.email,
@@ -57,6 +58,7 @@ export function addUser(user: {
     "--status", user.status ?? "active",
   ];
   if (user.ownsApp) args.push("--owns-app", user.ownsApp);
+  if (user.password) args.push("--password", user.password);
   const output = execFileSync(process.env.E2E_FIXTURE_BIN ?? "../target/debug/roster-fixture", args, {
     env: { ...process.env, ROSTER_DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite://../target/e2e.db" },
   });

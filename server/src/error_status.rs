@@ -26,9 +26,12 @@ pub fn error_response(error: &AppError) -> Response {
     response
 }
 
-/// An overloaded server says when to come back.
+/// An overloaded server, or one that turns away an address trying too fast, says when
+/// to come back.
 fn add_retry_after(error: &AppError, headers: &mut axum::http::HeaderMap) {
-    if let AppError::Busy { retry_after_secs } = error {
+    if let AppError::Busy { retry_after_secs } | AppError::TooManyAttempts { retry_after_secs } =
+        error
+    {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
     }
 }

@@ -1,6 +1,7 @@
 //! The `roster` command: serve the console, create the first admin, or load users.
 
 use app::accounts::{NewPrimaryAdmin, count_accounts, create_account};
+use app::auth::attempts::DEFAULT_ATTEMPTS_PER_MINUTE;
 use app::clock::{Clock, SystemClock};
 use app::db::{Db, DbSetupError, redact};
 use app::domain::email::EmailError;
@@ -9,7 +10,7 @@ use app::domain::{Email, PersonName};
 use app::error::AppError;
 use app::state::PasswordSettings;
 use app::{demo, loader};
-use clap::{Parser, Subcommand};
+use clap::{Args, FromArgMatches, Parser, Subcommand};
 use server::startup::{Application, Settings, StartupError};
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -66,7 +67,7 @@ enum Command {
     },
 }
 
-#[derive(clap::Args, Default)]
+#[derive(clap::Args)]
 struct ServeArgs {
     /// Address to listen on [default: $LEPTOS_SITE_ADDR or 127.0.0.1:3000]
     #[arg(long, env = "ROSTER_ADDR")]
@@ -92,6 +93,9 @@ struct ServeArgs {
     /// The shortest new password, 8 to 64 [default: 12]
     #[arg(long, env = "ROSTER_PASSWORD_MIN_CHARS", value_parser = clap::value_parser!(u16).range(8..=64))]
     password_min_chars: Option<u16>,
+    /// Sign-ins and password resets a minute from one address, 0 for no limit [default: 30]
+    #[arg(long, env = "ROSTER_SIGN_IN_ATTEMPTS_PER_MINUTE")]
+    sign_in_attempts_per_minute: Option<u32>,
     /// How long a password reset link works, in minutes, 5 to 1440 [default: 60]
     #[arg(long, env = "ROSTER_RESET_LINK_MINUTES", value_parser = clap::value_parser!(u16).range(5..=1440))]
     reset_link_minutes: Option<u16>,
@@ -141,7 +145,7 @@ async fn main() -> ExitCode {
         url: database_url,
         connections: db_connections,
     };
-    let result = match command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    let result = match command.unwrap_or_else(|| Command::Serve(ServeArgs::from_environment())) {
         Command::Serve(args) => serve(&database, args).await,
         Command::CreateAdmin {
             email,
@@ -157,6 +161,18 @@ async fn main() -> ExitCode {
             eprintln!("roster: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+impl ServeArgs {
+    /// `serve`'s settings when no command is given: the defaults and the environment
+    /// (`ROSTER_SMTP_URL`, `ROSTER_SECURE_COOKIES`…), exactly as `roster serve` reads them.
+    fn from_environment() -> Self {
+        let command = Self::augment_args(clap::Command::new("serve"));
+        command
+            .try_get_matches_from(["serve"])
+            .and_then(|matches| Self::from_arg_matches(&matches))
+            .unwrap_or_else(|error| error.exit())
     }
 }
 
@@ -178,6 +194,9 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), CliError> {
         mail_from: args.mail_from,
         public_url: args.public_url,
         passwords,
+        attempts_per_minute: args
+            .sign_in_attempts_per_minute
+            .unwrap_or(DEFAULT_ATTEMPTS_PER_MINUTE),
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let application = Application::build(&settings, clock.clone()).await?;

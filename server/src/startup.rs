@@ -2,6 +2,8 @@
 //! server functions, health and static files, and the layers around them.
 
 use crate::{assets, csrf, error_status, principal};
+use app::auth::attempts::AttemptLimit;
+use app::auth::lockout::unlock_due;
 use app::auth::session::sweep_expired_sessions;
 use app::clock::Clock;
 use app::db::{Db, DbSetupError};
@@ -50,6 +52,8 @@ pub struct Settings {
     /// listened on when not given.
     pub public_url: Option<String>,
     pub passwords: PasswordSettings,
+    /// Sign-ins and password resets a minute from one address (0: no limit).
+    pub attempts_per_minute: u32,
 }
 
 /// A server bound to its port, ready to run.
@@ -95,6 +99,7 @@ impl Application {
                 .clone()
                 .unwrap_or_else(|| format!("http://{addr}")),
             passwords: settings.passwords,
+            attempts: AttemptLimit::per_minute(settings.attempts_per_minute),
         };
         Ok(Self {
             listener,
@@ -114,8 +119,8 @@ impl Application {
         &self.state.db
     }
 
-    /// Serves until the process is stopped, sweeping ended sessions and delivering mail
-    /// meanwhile.
+    /// Serves until the process is stopped, sweeping ended sessions, lifting locks whose
+    /// time is up, and delivering mail meanwhile.
     pub async fn run(self) -> std::io::Result<()> {
         tokio::spawn(sweep_sessions(self.state.clone()));
         if let Some(mailer) = self.mailer {
@@ -232,6 +237,14 @@ async fn sweep_sessions(state: AppState) {
             Ok(0) => {}
             Ok(swept) => tracing::debug!(swept, "ended sessions swept"),
             Err(error) => tracing::warn!(%error, "sweeping ended sessions failed"),
+        }
+        // Locks lift on time even for users who do not try again (a sign-in lifts its
+        // own user's lock first anyway).
+        state.attempts.forget_idle();
+        match unlock_due(&state.db, None, state.clock.now()).await {
+            Ok(0) => {}
+            Ok(lifted) => tracing::info!(lifted, "locks lifted on time"),
+            Err(error) => tracing::warn!(%error, "lifting locks failed"),
         }
     }
 }

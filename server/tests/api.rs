@@ -78,21 +78,28 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, R
 }
 
 async fn spawn_app(database_url: &str) -> TestApp {
-    spawn_app_with(database_url, None).await
+    spawn_configured(database_url, |_| {}).await
 }
 
 /// A server that delivers mail through the SMTP server at `smtp_url`.
 async fn spawn_app_with(database_url: &str, smtp_url: Option<String>) -> TestApp {
-    let settings = Settings {
+    spawn_configured(database_url, |settings| settings.smtp_url = smtp_url).await
+}
+
+/// A server with the tests' settings (no per-address limit), changed by `configure`.
+async fn spawn_configured(database_url: &str, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = Settings {
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url: database_url.to_owned(),
         max_connections: 4,
         secure_cookies: false,
-        smtp_url,
+        smtp_url: None,
         mail_from: None,
         public_url: None,
         passwords: PasswordSettings::default(),
+        attempts_per_minute: 0,
     };
+    configure(&mut settings);
     let clock = Arc::new(ManualClock::starting_at(NOW));
     let application = Application::build(&settings, clock.clone())
         .await
@@ -2064,4 +2071,124 @@ async fn forgot_password_answers_the_same_for_any_address_and_mails_only_known_o
         );
     })
     .await;
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_a_user_who_then_reads_the_same_refusal_until_the_lock_lifts() {
+    on_every_engine(|app| async move {
+        let (ann, ann_client) = app
+            .second_admin("ann@example.com", DefaultRole::UserAdmin)
+            .await;
+        let wrong = app
+            .sign_in_with(&client(), "ann@example.com", "not the password")
+            .await;
+        let wrong_status = wrong.status();
+        let wrong_body = wrong.text().await.unwrap();
+        for _ in 2..=5 {
+            let again = app
+                .sign_in_with(&client(), "ann@example.com", "not the password")
+                .await;
+            assert_eq!(again.status(), wrong_status);
+        }
+        let right = app
+            .sign_in_with(&client(), "ann@example.com", PASSWORD)
+            .await;
+        assert_eq!(
+            right.status(),
+            wrong_status,
+            "a locked user is told nothing more"
+        );
+        assert_eq!(right.text().await.unwrap(), wrong_body);
+        let ended = app.list_users_with(&ann_client, "").await.unwrap_err();
+        assert_eq!(
+            ended.status,
+            StatusCode::UNAUTHORIZED,
+            "the lock ended the session"
+        );
+        app.sign_in().await;
+        assert_eq!(app.status_of_user(ann).await, UserStatus::Locked);
+        assert_eq!(app.total("status=locked&q=ann").await, 1);
+        let details = app.user_details(ann).await.unwrap();
+        assert!(details.locked_at.is_some());
+
+        app.clock.advance(30 * 60);
+        let after = app
+            .sign_in_with(&client(), "ann@example.com", PASSWORD)
+            .await;
+        assert_eq!(
+            after.status(),
+            StatusCode::OK,
+            "the lock lifted after 30 minutes"
+        );
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(trail, ["user.status_changed", "user.status_changed"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_unlocks_a_locked_user_from_the_grid_and_their_failures_start_again() {
+    on_every_engine(|app| async move {
+        let ann = app
+            .second_admin("ann@example.com", DefaultRole::UserAdmin)
+            .await
+            .0;
+        for _ in 1..=5 {
+            app.sign_in_with(&client(), "ann@example.com", "not the password")
+                .await;
+        }
+        app.sign_in().await;
+        let report = app
+            .change_status(&[ann], StatusAction::Unlock)
+            .await
+            .unwrap();
+        assert_eq!(report.changed, vec![ann]);
+        let (failures,): (i64,) = sqlx::query_as("SELECT failed_sign_ins FROM users WHERE id = $1")
+            .bind(ann)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(failures, 0);
+        let back = app
+            .sign_in_with(&client(), "ann@example.com", PASSWORD)
+            .await;
+        assert_eq!(back.status(), StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_address_trying_too_fast_gets_429_with_retry_after_before_any_password_is_checked() {
+    let url = database_urls().await.remove(0);
+    let app = spawn_configured(&url, |settings| settings.attempts_per_minute = 3).await;
+    for _ in 0..3 {
+        let wrong = app.sign_in_with(&client(), PRIMARY_EMAIL, "not it").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = app.sign_in_with(&client(), PRIMARY_EMAIL, PASSWORD).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&wait), "{wait}");
+    let forgot = client()
+        .post(app.url("/api/request_password_reset"))
+        .form(&[("email", PRIMARY_EMAIL)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forgot.status(), StatusCode::TOO_MANY_REQUESTS);
+    let (failures,): (i64,) = sqlx::query_as("SELECT failed_sign_ins FROM users WHERE email = $1")
+        .bind(PRIMARY_EMAIL)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(failures, 3, "the turned-away attempt was never checked");
 }

@@ -45,13 +45,11 @@ pub async fn send_password_reset(user: i64) -> Result<String, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
+    let addr = client_addr()?;
+    state.attempts.check(addr)?;
     let email = crate::domain::Email::parse(&email)
         .map_err(|_| AppError::invalid("email", crate::error::Problem::NotAnEmail))?;
     let letter = store::Letter::for_request(&state)?;
-    let addr = crate::state::request_parts()?
-        .extensions
-        .get::<crate::auth::principal::ClientAddr>()
-        .map(|addr| addr.0);
     tokio::spawn(async move {
         let now = state.clock.now();
         if let Err(error) = store::request_reset(&state.db, &email, addr, &letter, now).await {
@@ -60,6 +58,15 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     });
     leptos_axum::redirect("/login?reset=sent");
     Ok(())
+}
+
+/// The address this request comes from, as the server saw it.
+#[cfg(feature = "ssr")]
+fn client_addr() -> Result<Option<std::net::IpAddr>, AppError> {
+    Ok(crate::state::request_parts()?
+        .extensions
+        .get::<crate::auth::principal::ClientAddr>()
+        .map(|addr| addr.0))
 }
 
 /// The address a reset link is for, while the link can be used; 404 when it was used,
@@ -85,6 +92,8 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     use crate::auth::password::{check_new_password, hash_password};
     let state = crate::state::app_state()?;
+    let addr = client_addr()?;
+    state.attempts.check(addr)?;
     let holder = store::link_holder(&state.db, &token, state.clock.now()).await?;
     check_new_password(&password, &holder.email, state.passwords.min_chars)?;
     if password != confirm {
@@ -94,10 +103,6 @@ pub async fn reset_password(
         ));
     }
     let hash = hash_password(password).await?;
-    let addr = crate::state::request_parts()?
-        .extensions
-        .get::<crate::auth::principal::ClientAddr>()
-        .map(|addr| addr.0);
     store::redeem(&state.db, &token, &hash, addr, state.clock.now()).await?;
     leptos_axum::redirect("/login?reset=done");
     Ok(())

@@ -1,12 +1,15 @@
-//! Checking an e-mail and password and starting a session.
+//! Checking an e-mail and password and starting a session; a wrong password counts
+//! towards a lock (`lockout`).
 
 use super::access::Access;
+use super::lockout;
 use super::password::reserve_hashing;
 use super::session::{Client, SessionToken, start_session};
 use crate::db::Db;
 use crate::db::sql::Flag;
 use crate::domain::{AccountId, Email, UserId, UserStatus};
 use crate::error::AppError;
+use crate::i18n::Locale;
 
 /// Accounts sharing one e-mail that a single sign-in will try.
 const MAX_ACCOUNTS_PER_EMAIL: i64 = 5;
@@ -26,18 +29,22 @@ struct Candidate {
 
 /// Signs in the active user with this e-mail and password and says what they may reach.
 /// A wrong e-mail, a wrong password, and a right password of someone who may not sign
-/// in all get the same answer, so the answer reveals nothing about an account. A place
-/// in the hashing queue is taken first: when none frees up in time, the answer is 503
-/// before any other work.
+/// in (a locked user among them) all get the same answer, so the answer reveals
+/// nothing about an account. A place in the hashing queue is taken first: when none
+/// frees up in time, the answer is 503 before any other work. A lock whose time is up
+/// is lifted first; a password that matches none of the e-mail's users counts as a
+/// failure for each of them (and the lock e-mail is written in `locale`).
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn sign_in(
     db: &Db,
     email: &Email,
     password: String,
     client: &Client,
+    locale: Locale,
     now: i64,
 ) -> Result<(SessionToken, Access), AppError> {
     let hashing = reserve_hashing().await?;
+    lockout::unlock_due(db, Some(email), now).await?;
     let candidates: Vec<Candidate> = sqlx::query_as(
         "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin,
                 r.is_admin AS role_is_admin
@@ -54,11 +61,13 @@ pub async fn sign_in(
         hashing.verify(password, None).await?;
         return Err(AppError::InvalidCredentials);
     }
+    let mut failed = Vec::with_capacity(candidates.len());
     for candidate in candidates {
         if !hashing
             .verify(password.clone(), candidate.password_hash)
             .await?
         {
+            failed.push(candidate.id);
             continue;
         }
         let access = Access::of(
@@ -80,8 +89,13 @@ pub async fn sign_in(
             .bind(candidate.id)
             .execute(&mut *tx)
             .await?;
+        lockout::forget_failures(&mut tx, candidate.id).await?;
         tx.commit().await?;
         return Ok((token, access));
+    }
+    drop(hashing);
+    for user in failed {
+        lockout::record_failure(db, user, client.ip, locale, now).await?;
     }
     Err(AppError::InvalidCredentials)
 }

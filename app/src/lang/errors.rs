@@ -70,6 +70,13 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             problem = problem_text(locale, problem)
         ),
         AppError::Internal => td_string!(locale, errors.internal).to_owned(),
+        AppError::TooManyAttempts { retry_after_secs } => {
+            td_string!(
+                locale,
+                errors.too_many_attempts,
+                seconds = *retry_after_secs
+            )
+        }
         AppError::Busy { retry_after_secs } => {
             td_string!(locale, errors.busy, seconds = *retry_after_secs)
         }

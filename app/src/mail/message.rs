@@ -105,6 +105,40 @@ pub fn password_reset(locale: Locale, to: Email, reset: &PasswordReset<'_>) -> M
     )
 }
 
+/// What the e-mail to a user locked out by failed sign-ins needs to say.
+pub struct AccountLocked<'a> {
+    pub account: &'a str,
+    pub first_name: &'a str,
+    pub failures: i64,
+    /// When the lock lifts by itself (Unix seconds), if it does.
+    pub unlocks_at: Option<i64>,
+}
+
+/// The e-mail that tells a user their account was locked, and how it opens again.
+pub fn account_locked(locale: Locale, to: Email, locked: &AccountLocked<'_>) -> Mail {
+    let subject = td_string!(locale, mail.locked_subject, account = locked.account);
+    let reopens = match locked.unlocks_at {
+        Some(at) => td_string!(
+            locale,
+            mail.locked_until,
+            at = crate::lang::format::date_time(locale, at, 0)
+        ),
+        None => td_string!(locale, mail.locked_by_admin).to_owned(),
+    };
+    let paragraphs = [
+        td_string!(locale, mail.greeting, name = locked.first_name),
+        td_string!(
+            locale,
+            mail.locked_body,
+            account = locked.account,
+            count = locked.failures
+        ),
+        reopens,
+        td_string!(locale, mail.locked_not_you).to_owned(),
+    ];
+    Mail::compose(locale, to, subject, locked.account, &paragraphs, None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +180,27 @@ mod tests {
         let mail = reset_for("<script>alert(1)</script>");
         assert!(!mail.html.contains("<script>"), "{}", mail.html);
         assert!(mail.html.contains("&lt;script&gt;"), "{}", mail.html);
+    }
+
+    #[test]
+    fn a_lock_mail_says_when_the_lock_lifts_or_that_an_admin_lifts_it() {
+        let to = || Email::parse("ann@example.com").unwrap();
+        let locked = |unlocks_at| AccountLocked {
+            account: "Acme",
+            first_name: "Ann",
+            failures: 5,
+            unlocks_at,
+        };
+        let timed = account_locked(Locale::en, to(), &locked(Some(1_795_511_100)));
+        assert_eq!(timed.subject, "Your account at Acme is locked");
+        assert!(timed.text.contains("5 failed sign-ins"), "{}", timed.text);
+        assert!(
+            timed.text.contains("24 Nov 2026, 09:05 UTC"),
+            "{}",
+            timed.text
+        );
+        let held = account_locked(Locale::en, to(), &locked(None));
+        assert!(held.text.contains("An administrator"), "{}", held.text);
     }
 
     #[test]

@@ -29,6 +29,9 @@ struct Args {
     /// Name of an app this user owns (created with them).
     #[arg(long)]
     owns_app: Option<String>,
+    /// A password the user signs in with (else they have none).
+    #[arg(long)]
+    password: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -75,7 +78,10 @@ async fn main() -> Result<(), FixtureError> {
         role_id,
         is_primary_admin: false,
         access: ProductAccess::default(),
-        password_hash: None,
+        password_hash: match args.password {
+            Some(password) => Some(app::auth::password::hash_password(password).await?),
+            None => None,
+        },
         created_at: now,
         invited_at: Some(now),
         last_login_at: (status != UserStatus::NotActive).then_some(now),

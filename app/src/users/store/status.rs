@@ -64,7 +64,8 @@ pub async fn change_status(
 
     let target = action.target();
     for chunk in chunks(&report.changed, 1) {
-        let mut sql = Sql::new("UPDATE users SET status = ");
+        let mut sql =
+            Sql::new("UPDATE users SET failed_sign_ins = 0, failing_since = NULL, status = ");
         let status = sql.int(target.code());
         let account = sql.int(account_id.get());
         let list = sql.int_list(chunk.iter().map(|id| id.get()));
