@@ -27,6 +27,21 @@ struct Candidate {
     role_is_admin: Flag,
 }
 
+/// The users of `email` who have a password, in every account (a few at most).
+async fn candidates(db: &Db, email: &Email) -> Result<Vec<Candidate>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin,
+                r.is_admin AS role_is_admin
+         FROM users u JOIN roles r ON r.id = u.role_id
+         WHERE u.email = $1 AND u.password_hash IS NOT NULL
+         ORDER BY u.id LIMIT $2",
+    )
+    .bind(email.as_str())
+    .bind(MAX_ACCOUNTS_PER_EMAIL)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// Signs in the active user with this e-mail and password and says what they may reach.
 /// A wrong e-mail, a wrong password, and a right password of someone who may not sign
 /// in (a locked user among them) all get the same answer, so the answer reveals
@@ -44,18 +59,15 @@ pub async fn sign_in(
     now: i64,
 ) -> Result<(SessionToken, Access), AppError> {
     let hashing = reserve_hashing().await?;
-    lockout::unlock_due(db, Some(email), now).await?;
-    let candidates: Vec<Candidate> = sqlx::query_as(
-        "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin,
-                r.is_admin AS role_is_admin
-         FROM users u JOIN roles r ON r.id = u.role_id
-         WHERE u.email = $1 AND u.password_hash IS NOT NULL
-         ORDER BY u.id LIMIT $2",
-    )
-    .bind(email.as_str())
-    .bind(MAX_ACCOUNTS_PER_EMAIL)
-    .fetch_all(db.pool())
-    .await?;
+    let mut candidates = candidates(db, email).await?;
+    // Only a locked user's sign-in pays for the write that may lift their lock.
+    if candidates
+        .iter()
+        .any(|user| user.status == UserStatus::Locked)
+        && lockout::unlock_due(db, Some(email), now).await? > 0
+    {
+        candidates = self::candidates(db, email).await?;
+    }
 
     if candidates.is_empty() {
         hashing.verify(password, None).await?;
