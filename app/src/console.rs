@@ -28,6 +28,16 @@ pub fn PageReady() -> impl IntoView {
     });
 }
 
+/// Moves the focus to `button` once it is on the page: a dialog opens on its safest
+/// choice, so Enter never confirms by accident.
+pub fn focus_when_shown(button: NodeRef<leptos::html::Button>) {
+    Effect::new(move |_| {
+        if let Some(button) = button.get() {
+            let _ = button.focus();
+        }
+    });
+}
+
 /// The sign-in path that returns to the current page afterwards.
 pub fn sign_in_path() -> String {
     let location = use_location();

@@ -1,6 +1,7 @@
 //! The Delete Selected confirmation and the words of its report.
 
 use super::outcome::Report;
+use crate::console::focus_when_shown;
 use crate::domain::UserId;
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::users::DeleteUsers;
@@ -16,11 +17,7 @@ pub(super) fn ConfirmDelete(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let cancel_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(button) = cancel_button.get() {
-            let _ = button.focus();
-        }
-    });
+    focus_when_shown(cancel_button);
     let count = move || confirming.read().as_ref().map(Vec::len).unwrap_or(0);
     let title = move || match count() {
         1 => t_string!(i18n, delete.confirm_title_one).to_owned(),

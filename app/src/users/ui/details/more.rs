@@ -9,6 +9,7 @@ use crate::apps::{AppRole, TransferOwnership, list_user_apps};
 use crate::auth::reset::SendPasswordReset;
 use crate::console::ErrorNotice;
 use crate::console::areas::Area;
+use crate::console::focus_when_shown;
 use crate::domain::{AppId, UserId};
 use crate::i18n::{t_string, use_i18n};
 use crate::users::deletion::KeptReason;
@@ -193,11 +194,7 @@ fn TransferDialog(user: UserId, open: RwSignal<bool>, actions: Actions) -> impl 
     let app_box = NodeRef::<leptos::html::Select>::new();
     let owner_box = NodeRef::<leptos::html::Select>::new();
     let cancel_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(button) = cancel_button.get() {
-            let _ = button.focus();
-        }
-    });
+    focus_when_shown(cancel_button);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         // The drop-downs hold the choice: whatever the admin sees chosen is what is sent,

@@ -2,6 +2,7 @@
 //! then a line saying it was sent, or why not.
 
 use crate::auth::reset::SendPasswordReset;
+use crate::console::focus_when_shown;
 use crate::domain::UserId;
 use crate::i18n::{t_string, use_i18n};
 use crate::lang::errors::error_text;
@@ -17,11 +18,7 @@ pub(super) fn ConfirmReset(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let cancel_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(button) = cancel_button.get() {
-            let _ = button.focus();
-        }
-    });
+    focus_when_shown(cancel_button);
     let send = move |_| {
         action.dispatch(SendPasswordReset { user: user.get() });
         open.set(false);
