@@ -48,10 +48,12 @@ pub enum AuditAction {
     PasswordResetSent,
     /// A user set a new password through a reset link.
     PasswordChanged,
+    /// The account's sign-in security (lockout policy) was saved.
+    SignInSecurityChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 15] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -66,6 +68,7 @@ impl AuditAction {
         Self::GroupMembersChanged,
         Self::PasswordResetSent,
         Self::PasswordChanged,
+        Self::SignInSecurityChanged,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -84,6 +87,7 @@ impl AuditAction {
             Self::GroupMembersChanged => "group.members_changed",
             Self::PasswordResetSent => "user.password_reset_sent",
             Self::PasswordChanged => "user.password_changed",
+            Self::SignInSecurityChanged => "settings.sign_in_security_changed",
         }
     }
 

@@ -122,6 +122,11 @@ pub enum Clash {
     /// With SSO on, the identity provider owns passwords: Roster sets none.
     #[error("SSO is on: the identity provider manages passwords.")]
     SsoManagesPasswords,
+    /// The settings changed since the admin read them.
+    #[error(
+        "Someone else saved these settings after you opened them; nothing was saved. Reload to see their changes."
+    )]
+    SettingsChanged,
 }
 
 /// Why a request value was refused.
@@ -163,6 +168,8 @@ pub enum Problem {
     CommonPassword,
     #[error("the two passwords are not the same")]
     NotTheSame,
+    #[error("a whole number from {min} to {max}")]
+    OutOfRange { min: u32, max: u32 },
 }
 
 /// Up to ten ids, and "…" when there are more.

@@ -58,6 +58,9 @@ pub fn field_label(locale: Locale, field: &str) -> &str {
         "added" => td_string!(locale, fields.added),
         "removed" => td_string!(locale, fields.removed),
         "users" => td_string!(locale, fields.users),
+        "lock_after" => td_string!(locale, fields.lock_after),
+        "lock_window_minutes" => td_string!(locale, fields.lock_window_minutes),
+        "unlock_after_minutes" => td_string!(locale, fields.unlock_after_minutes),
         other => other,
     }
 }

@@ -18,6 +18,7 @@ pub mod lang;
 pub mod mail;
 pub mod me;
 pub mod query_string;
+pub mod settings;
 pub mod users;
 
 #[cfg(feature = "ssr")]
@@ -107,6 +108,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment(Area::Users.segment()), ParamSegment("id"))
                             view={Lazy::<users::ui::details::UserDetailsRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment(Area::UserSettings.segment())
+                            view={Lazy::<settings::ui::UserSettingsRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -1,16 +1,6 @@
 // Lockout: five wrong passwords lock a user, whose sign-in then reads exactly like a
 // wrong password; the admin finds them Locked in the grid and unlocks them.
-import { test, expect, hydrated, signIn, userRows, runId, addUser } from "./support";
-import { Page } from "@playwright/test";
-
-async function tryPassword(page: Page, email: string, password: string): Promise<string> {
-  await page.goto("/login");
-  await page.locator("#email").fill(email);
-  await page.locator("#password").fill(password);
-  await page.locator("#password").press("Enter");
-  await expect(page.getByRole("alert")).toBeVisible();
-  return (await page.getByRole("alert").textContent()) ?? "";
-}
+import { test, expect, hydrated, signIn, userRows, runId, addUser, tryPassword } from "./support";
 
 test("five wrong passwords lock a user, who reads the same refusal; the admin finds them Locked and unlocks them", async ({ page, browser }) => {
   const run = runId();

@@ -64,3 +64,13 @@ export function addUser(user: {
   });
   return Number(output.toString().trim());
 }
+
+/** Signs in on `/login` with a password expected to be refused; answers the refusal. */
+export async function tryPassword(page: Page, email: string, password: string): Promise<string> {
+  await page.goto("/login");
+  await page.locator("#email").fill(email);
+  await page.locator("#password").fill(password);
+  await page.locator("#password").press("Enter");
+  await expect(page.getByRole("alert")).toBeVisible();
+  return (await page.getByRole("alert").textContent()) ?? "";
+}

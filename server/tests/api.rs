@@ -1221,6 +1221,21 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 None,
                 Permission::OutboxRead,
             ),
+            (
+                Method::GET,
+                "/api/get_sign_in_security".to_owned(),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::POST,
+                "/api/save_sign_in_security".to_owned(),
+                Some(json!({
+                    "settings": { "lock_after": 4, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
+                    "version": 1
+                })),
+                Permission::SettingsManage,
+            ),
         ];
         for permission in Permission::ALL {
             assert!(
@@ -2191,4 +2206,167 @@ async fn an_address_trying_too_fast_gets_429_with_retry_after_before_any_passwor
         .await
         .unwrap();
     assert_eq!(failures, 3, "the turned-away attempt was never checked");
+}
+
+#[tokio::test]
+async fn sixty_four_wrong_passwords_at_once_lock_the_user_once_count_each_and_never_fail() {
+    on_every_engine(|app| async move {
+        let (ann, _) = app
+            .second_admin("ann@example.com", DefaultRole::UserAdmin)
+            .await;
+        let mut attempts = tokio::task::JoinSet::new();
+        for _ in 0..64 {
+            let (url, client) = (app.url("/api/login"), client());
+            attempts.spawn(async move {
+                client
+                    .post(url)
+                    .form(&[("email", "ann@example.com"), ("password", "not it")])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            });
+        }
+        let statuses = attempts.join_all().await;
+
+        assert!(
+            statuses
+                .iter()
+                .all(|status| *status == StatusCode::UNAUTHORIZED),
+            "{statuses:?}"
+        );
+        let (status, failures): (i64, i64) =
+            sqlx::query_as("SELECT status, failed_sign_ins FROM users WHERE id = $1")
+                .bind(ann)
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(UserStatus::from_code(status), Some(UserStatus::Locked));
+        assert_eq!(failures, 64, "every attempt was counted");
+        assert_eq!(
+            app.audit_trail().await,
+            [("user.status_changed".to_owned(), ann.get())]
+        );
+        let (mails,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(mails, 1, "one lock, one e-mail");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sign_in_security_saves_over_its_version_refuses_bad_values_and_rules_the_next_lock() {
+    on_every_engine(|app| async move {
+        let ann = app
+            .second_admin("ann@example.com", DefaultRole::UserAdmin)
+            .await
+            .0;
+        app.sign_in().await;
+        let read: Value = app
+            .get_json(&app.client, "/api/get_sign_in_security")
+            .await
+            .unwrap();
+        assert_eq!(
+            read["settings"],
+            json!({ "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 })
+        );
+        let version = read["version"].as_i64().unwrap();
+        let save = |settings: Value, version: i64| {
+            app.post_json::<Value>(
+                &app.client,
+                "/api/save_sign_in_security",
+                json!({ "settings": settings, "version": version }),
+                HeaderMap::new(),
+            )
+        };
+        let policy = |lock_after: i64, window: i64, unlock: Value| {
+            json!({
+                "lock_after": lock_after,
+                "lock_window_minutes": window,
+                "unlock_after_minutes": unlock
+            })
+        };
+        for (settings, field) in [
+            (policy(2, 15, json!(30)), Some("lock_after")),
+            (policy(21, 15, json!(30)), Some("lock_after")),
+            (policy(5, 0, json!(30)), Some("lock_window_minutes")),
+            (policy(5, 15, json!(0)), Some("unlock_after_minutes")),
+            (policy(5, 15, json!(10_081)), Some("unlock_after_minutes")),
+            (policy(-1, 15, json!(30)), None),
+            (json!({ "lock_after": 5 }), None),
+        ] {
+            let refused = save(settings.clone(), version).await.unwrap_err();
+            assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{settings}");
+            if let Some(field) = field {
+                assert_eq!(
+                    refused.error,
+                    AppError::Invalid {
+                        field: field.to_owned(),
+                        problem: match field {
+                            "lock_after" => Problem::OutOfRange { min: 3, max: 20 },
+                            "lock_window_minutes" => Problem::OutOfRange { min: 1, max: 1440 },
+                            _ => Problem::OutOfRange {
+                                min: 1,
+                                max: 10_080
+                            },
+                        }
+                    }
+                );
+            }
+        }
+        assert!(
+            app.audit_trail().await.is_empty(),
+            "no refusal changed anything"
+        );
+
+        let saved = save(policy(3, 60, Value::Null), version).await.unwrap();
+        assert_eq!(saved["version"], version + 1);
+        let stale = save(policy(10, 60, json!(5)), version).await.unwrap_err();
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        let (_, user_admin) = app
+            .second_admin("ulla@example.com", DefaultRole::UserAdmin)
+            .await;
+        let forbidden = app
+            .post_json::<Value>(
+                &user_admin,
+                "/api/save_sign_in_security",
+                json!({ "settings": policy(10, 60, json!(5)), "version": version + 1 }),
+                HeaderMap::new(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+
+        for _ in 0..3 {
+            app.sign_in_with(&client(), "ann@example.com", "not it")
+                .await;
+        }
+        assert_eq!(
+            app.status_of_user(ann).await,
+            UserStatus::Locked,
+            "3 failures lock now"
+        );
+        app.clock.advance(24 * 60 * 60);
+        let still = app
+            .sign_in_with(&client(), "ann@example.com", PASSWORD)
+            .await;
+        assert_eq!(
+            still.status(),
+            StatusCode::UNAUTHORIZED,
+            "only an admin lifts the lock now"
+        );
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(
+            trail,
+            ["settings.sign_in_security_changed", "user.status_changed"]
+        );
+    })
+    .await;
 }

@@ -8,7 +8,7 @@ pub use listing::list_events;
 use super::AuditAction;
 use crate::auth::principal::Actor;
 use crate::db::sql::{Sql, chunks};
-use crate::domain::{AppId, GroupId, UserId};
+use crate::domain::{AccountId, AppId, GroupId, UserId};
 use crate::error::AppError;
 use sqlx::{Any, Transaction};
 
@@ -18,6 +18,8 @@ pub enum AuditTarget {
     User(UserId),
     App(AppId),
     Group(GroupId),
+    /// The account itself: its settings.
+    Account(AccountId),
 }
 
 impl AuditTarget {
@@ -26,6 +28,7 @@ impl AuditTarget {
             Self::User(_) => "user",
             Self::App(_) => "app",
             Self::Group(_) => "group",
+            Self::Account(_) => "account",
         }
     }
 
@@ -34,6 +37,7 @@ impl AuditTarget {
             Self::User(id) => id.get(),
             Self::App(id) => id.get(),
             Self::Group(id) => id.get(),
+            Self::Account(id) => id.get(),
         }
     }
 }

@@ -53,6 +53,9 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         }
         AuditAction::PasswordResetSent => td_string!(locale, audit.action_password_reset_sent),
         AuditAction::PasswordChanged => td_string!(locale, audit.action_password_changed),
+        AuditAction::SignInSecurityChanged => {
+            td_string!(locale, audit.action_sign_in_security_changed)
+        }
     }
 }
 

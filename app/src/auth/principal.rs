@@ -56,6 +56,10 @@ capability!(
     /// Read the outbox.
     OutboxRead => OutboxRead
 );
+capability!(
+    /// Change the account's settings.
+    SettingsManage => SettingsManage
+);
 
 /// What only the account's Primary Admin may do, whatever a role holds: transferring
 /// the ownership of an app (seeds 002: "available only to the Primary Master Admin").

@@ -109,7 +109,7 @@ impl Area {
     pub fn is_built(self) -> bool {
         matches!(
             self,
-            Self::Users | Self::Groups | Self::AuditLog | Self::Outbox
+            Self::Users | Self::UserSettings | Self::Groups | Self::AuditLog | Self::Outbox
         )
     }
 

@@ -25,11 +25,13 @@ pub enum Permission {
     AuditRead,
     /// Read the outbox: the e-mail the console sends, and the links in it.
     OutboxRead,
+    /// Change the account's settings (User Settings, Sign-in security).
+    SettingsManage,
 }
 
 impl Permission {
     /// Every permission: what the Primary Admin and the Master Admin role hold.
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Self::UsersRead,
         Self::UsersDelete,
         Self::UsersUpdate,
@@ -38,6 +40,7 @@ impl Permission {
         Self::GroupsManage,
         Self::AuditRead,
         Self::OutboxRead,
+        Self::SettingsManage,
     ];
 
     /// The stored and wire name, e.g. `users.read`.
@@ -51,6 +54,7 @@ impl Permission {
             Self::GroupsManage => "groups.manage",
             Self::AuditRead => "audit.read",
             Self::OutboxRead => "outbox.read",
+            Self::SettingsManage => "settings.manage",
         }
     }
 

@@ -56,6 +56,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
                 td_string!(locale, errors.sso_manages_passwords).to_owned()
             }
             Clash::PrimaryAdminRole => td_string!(locale, errors.primary_admin_role).to_owned(),
+            Clash::SettingsChanged => td_string!(locale, errors.settings_changed).to_owned(),
             Clash::AlreadyOwner { email, app } => td_string!(
                 locale,
                 errors.already_owner,
@@ -110,6 +111,9 @@ fn problem_text(locale: Locale, problem: &Problem) -> String {
         Problem::SameAsEmail => td_string!(locale, problems.same_as_email).to_owned(),
         Problem::CommonPassword => td_string!(locale, problems.common_password).to_owned(),
         Problem::NotTheSame => td_string!(locale, problems.not_the_same).to_owned(),
+        Problem::OutOfRange { min, max } => {
+            td_string!(locale, problems.out_of_range, min = *min, max = *max)
+        }
     }
 }
 

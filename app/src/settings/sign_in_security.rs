@@ -1,0 +1,215 @@
+//! Sign-in security, the rules that lock a user out: how many failed sign-ins within
+//! how many minutes lock them, and whether the lock lifts by itself. The limits are
+//! checked here, by the browser as the admin types and by the server on every save.
+
+use crate::error::{AppError, Problem};
+use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
+
+/// Failed sign-ins that lock a user: fewer would lock people out over typos, more would
+/// let a guesser try too many passwords.
+pub const LOCK_AFTER: RangeInclusive<u32> = 3..=20;
+/// The minutes within which failures count together: up to a day.
+pub const LOCK_WINDOW_MINUTES: RangeInclusive<u32> = 1..=1440;
+/// The minutes after which a lock lifts by itself: up to a week.
+pub const UNLOCK_AFTER_MINUTES: RangeInclusive<u32> = 1..=10_080;
+
+/// An account's lockout policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInSecurity {
+    /// Lock a user after this many failed sign-ins…
+    pub lock_after: u32,
+    /// …within this many minutes.
+    pub lock_window_minutes: u32,
+    /// Lift the lock after this many minutes; never by itself when `None` (only an
+    /// admin unlocks).
+    pub unlock_after_minutes: Option<u32>,
+}
+
+impl Default for SignInSecurity {
+    /// Five failures within 15 minutes lock a user for 30 minutes.
+    fn default() -> Self {
+        Self {
+            lock_after: 5,
+            lock_window_minutes: 15,
+            unlock_after_minutes: Some(30),
+        }
+    }
+}
+
+/// The first problem of `value` against `range`, named by `field`.
+fn check_range(field: &str, value: u32, range: &RangeInclusive<u32>) -> Result<(), AppError> {
+    if range.contains(&value) {
+        Ok(())
+    } else {
+        let (min, max) = (*range.start(), *range.end());
+        Err(AppError::invalid(field, Problem::OutOfRange { min, max }))
+    }
+}
+
+impl SignInSecurity {
+    /// Refuses the first value outside its limits, naming its field.
+    pub fn check(&self) -> Result<(), AppError> {
+        check_range("lock_after", self.lock_after, &LOCK_AFTER)?;
+        check_range(
+            "lock_window_minutes",
+            self.lock_window_minutes,
+            &LOCK_WINDOW_MINUTES,
+        )?;
+        match self.unlock_after_minutes {
+            Some(minutes) => check_range("unlock_after_minutes", minutes, &UNLOCK_AFTER_MINUTES),
+            None => Ok(()),
+        }
+    }
+
+    /// The policy as the audit trail records it: a lock that only an admin lifts has no
+    /// unlock time.
+    #[cfg(feature = "ssr")]
+    pub fn audit_values(&self) -> serde_json::Value {
+        let mut values = serde_json::json!({
+            "lock_after": self.lock_after,
+            "lock_window_minutes": self.lock_window_minutes,
+        });
+        if let Some(minutes) = self.unlock_after_minutes {
+            values["unlock_after_minutes"] = minutes.into();
+        }
+        values
+    }
+}
+
+/// The number typed in a box, or a problem for the box's field: what the form shows
+/// under it before anything is sent.
+pub fn parse_within(
+    field: &str,
+    typed: &str,
+    range: &RangeInclusive<u32>,
+) -> Result<u32, AppError> {
+    let out_of_range = || {
+        let (min, max) = (*range.start(), *range.end());
+        AppError::invalid(field, Problem::OutOfRange { min, max })
+    };
+    let value: u32 = typed.trim().parse().map_err(|_| out_of_range())?;
+    check_range(field, value, range).map(|()| value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(error: AppError) -> String {
+        match error {
+            AppError::Invalid { field, .. } => field,
+            other => panic!("expected a field's problem, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_default_policy_is_five_failures_in_fifteen_minutes_for_thirty_minutes() {
+        let policy = SignInSecurity::default();
+        assert_eq!(policy.check(), Ok(()));
+        assert_eq!((policy.lock_after, policy.lock_window_minutes), (5, 15));
+        assert_eq!(policy.unlock_after_minutes, Some(30));
+    }
+
+    #[test]
+    fn each_value_outside_its_limits_is_refused_by_name() {
+        let base = SignInSecurity::default();
+        for (policy, field) in [
+            (
+                SignInSecurity {
+                    lock_after: 2,
+                    ..base
+                },
+                "lock_after",
+            ),
+            (
+                SignInSecurity {
+                    lock_after: 21,
+                    ..base
+                },
+                "lock_after",
+            ),
+            (
+                SignInSecurity {
+                    lock_window_minutes: 0,
+                    ..base
+                },
+                "lock_window_minutes",
+            ),
+            (
+                SignInSecurity {
+                    lock_window_minutes: 1441,
+                    ..base
+                },
+                "lock_window_minutes",
+            ),
+            (
+                SignInSecurity {
+                    unlock_after_minutes: Some(0),
+                    ..base
+                },
+                "unlock_after_minutes",
+            ),
+            (
+                SignInSecurity {
+                    unlock_after_minutes: Some(10_081),
+                    ..base
+                },
+                "unlock_after_minutes",
+            ),
+        ] {
+            assert_eq!(field_of(policy.check().unwrap_err()), field);
+        }
+    }
+
+    #[test]
+    fn the_limits_themselves_and_admin_only_unlock_are_allowed() {
+        for policy in [
+            SignInSecurity {
+                lock_after: 3,
+                lock_window_minutes: 1,
+                unlock_after_minutes: Some(1),
+            },
+            SignInSecurity {
+                lock_after: 20,
+                lock_window_minutes: 1440,
+                unlock_after_minutes: Some(10_080),
+            },
+            SignInSecurity {
+                unlock_after_minutes: None,
+                ..SignInSecurity::default()
+            },
+        ] {
+            assert_eq!(policy.check(), Ok(()));
+        }
+    }
+
+    #[test]
+    fn a_typed_number_is_read_within_its_limits_and_anything_else_is_out_of_range() {
+        assert_eq!(parse_within("lock_after", " 7 ", &LOCK_AFTER), Ok(7));
+        for typed in ["", "two", "-3", "2.5", "99999999999", "21"] {
+            let refused = parse_within("lock_after", typed, &LOCK_AFTER).unwrap_err();
+            assert_eq!(
+                refused,
+                AppError::invalid("lock_after", Problem::OutOfRange { min: 3, max: 20 })
+            );
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_audit_trail_records_an_admin_only_unlock_as_no_unlock_time() {
+        let manual = SignInSecurity {
+            unlock_after_minutes: None,
+            ..SignInSecurity::default()
+        };
+        assert_eq!(
+            manual.audit_values(),
+            serde_json::json!({ "lock_after": 5, "lock_window_minutes": 15 })
+        );
+        assert_eq!(
+            SignInSecurity::default().audit_values()["unlock_after_minutes"],
+            30
+        );
+    }
+}

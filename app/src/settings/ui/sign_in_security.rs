@@ -1,0 +1,247 @@
+//! The Sign-in security section: how many failed sign-ins within how many minutes lock a
+//! user, and whether the lock lifts by itself. Each box is checked as it is typed by the
+//! rules the server applies; a save over another admin's newer one offers to reload.
+
+use crate::console::{AdminContext, ErrorNotice, PageReady};
+use crate::domain::Permission;
+use crate::error::{AppError, Clash};
+use crate::i18n::{t_string, use_i18n};
+use crate::lang::errors::error_text;
+use crate::settings::sign_in_security::{
+    LOCK_AFTER, LOCK_WINDOW_MINUTES, SignInSecurity, UNLOCK_AFTER_MINUTES, parse_within,
+};
+use crate::settings::{SaveSignInSecurity, Versioned, get_sign_in_security};
+use leptos::prelude::*;
+use std::ops::RangeInclusive;
+
+/// The section, loaded with the settings in force.
+#[component]
+pub(super) fn SignInSecuritySection() -> impl IntoView {
+    let i18n = use_i18n();
+    let reload = RwSignal::new(0_u32);
+    let current = Resource::new(move || reload.get(), |_| get_sign_in_security());
+    view! {
+        <section class="settings-section" aria-labelledby="sign-in-security-title">
+            <h2 id="sign-in-security-title">{move || t_string!(i18n, settings.sign_in_security)}</h2>
+            <p class="subtitle">{move || t_string!(i18n, settings.sign_in_security_about)}</p>
+            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, settings.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let can_manage = AdminContext::can(Permission::SettingsManage).await;
+                    match current.await {
+                        Ok(saved) => view! {
+                            <SignInSecurityForm saved can_manage reload /><PageReady />
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// One number box with its limits and the problem its text has, if any.
+#[component]
+fn NumberField(
+    id: &'static str,
+    field: &'static str,
+    label: Signal<&'static str>,
+    range: RangeInclusive<u32>,
+    text: RwSignal<String>,
+    #[prop(into)] disabled: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (min, max) = (*range.start(), *range.end());
+    let error = Memo::new(move |_| {
+        if disabled.get() {
+            return None;
+        }
+        parse_within(field, &text.read(), &range)
+            .err()
+            .map(|error| error_text(i18n.get_locale(), &error))
+    });
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=field
+                type="number"
+                inputmode="numeric"
+                min=min
+                max=max
+                step="1"
+                required
+                disabled=disabled
+                prop:value=move || text.get()
+                aria-invalid=move || error.read().is_some().then_some("true")
+                aria-describedby=error_id.clone()
+                on:input=move |event| text.set(event_target_value(&event))
+            />
+            <p class="field-error" id=error_id>{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// The form over the settings `saved`, read-only without `settings.manage`.
+#[component]
+fn SignInSecurityForm(
+    saved: Versioned<SignInSecurity>,
+    can_manage: bool,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let policy = saved.settings;
+    let version = RwSignal::new(saved.version);
+    let lock_after = RwSignal::new(policy.lock_after.to_string());
+    let window = RwSignal::new(policy.lock_window_minutes.to_string());
+    let unlocks_by_itself = RwSignal::new(policy.unlock_after_minutes.is_some());
+    let unlock_after = RwSignal::new(
+        policy
+            .unlock_after_minutes
+            .or(SignInSecurity::default().unlock_after_minutes)
+            .unwrap_or_default()
+            .to_string(),
+    );
+    let typed = move || -> Result<SignInSecurity, AppError> {
+        Ok(SignInSecurity {
+            lock_after: parse_within("lock_after", &lock_after.read(), &LOCK_AFTER)?,
+            lock_window_minutes: parse_within(
+                "lock_window_minutes",
+                &window.read(),
+                &LOCK_WINDOW_MINUTES,
+            )?,
+            unlock_after_minutes: if unlocks_by_itself.get() {
+                Some(parse_within(
+                    "unlock_after_minutes",
+                    &unlock_after.read(),
+                    &UNLOCK_AFTER_MINUTES,
+                )?)
+            } else {
+                None
+            },
+        })
+    };
+    let save = ServerAction::<SaveSignInSecurity>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            version.set(saved.version);
+        }
+    });
+    let pending = save.pending();
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if let Ok(settings) = typed() {
+            save.dispatch(SaveSignInSecurity {
+                settings,
+                version: version.get_untracked(),
+            });
+        }
+    };
+    let stale = move || {
+        matches!(
+            save.value().get(),
+            Some(Err(AppError::Conflict {
+                clash: Clash::SettingsChanged
+            }))
+        )
+    };
+    let disabled = !can_manage;
+    let outcome = move || {
+        save.value().get().map(|answer| match answer {
+            Ok(_) => view! {
+                <div class="notice success" role="status" data-testid="settings-outcome">
+                    {move || t_string!(i18n, settings.saved)}
+                </div>
+            }
+            .into_any(),
+            Err(error) => view! {
+                <div class="notice error" role="alert" data-testid="settings-outcome">
+                    {move || error_text(i18n.get_locale(), &error)}
+                </div>
+            }
+            .into_any(),
+        })
+    };
+    view! {
+        <form class="settings-form" on:submit=submit novalidate>
+            {disabled.then(|| view! {
+                <p class="notice info">{move || t_string!(i18n, settings.no_manage_permission)}</p>
+            })}
+            <fieldset>
+                <legend>{move || t_string!(i18n, settings.when_to_lock)}</legend>
+                <NumberField
+                    id="lock-after"
+                    field="lock_after"
+                    label=Signal::derive(move || t_string!(i18n, settings.lock_after))
+                    range=LOCK_AFTER
+                    text=lock_after
+                    disabled=disabled
+                />
+                <NumberField
+                    id="lock-window"
+                    field="lock_window_minutes"
+                    label=Signal::derive(move || t_string!(i18n, settings.lock_window))
+                    range=LOCK_WINDOW_MINUTES
+                    text=window
+                    disabled=disabled
+                />
+            </fieldset>
+            <fieldset>
+                <legend>{move || t_string!(i18n, settings.when_to_unlock)}</legend>
+                <label class="choice">
+                    <input
+                        type="radio"
+                        name="unlock"
+                        value="after"
+                        disabled=disabled
+                        prop:checked=move || unlocks_by_itself.get()
+                        on:change=move |_| unlocks_by_itself.set(true)
+                    />
+                    <span>{move || t_string!(i18n, settings.unlock_by_itself)}</span>
+                </label>
+                <div class="indented">
+                    <NumberField
+                        id="unlock-after"
+                        field="unlock_after_minutes"
+                        label=Signal::derive(move || t_string!(i18n, settings.unlock_after))
+                        range=UNLOCK_AFTER_MINUTES
+                        text=unlock_after
+                        disabled=Signal::derive(move || disabled || !unlocks_by_itself.get())
+                    />
+                </div>
+                <label class="choice">
+                    <input
+                        type="radio"
+                        name="unlock"
+                        value="admin"
+                        disabled=disabled
+                        prop:checked=move || !unlocks_by_itself.get()
+                        on:change=move |_| unlocks_by_itself.set(false)
+                    />
+                    <span>{move || t_string!(i18n, settings.unlock_by_admin)}</span>
+                </label>
+            </fieldset>
+            <p class="hint">{move || t_string!(i18n, settings.applies_at_once)}</p>
+            <div class="form-actions">
+                <button
+                    type="submit"
+                    class="button primary"
+                    disabled=move || disabled || pending.get() || typed().is_err()
+                >
+                    {move || if pending.get() {
+                        t_string!(i18n, settings.saving)
+                    } else {
+                        t_string!(i18n, settings.save)
+                    }}
+                </button>
+                {outcome}
+                {move || stale().then(|| view! {
+                    <button type="button" class="button" on:click=move |_| reload.update(|count| *count += 1)>
+                        {move || t_string!(i18n, settings.reload)}
+                    </button>
+                })}
+            </div>
+        </form>
+    }
+}

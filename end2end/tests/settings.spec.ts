@@ -1,0 +1,77 @@
+// User Settings > Sign-in security: an admin tightens the lockout policy, a value out of
+// its limits is refused as it is typed, a user is then locked by the new count and stays
+// locked until an admin acts, and the admin sets the policy back.
+import { test, expect, hydrated, signIn, userRows, runId, addUser, tryPassword } from "./support";
+import { Page } from "@playwright/test";
+
+async function openSignInSecurity(page: Page) {
+  await page.getByRole("link", { name: "User Settings" }).click();
+  await expect(page).toHaveURL(/\/user-settings$/);
+  await hydrated(page);
+}
+
+test("an admin locks users after three failures, admin-only; a user is locked by the third; the policy goes back", async ({ page, browser }) => {
+  const run = runId();
+  const email = `${run}.sam@acme.test`;
+  addUser({ email, firstName: "Sam", lastName: `Strict${run}`, password: "sam's own good password" });
+
+  await signIn(page);
+  await openSignInSecurity(page);
+  const lockAfter = page.getByLabel(/^Failed sign-ins before a lock/);
+  const save = page.getByRole("button", { name: "Save" });
+  await lockAfter.fill("2");
+  await expect(page.locator("#lock-after-error")).toContainText("a whole number from 3 to 20");
+  await expect(save).toBeDisabled();
+  await lockAfter.fill("3");
+  await page.getByLabel("Only when an admin unlocks the user").check();
+  await expect(page.getByLabel(/^Unlock after/)).toBeDisabled();
+  await lockAfter.press("Enter");
+  await expect(page.getByTestId("settings-outcome")).toHaveText("Sign-in security saved.");
+
+  await page.reload();
+  await hydrated(page);
+  await expect(lockAfter).toHaveValue("3");
+  await expect(page.getByLabel("Only when an admin unlocks the user")).toBeChecked();
+
+  const sam = await (await browser.newContext({ locale: "en-GB" })).newPage();
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await tryPassword(sam, email, "a wrong password");
+  }
+  await page.goto(`/users?q=${run}`);
+  await hydrated(page);
+  await expect(userRows(page).first().locator(".status")).toHaveText("Locked");
+
+  await page.goto("/audit-log?action=settings.sign_in_security_changed");
+  await hydrated(page);
+  await expect(page.locator("tr[data-action='settings.sign_in_security_changed']").first())
+    .toContainText("Failed sign-ins before a lock: 5 → 3");
+
+  await openSignInSecurity(page);
+  await lockAfter.fill("5");
+  await page.getByLabel("By itself, after a while").check();
+  await page.getByLabel(/^Unlock after/).fill("30");
+  await save.click();
+  await expect(page.getByTestId("settings-outcome")).toHaveText("Sign-in security saved.");
+});
+
+test("a save over another admin's newer one is refused and offers to reload", async ({ page, browser }) => {
+  await signIn(page);
+  await openSignInSecurity(page);
+  const other = await (await browser.newContext({ locale: "en-GB" })).newPage();
+  await signIn(other);
+  await openSignInSecurity(other);
+
+  const window = (p: Page) => p.getByLabel(/^Counted within/);
+  await window(other).fill("20");
+  await other.getByRole("button", { name: "Save" }).click();
+  await expect(other.getByTestId("settings-outcome")).toHaveText("Sign-in security saved.");
+  await window(page).fill("25");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("settings-outcome")).toContainText("Someone else saved these settings");
+
+  await page.getByRole("button", { name: "Reload" }).click();
+  await expect(window(page)).toHaveValue("20");
+  await window(page).fill("15");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("settings-outcome")).toHaveText("Sign-in security saved.");
+});
