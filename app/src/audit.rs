@@ -50,10 +50,14 @@ pub enum AuditAction {
     PasswordChanged,
     /// The account's sign-in security (lockout policy) was saved.
     SignInSecurityChanged,
+    /// When new users get a welcome e-mail was saved.
+    WelcomeEmailsChanged,
+    /// The access new users start with was saved.
+    DefaultAccessChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 17] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -69,6 +73,8 @@ impl AuditAction {
         Self::PasswordResetSent,
         Self::PasswordChanged,
         Self::SignInSecurityChanged,
+        Self::WelcomeEmailsChanged,
+        Self::DefaultAccessChanged,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -88,6 +94,8 @@ impl AuditAction {
             Self::PasswordResetSent => "user.password_reset_sent",
             Self::PasswordChanged => "user.password_changed",
             Self::SignInSecurityChanged => "settings.sign_in_security_changed",
+            Self::WelcomeEmailsChanged => "settings.welcome_emails_changed",
+            Self::DefaultAccessChanged => "settings.default_access_changed",
         }
     }
 

@@ -49,3 +49,27 @@ pub fn sign_in_path() -> String {
     };
     format!("/login?next={}", encode_component(&here))
 }
+
+/// An on/off switch with its label: the Profile tab's access and the settings' choices.
+#[component]
+pub fn Switch(
+    id: &'static str,
+    label: Signal<&'static str>,
+    on: Signal<bool>,
+    set: Callback<bool>,
+    #[prop(into)] disabled: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <label class="toggle" for=id>
+            <input
+                id=id
+                type="checkbox"
+                role="switch"
+                disabled=disabled
+                prop:checked=move || on.get()
+                on:change=move |event| set.run(event_target_checked(&event))
+            />
+            <span>{label}</span>
+        </label>
+    }
+}

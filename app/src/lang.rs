@@ -61,6 +61,9 @@ pub fn field_label(locale: Locale, field: &str) -> &str {
         "lock_after" => td_string!(locale, fields.lock_after),
         "lock_window_minutes" => td_string!(locale, fields.lock_window_minutes),
         "unlock_after_minutes" => td_string!(locale, fields.unlock_after_minutes),
+        "welcome_when_invited" => td_string!(locale, fields.welcome_when_invited),
+        "welcome_when_synced" => td_string!(locale, fields.welcome_when_synced),
+        "welcome_when_added_by_api" => td_string!(locale, fields.welcome_when_added_by_api),
         other => other,
     }
 }

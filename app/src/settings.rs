@@ -1,17 +1,22 @@
 //! User Management > User Settings: the account's settings, one section each, each
-//! saved on its own with the version it was read at. Today: Sign-in security (the
-//! lockout policy). The wire types and server functions live here; each section's rules
-//! in its own module, the SQL in `store` (server-only), the page in `ui`.
+//! saved on its own over the version it was read at: Sign-in security (the lockout
+//! policy), Email Notifications (welcome e-mails) and Default User Permissions. The wire
+//! types and server functions live here; each section's rules in its own module, the
+//! SQL in `store` (server-only), the page in `ui`.
 
+pub mod default_access;
 pub mod sign_in_security;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod ui;
+pub mod welcome_emails;
 
 use crate::error::AppError;
+use default_access::DefaultAccess;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use sign_in_security::SignInSecurity;
+use welcome_emails::WelcomeEmails;
 
 /// A section's settings as saved, with the version a save must name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,16 +25,24 @@ pub struct Versioned<T> {
     pub version: i64,
 }
 
-/// The account's sign-in security; every admin may read it.
-#[server(prefix = "/api", endpoint = "get_sign_in_security", input = leptos::server_fn::codec::GetUrl)]
+/// Every section of the account's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSettings {
+    pub sign_in_security: Versioned<SignInSecurity>,
+    pub welcome_emails: Versioned<WelcomeEmails>,
+    pub default_access: Versioned<DefaultAccess>,
+}
+
+/// The account's settings; every admin may read them.
+#[server(prefix = "/api", endpoint = "get_user_settings", input = leptos::server_fn::codec::GetUrl)]
 #[cfg_attr(
     feature = "ssr",
     tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
 )]
-pub async fn get_sign_in_security() -> Result<Versioned<SignInSecurity>, AppError> {
+pub async fn get_user_settings() -> Result<UserSettings, AppError> {
     use crate::auth::principal::{UsersRead, current_principal};
     let grant = current_principal()?.grant::<UsersRead>()?;
-    store::sign_in_security(&crate::state::app_state()?.db, grant.account_id()).await
+    store::user_settings(&crate::state::app_state()?.db, grant.account_id()).await
 }
 
 /// Saves the account's sign-in security over `version`; a save over a newer one is 409.
@@ -47,6 +60,41 @@ pub async fn save_sign_in_security(
     let grant = current_principal()?.grant::<SettingsManage>()?;
     settings.check()?;
     let state = crate::state::app_state()?;
-    let saved = Versioned { settings, version };
-    store::save_sign_in_security(&state.db, &grant, saved, state.clock.now()).await
+    let change = Versioned { settings, version };
+    store::save(&state.db, &grant, change, state.clock.now()).await
+}
+
+/// Saves when new users get a welcome e-mail, over `version`.
+#[server(prefix = "/api", endpoint = "save_welcome_emails", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
+)]
+pub async fn save_welcome_emails(
+    settings: WelcomeEmails,
+    version: i64,
+) -> Result<Versioned<WelcomeEmails>, AppError> {
+    use crate::auth::principal::{SettingsManage, current_principal};
+    let grant = current_principal()?.grant::<SettingsManage>()?;
+    let state = crate::state::app_state()?;
+    let change = Versioned { settings, version };
+    store::save(&state.db, &grant, change, state.clock.now()).await
+}
+
+/// Saves the access new users start with, over `version`; users already in the account
+/// keep theirs.
+#[server(prefix = "/api", endpoint = "save_default_access", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
+)]
+pub async fn save_default_access(
+    settings: DefaultAccess,
+    version: i64,
+) -> Result<Versioned<DefaultAccess>, AppError> {
+    use crate::auth::principal::{SettingsManage, current_principal};
+    let grant = current_principal()?.grant::<SettingsManage>()?;
+    let state = crate::state::app_state()?;
+    let change = Versioned { settings, version };
+    store::save(&state.db, &grant, change, state.clock.now()).await
 }

@@ -4,6 +4,11 @@
 import { test, expect, hydrated, signIn, userRows, runId, addUser, tryPassword } from "./support";
 import { Page } from "@playwright/test";
 
+/** The Save button of the Sign-in security section (each section has its own). */
+function saveSignInSecurity(page: Page) {
+  return page.getByRole("region", { name: "Sign-in security" }).getByRole("button", { name: "Save" });
+}
+
 async function openSignInSecurity(page: Page) {
   await page.getByRole("link", { name: "User Settings" }).click();
   await expect(page).toHaveURL(/\/user-settings$/);
@@ -18,7 +23,7 @@ test("an admin locks users after three failures, admin-only; a user is locked by
   await signIn(page);
   await openSignInSecurity(page);
   const lockAfter = page.getByLabel(/^Failed sign-ins before a lock/);
-  const save = page.getByRole("button", { name: "Save" });
+  const save = saveSignInSecurity(page);
   await lockAfter.fill("2");
   await expect(page.locator("#lock-after-error")).toContainText("a whole number from 3 to 20");
   await expect(save).toBeDisabled();
@@ -26,7 +31,7 @@ test("an admin locks users after three failures, admin-only; a user is locked by
   await page.getByLabel("Only when an admin unlocks the user").check();
   await expect(page.getByLabel(/^Unlock after/)).toBeDisabled();
   await lockAfter.press("Enter");
-  await expect(page.getByTestId("settings-outcome")).toHaveText("Sign-in security saved.");
+  await expect(page.getByTestId("sign-in-security-outcome")).toHaveText("Sign-in security saved.");
 
   await page.reload();
   await hydrated(page);
@@ -51,7 +56,7 @@ test("an admin locks users after three failures, admin-only; a user is locked by
   await page.getByLabel("By itself, after a while").check();
   await page.getByLabel(/^Unlock after/).fill("30");
   await save.click();
-  await expect(page.getByTestId("settings-outcome")).toHaveText("Sign-in security saved.");
+  await expect(page.getByTestId("sign-in-security-outcome")).toHaveText("Sign-in security saved.");
 });
 
 test("a save over another admin's newer one is refused and offers to reload", async ({ page, browser }) => {
@@ -63,15 +68,53 @@ test("a save over another admin's newer one is refused and offers to reload", as
 
   const window = (p: Page) => p.getByLabel(/^Counted within/);
   await window(other).fill("20");
-  await other.getByRole("button", { name: "Save" }).click();
-  await expect(other.getByTestId("settings-outcome")).toHaveText("Sign-in security saved.");
+  await saveSignInSecurity(other).click();
+  await expect(other.getByTestId("sign-in-security-outcome")).toHaveText("Sign-in security saved.");
   await window(page).fill("25");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("settings-outcome")).toContainText("Someone else saved these settings");
+  await saveSignInSecurity(page).click();
+  await expect(page.getByTestId("sign-in-security-outcome")).toContainText("Someone else saved these settings");
 
   await page.getByRole("button", { name: "Reload" }).click();
   await expect(window(page)).toHaveValue("20");
   await window(page).fill("15");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("settings-outcome")).toHaveText("Sign-in security saved.");
+  await saveSignInSecurity(page).click();
+  await expect(page.getByTestId("sign-in-security-outcome")).toHaveText("Sign-in security saved.");
+});
+
+test("an admin chooses welcome e-mails and new users' permissions with the keyboard; each section saves on its own", async ({ page }) => {
+  await signIn(page);
+  await openSignInSecurity(page);
+  const notifications = page.getByRole("region", { name: "Email Notifications" });
+  const permissions = page.getByRole("region", { name: "Default User Permissions" });
+  const byApi = notifications.getByRole("switch", { name: "When added using the API" });
+  const createApps = permissions.getByRole("switch", { name: "Create New Apps" });
+  await expect(byApi).not.toBeChecked();
+  await expect(createApps).not.toBeChecked();
+
+  await byApi.focus();
+  await page.keyboard.press("Space");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("email-notifications-outcome")).toHaveText("Email notifications saved.");
+  await createApps.check();
+  await permissions.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("default-permissions-outcome")).toHaveText("Default user permissions saved.");
+
+  await page.reload();
+  await hydrated(page);
+  await expect(byApi).toBeChecked();
+  await expect(createApps).toBeChecked();
+  await expect(notifications.getByRole("switch", { name: "When invited by an administrator" })).toBeChecked();
+
+  await page.goto("/audit-log?action=settings.default_access_changed");
+  await hydrated(page);
+  await expect(page.locator("tr[data-action='settings.default_access_changed']").first()).toContainText("App Creation Access: Off → On");
+
+  await openSignInSecurity(page);
+  await byApi.uncheck();
+  await notifications.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("email-notifications-outcome")).toHaveText("Email notifications saved.");
+  await createApps.uncheck();
+  await permissions.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("default-permissions-outcome")).toHaveText("Default user permissions saved.");
 });

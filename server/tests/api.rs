@@ -1223,9 +1223,27 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
             ),
             (
                 Method::GET,
-                "/api/get_sign_in_security".to_owned(),
+                "/api/get_user_settings".to_owned(),
                 None,
                 Permission::UsersRead,
+            ),
+            (
+                Method::POST,
+                "/api/save_welcome_emails".to_owned(),
+                Some(json!({
+                    "settings": { "when_invited": false, "when_synced": true, "when_added_by_api": false },
+                    "version": 1
+                })),
+                Permission::SettingsManage,
+            ),
+            (
+                Method::POST,
+                "/api/save_default_access".to_owned(),
+                Some(json!({
+                    "settings": { "access": { "builder": true, "app_creation": true, "data_tables": false } },
+                    "version": 1
+                })),
+                Permission::SettingsManage,
             ),
             (
                 Method::POST,
@@ -2264,10 +2282,11 @@ async fn sign_in_security_saves_over_its_version_refuses_bad_values_and_rules_th
             .await
             .0;
         app.sign_in().await;
-        let read: Value = app
-            .get_json(&app.client, "/api/get_sign_in_security")
+        let settings: Value = app
+            .get_json(&app.client, "/api/get_user_settings")
             .await
             .unwrap();
+        let read = &settings["sign_in_security"];
         assert_eq!(
             read["settings"],
             json!({ "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 })
@@ -2296,6 +2315,10 @@ async fn sign_in_security_saves_over_its_version_refuses_bad_values_and_rules_th
             (policy(5, 15, json!(10_081)), Some("unlock_after_minutes")),
             (policy(-1, 15, json!(30)), None),
             (json!({ "lock_after": 5 }), None),
+            (
+                json!({ "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30, "lock_forever": true }),
+                None,
+            ),
         ] {
             let refused = save(settings.clone(), version).await.unwrap_err();
             assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{settings}");

@@ -56,6 +56,12 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::SignInSecurityChanged => {
             td_string!(locale, audit.action_sign_in_security_changed)
         }
+        AuditAction::WelcomeEmailsChanged => {
+            td_string!(locale, audit.action_welcome_emails_changed)
+        }
+        AuditAction::DefaultAccessChanged => {
+            td_string!(locale, audit.action_default_access_changed)
+        }
     }
 }
 

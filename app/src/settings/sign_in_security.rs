@@ -16,6 +16,7 @@ pub const UNLOCK_AFTER_MINUTES: RangeInclusive<u32> = 1..=10_080;
 
 /// An account's lockout policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SignInSecurity {
     /// Lock a user after this many failed sign-ins…
     pub lock_after: u32,
@@ -60,20 +61,6 @@ impl SignInSecurity {
             Some(minutes) => check_range("unlock_after_minutes", minutes, &UNLOCK_AFTER_MINUTES),
             None => Ok(()),
         }
-    }
-
-    /// The policy as the audit trail records it: a lock that only an admin lifts has no
-    /// unlock time.
-    #[cfg(feature = "ssr")]
-    pub fn audit_values(&self) -> serde_json::Value {
-        let mut values = serde_json::json!({
-            "lock_after": self.lock_after,
-            "lock_window_minutes": self.lock_window_minutes,
-        });
-        if let Some(minutes) = self.unlock_after_minutes {
-            values["unlock_after_minutes"] = minutes.into();
-        }
-        values
     }
 }
 
@@ -194,22 +181,5 @@ mod tests {
                 AppError::invalid("lock_after", Problem::OutOfRange { min: 3, max: 20 })
             );
         }
-    }
-
-    #[cfg(feature = "ssr")]
-    #[test]
-    fn the_audit_trail_records_an_admin_only_unlock_as_no_unlock_time() {
-        let manual = SignInSecurity {
-            unlock_after_minutes: None,
-            ..SignInSecurity::default()
-        };
-        assert_eq!(
-            manual.audit_values(),
-            serde_json::json!({ "lock_after": 5, "lock_window_minutes": 15 })
-        );
-        assert_eq!(
-            SignInSecurity::default().audit_values()["unlock_after_minutes"],
-            30
-        );
     }
 }

@@ -1,70 +1,207 @@
-//! The settings' SQL: each section read with its version, and saved only over the
-//! version it was read at, audited with its values before and after.
+//! The settings' SQL. Each section is a few columns of `accounts` and a version column
+//! of its own; every section is read and saved by the same two functions, through its
+//! `Section` description: saved only over the version it was read at, audited with its
+//! values before and after.
 
-use super::Versioned;
+use super::default_access::DefaultAccess;
 use super::sign_in_security::SignInSecurity;
+use super::welcome_emails::WelcomeEmails;
+use super::{UserSettings, Versioned};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::principal::{Grant, SettingsManage};
 use crate::db::Db;
-use crate::domain::AccountId;
+use crate::db::sql::flag;
+use crate::domain::{AccountId, ProductAccess};
 use crate::error::{AppError, Clash};
+use serde_json::{Value, json};
+use sqlx::Row;
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    name: String,
-    lock_after: i64,
-    lock_window_minutes: i64,
-    unlock_after_minutes: Option<i64>,
-    sign_in_security_version: i64,
+/// How one section of the settings is kept in `accounts`.
+pub trait Section: Copy + PartialEq + Sized {
+    /// Its columns, in the order of `from_columns` and `to_columns`.
+    const COLUMNS: &'static [&'static str];
+    /// Its version column.
+    const VERSION: &'static str;
+    /// What a save is audited as.
+    const SAVED: AuditAction;
+
+    fn from_columns(values: &[Option<i64>]) -> Result<Self, AppError>;
+    fn to_columns(&self) -> Vec<Option<i64>>;
+    /// The values the audit trail records, by field name.
+    fn audit_values(&self) -> Value;
 }
 
-const COLUMNS: &str =
-    "name, lock_after, lock_window_minutes, unlock_after_minutes, sign_in_security_version";
+fn number(value: Option<i64>) -> Result<u32, AppError> {
+    value
+        .and_then(|value| u32::try_from(value).ok())
+        .ok_or(AppError::Internal)
+}
 
-impl Row {
-    fn sign_in_security(&self) -> Result<Versioned<SignInSecurity>, AppError> {
-        let number = |value: i64| u32::try_from(value).map_err(|_| AppError::Internal);
-        Ok(Versioned {
-            settings: SignInSecurity {
-                lock_after: number(self.lock_after)?,
-                lock_window_minutes: number(self.lock_window_minutes)?,
-                unlock_after_minutes: self.unlock_after_minutes.map(number).transpose()?,
-            },
-            version: self.sign_in_security_version,
+fn is_set(value: Option<i64>) -> bool {
+    value.unwrap_or(0) != 0
+}
+
+impl Section for SignInSecurity {
+    const COLUMNS: &'static [&'static str] =
+        &["lock_after", "lock_window_minutes", "unlock_after_minutes"];
+    const VERSION: &'static str = "sign_in_security_version";
+    const SAVED: AuditAction = AuditAction::SignInSecurityChanged;
+
+    fn from_columns(values: &[Option<i64>]) -> Result<Self, AppError> {
+        Ok(Self {
+            lock_after: number(values[0])?,
+            lock_window_minutes: number(values[1])?,
+            unlock_after_minutes: values[2].map(|minutes| number(Some(minutes))).transpose()?,
+        })
+    }
+
+    fn to_columns(&self) -> Vec<Option<i64>> {
+        vec![
+            Some(self.lock_after.into()),
+            Some(self.lock_window_minutes.into()),
+            self.unlock_after_minutes.map(i64::from),
+        ]
+    }
+
+    /// A lock that only an admin lifts has no unlock time.
+    fn audit_values(&self) -> Value {
+        let mut values = json!({
+            "lock_after": self.lock_after,
+            "lock_window_minutes": self.lock_window_minutes,
+        });
+        if let Some(minutes) = self.unlock_after_minutes {
+            values["unlock_after_minutes"] = minutes.into();
+        }
+        values
+    }
+}
+
+impl Section for WelcomeEmails {
+    const COLUMNS: &'static [&'static str] = &[
+        "welcome_when_invited",
+        "welcome_when_synced",
+        "welcome_when_added_by_api",
+    ];
+    const VERSION: &'static str = "welcome_emails_version";
+    const SAVED: AuditAction = AuditAction::WelcomeEmailsChanged;
+
+    fn from_columns(values: &[Option<i64>]) -> Result<Self, AppError> {
+        Ok(Self {
+            when_invited: is_set(values[0]),
+            when_synced: is_set(values[1]),
+            when_added_by_api: is_set(values[2]),
+        })
+    }
+
+    fn to_columns(&self) -> Vec<Option<i64>> {
+        [self.when_invited, self.when_synced, self.when_added_by_api]
+            .map(|on| Some(flag(on)))
+            .to_vec()
+    }
+
+    fn audit_values(&self) -> Value {
+        json!({
+            "welcome_when_invited": self.when_invited,
+            "welcome_when_synced": self.when_synced,
+            "welcome_when_added_by_api": self.when_added_by_api,
         })
     }
 }
 
-/// The sign-in security of `account`.
-pub async fn sign_in_security(
-    db: &Db,
-    account: AccountId,
-) -> Result<Versioned<SignInSecurity>, AppError> {
-    let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
-        .bind(account)
-        .fetch_one(db.pool())
-        .await?;
-    row.sign_in_security()
+impl Section for DefaultAccess {
+    const COLUMNS: &'static [&'static str] = &[
+        "default_builder_access",
+        "default_app_creation_access",
+        "default_data_tables_access",
+    ];
+    const VERSION: &'static str = "default_access_version";
+    const SAVED: AuditAction = AuditAction::DefaultAccessChanged;
+
+    fn from_columns(values: &[Option<i64>]) -> Result<Self, AppError> {
+        Ok(Self {
+            access: ProductAccess {
+                builder: is_set(values[0]),
+                app_creation: is_set(values[1]),
+                data_tables: is_set(values[2]),
+            },
+        })
+    }
+
+    fn to_columns(&self) -> Vec<Option<i64>> {
+        let access = self.access;
+        [access.builder, access.app_creation, access.data_tables]
+            .map(|on| Some(flag(on)))
+            .to_vec()
+    }
+
+    /// Named as the Profile tab's access fields are.
+    fn audit_values(&self) -> Value {
+        json!({
+            "builder_access": self.access.builder,
+            "app_creation_access": self.access.app_creation,
+            "data_tables_access": self.access.data_tables,
+        })
+    }
 }
 
-/// Saves `change` when the account's sign-in security is still at its version, and
-/// answers the settings now in force. Saving what is there already changes nothing and
-/// is not audited.
-pub async fn save_sign_in_security(
+/// `name, <the section's columns>, <its version>`.
+fn select_list<S: Section>() -> String {
+    format!("name, {}, {}", S::COLUMNS.join(", "), S::VERSION)
+}
+
+/// The section and the account's name from a row read with `select_list`.
+fn from_row<S: Section>(row: &sqlx::any::AnyRow) -> Result<(Versioned<S>, String), AppError> {
+    let values = (1..=S::COLUMNS.len())
+        .map(|index| row.try_get::<Option<i64>, _>(index))
+        .collect::<Result<Vec<_>, _>>()?;
+    let version: i64 = row.try_get(S::COLUMNS.len() + 1)?;
+    let name: String = row.try_get(0)?;
+    let settings = S::from_columns(&values)?;
+    Ok((Versioned { settings, version }, name))
+}
+
+/// Section `S` of `account`.
+pub async fn read_section<S: Section>(
+    db: &Db,
+    account: AccountId,
+) -> Result<Versioned<S>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {} FROM accounts WHERE id = $1",
+        select_list::<S>()
+    ))
+    .bind(account)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(from_row::<S>(&row)?.0)
+}
+
+/// Every section of `account`.
+pub async fn user_settings(db: &Db, account: AccountId) -> Result<UserSettings, AppError> {
+    Ok(UserSettings {
+        sign_in_security: read_section(db, account).await?,
+        welcome_emails: read_section(db, account).await?,
+        default_access: read_section(db, account).await?,
+    })
+}
+
+/// Saves `change` when its section is still at its version, and answers the section
+/// now in force. Saving what is there already changes nothing and is not audited.
+pub async fn save<S: Section>(
     db: &Db,
     grant: &Grant<SettingsManage>,
-    change: Versioned<SignInSecurity>,
+    change: Versioned<S>,
     now: i64,
-) -> Result<Versioned<SignInSecurity>, AppError> {
+) -> Result<Versioned<S>, AppError> {
     let mut tx = db.write().await?;
-    let row: Row = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM accounts WHERE id = $1{}",
+    let row = sqlx::query(&format!(
+        "SELECT {} FROM accounts WHERE id = $1{}",
+        select_list::<S>(),
         db.backend().row_lock()
     ))
     .bind(grant.account_id())
     .fetch_one(&mut *tx)
     .await?;
-    let before = row.sign_in_security()?;
+    let (before, account_name) = from_row::<S>(&row)?;
     if before.version != change.version {
         return Err(AppError::Conflict {
             clash: Clash::SettingsChanged,
@@ -74,23 +211,26 @@ pub async fn save_sign_in_security(
         return Ok(before);
     }
     let after = change.settings;
-    let number = i64::from;
-    sqlx::query(
-        "UPDATE accounts SET lock_after = $1, lock_window_minutes = $2,
-                unlock_after_minutes = $3,
-                sign_in_security_version = sign_in_security_version + 1
-         WHERE id = $4",
-    )
-    .bind(number(after.lock_after))
-    .bind(number(after.lock_window_minutes))
-    .bind(after.unlock_after_minutes.map(number))
-    .bind(grant.account_id())
-    .execute(&mut *tx)
-    .await?;
+    let assignments: Vec<String> = S::COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(index, column)| format!("{column} = ${}", index + 1))
+        .collect();
+    let statement = format!(
+        "UPDATE accounts SET {}, {version} = {version} + 1 WHERE id = ${} RETURNING {version}",
+        assignments.join(", "),
+        S::COLUMNS.len() + 1,
+        version = S::VERSION,
+    );
+    let mut update = sqlx::query_as::<_, (i64,)>(&statement);
+    for value in after.to_columns() {
+        update = update.bind(value);
+    }
+    let (version,) = update.bind(grant.account_id()).fetch_one(&mut *tx).await?;
     let event = AuditEvent {
-        action: AuditAction::SignInSecurityChanged,
+        action: S::SAVED,
         target: AuditTarget::Account(grant.account_id()),
-        target_label: row.name,
+        target_label: account_name,
         before: Some(before.settings.audit_values()),
         after: Some(after.audit_values()),
     };
@@ -98,7 +238,7 @@ pub async fn save_sign_in_security(
     tx.commit().await?;
     Ok(Versioned {
         settings: after,
-        version: before.version + 1,
+        version,
     })
 }
 
@@ -121,21 +261,23 @@ mod tests {
             let account = test_account(&db).await;
             let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
             let grant = admin.grant::<SettingsManage>().unwrap();
-            let read = sign_in_security(&db, account.account_id).await.unwrap();
+            let read = read_section::<SignInSecurity>(&db, account.account_id)
+                .await
+                .unwrap();
             assert_eq!(read.settings, SignInSecurity::default(), "{url}");
 
             let change = Versioned {
                 settings: ADMIN_ONLY,
                 version: read.version,
             };
-            let saved = save_sign_in_security(&db, &grant, change, NOW)
-                .await
-                .unwrap();
+            let saved = save(&db, &grant, change, NOW).await.unwrap();
 
             assert_eq!(saved.settings, ADMIN_ONLY, "{url}");
             assert_eq!(saved.version, read.version + 1, "{url}");
             assert_eq!(
-                sign_in_security(&db, account.account_id).await.unwrap(),
+                read_section::<SignInSecurity>(&db, account.account_id)
+                    .await
+                    .unwrap(),
                 saved
             );
             assert_eq!(
@@ -151,6 +293,7 @@ mod tests {
             let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
             assert_eq!(json(&before), SignInSecurity::default().audit_values());
             assert_eq!(json(&after), ADMIN_ONLY.audit_values(), "{url}");
+            assert_eq!(json(&after).get("unlock_after_minutes"), None, "{url}");
         }
     }
 
@@ -161,14 +304,14 @@ mod tests {
             let account = test_account(&db).await;
             let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
             let grant = admin.grant::<SettingsManage>().unwrap();
-            let read = sign_in_security(&db, account.account_id).await.unwrap();
+            let read = read_section::<SignInSecurity>(&db, account.account_id)
+                .await
+                .unwrap();
             let first = Versioned {
                 settings: ADMIN_ONLY,
                 version: read.version,
             };
-            let saved = save_sign_in_security(&db, &grant, first, NOW)
-                .await
-                .unwrap();
+            let saved = save(&db, &grant, first, NOW).await.unwrap();
 
             let late = Versioned {
                 settings: SignInSecurity {
@@ -177,7 +320,7 @@ mod tests {
                 },
                 version: read.version,
             };
-            let refused = save_sign_in_security(&db, &grant, late, NOW).await;
+            let refused = save(&db, &grant, late, NOW).await;
 
             assert_eq!(
                 refused,
@@ -187,7 +330,9 @@ mod tests {
                 "{url}"
             );
             assert_eq!(
-                sign_in_security(&db, account.account_id).await.unwrap(),
+                read_section::<SignInSecurity>(&db, account.account_id)
+                    .await
+                    .unwrap(),
                 saved
             );
             assert_eq!(audited_actions(&db).await.len(), 1, "{url}");
@@ -201,12 +346,83 @@ mod tests {
             let account = test_account(&db).await;
             let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
             let grant = admin.grant::<SettingsManage>().unwrap();
-            let read = sign_in_security(&db, account.account_id).await.unwrap();
+            let read = read_section::<SignInSecurity>(&db, account.account_id)
+                .await
+                .unwrap();
 
-            let saved = save_sign_in_security(&db, &grant, read, NOW).await.unwrap();
+            let saved = save(&db, &grant, read, NOW).await.unwrap();
 
             assert_eq!(saved, read, "{url}");
             assert!(audited_actions(&db).await.is_empty(), "{url}");
+        }
+    }
+
+    #[tokio::test]
+    async fn each_section_saves_over_its_own_version_and_leaves_the_others_alone() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let grant = admin.grant::<SettingsManage>().unwrap();
+            let read = user_settings(&db, account.account_id).await.unwrap();
+            assert_eq!(
+                read.welcome_emails.settings,
+                WelcomeEmails::default(),
+                "{url}"
+            );
+            assert_eq!(
+                read.default_access.settings,
+                DefaultAccess::default(),
+                "{url}"
+            );
+
+            let welcome = WelcomeEmails {
+                when_invited: false,
+                when_synced: true,
+                when_added_by_api: true,
+            };
+            let access = DefaultAccess {
+                access: ProductAccess {
+                    builder: true,
+                    app_creation: false,
+                    data_tables: true,
+                },
+            };
+            let saved_welcome = save(
+                &db,
+                &grant,
+                Versioned {
+                    settings: welcome,
+                    version: read.welcome_emails.version,
+                },
+                NOW,
+            )
+            .await
+            .unwrap();
+            let saved_access = save(
+                &db,
+                &grant,
+                Versioned {
+                    settings: access,
+                    version: read.default_access.version,
+                },
+                NOW,
+            )
+            .await
+            .unwrap();
+
+            let now = user_settings(&db, account.account_id).await.unwrap();
+            assert_eq!(now.welcome_emails, saved_welcome, "{url}");
+            assert_eq!(now.default_access, saved_access, "{url}");
+            assert_eq!(now.sign_in_security, read.sign_in_security, "{url}");
+            assert_eq!(
+                audited_actions(&db).await,
+                [
+                    "settings.welcome_emails_changed",
+                    "settings.default_access_changed"
+                ],
+                "{url}"
+            );
         }
     }
 }

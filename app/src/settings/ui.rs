@@ -1,13 +1,23 @@
 //! The User Settings page: one section per part of the account's settings, each its
-//! own form, saved on its own. Loaded as its own piece of the wasm.
+//! own form, saved on its own over the version the page read. Loaded as its own piece
+//! of the wasm.
 
+mod default_access;
 mod sign_in_security;
+mod welcome_emails;
 
+use super::get_user_settings;
 use crate::console::areas::Area;
-use crate::i18n::use_i18n;
+use crate::console::{AdminContext, ErrorNotice, PageReady, Switch};
+use crate::domain::Permission;
+use crate::error::{AppError, Clash};
+use crate::i18n::{Locale, t_string, use_i18n};
+use crate::lang::errors::error_text;
+use default_access::DefaultAccessSection;
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 use sign_in_security::SignInSecuritySection;
+use welcome_emails::WelcomeEmailsSection;
 
 /// `/user-settings`, split from the rest of the console's code.
 pub struct UserSettingsRoute;
@@ -27,6 +37,8 @@ impl LazyRoute for UserSettingsRoute {
 #[component]
 fn UserSettingsPage() -> impl IntoView {
     let i18n = use_i18n();
+    let reload = RwSignal::new(0_u32);
+    let settings = Resource::new(move || reload.get(), |_| get_user_settings());
     view! {
         <section class="page" aria-labelledby="user-settings-title">
             <header class="page-header">
@@ -35,7 +47,127 @@ fn UserSettingsPage() -> impl IntoView {
                     <p class="subtitle">{move || Area::UserSettings.about(i18n.get_locale())}</p>
                 </div>
             </header>
-            <SignInSecuritySection />
+            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, settings.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let can_manage = AdminContext::can(Permission::SettingsManage).await;
+                    match settings.await {
+                        Ok(settings) => view! {
+                            {(!can_manage).then(|| view! {
+                                <p class="notice info">{move || t_string!(i18n, settings.no_manage_permission)}</p>
+                            })}
+                            <SignInSecuritySection saved=settings.sign_in_security can_manage reload />
+                            <WelcomeEmailsSection saved=settings.welcome_emails can_manage reload />
+                            <DefaultAccessSection saved=settings.default_access can_manage reload />
+                            <PageReady />
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
         </section>
+    }
+}
+
+/// A section: its heading, what it is for, and its form.
+#[component]
+fn SettingsSection(
+    id: &'static str,
+    title: Signal<&'static str>,
+    about: Signal<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let heading = format!("{id}-title");
+    view! {
+        <section class="settings-section" aria-labelledby=format!("{id}-title")>
+            <h2 id=heading>{title}</h2>
+            <p class="subtitle">{about}</p>
+            {children()}
+        </section>
+    }
+}
+
+/// A section's Save button, what its last save answered, and Reload when another
+/// admin saved the section meanwhile.
+#[component]
+fn SaveRow<T: Clone + Send + Sync + 'static>(
+    #[prop(into)] answer: Signal<Option<Result<T, AppError>>>,
+    #[prop(into)] pending: Signal<bool>,
+    /// True while the form may not be sent (no permission, or a box's value is wrong).
+    #[prop(into)]
+    blocked: Signal<bool>,
+    saved: fn(Locale) -> &'static str,
+    test_id: &'static str,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let stale = move || {
+        matches!(
+            answer.get(),
+            Some(Err(AppError::Conflict {
+                clash: Clash::SettingsChanged
+            }))
+        )
+    };
+    let outcome = move || {
+        answer.get().map(|answer| match answer {
+            Ok(_) => view! {
+                <div class="notice success" role="status" data-testid=test_id>
+                    {move || saved(i18n.get_locale())}
+                </div>
+            }
+            .into_any(),
+            Err(error) => view! {
+                <div class="notice error" role="alert" data-testid=test_id>
+                    {move || error_text(i18n.get_locale(), &error)}
+                </div>
+            }
+            .into_any(),
+        })
+    };
+    view! {
+        <div class="form-actions">
+            <button type="submit" class="button primary" disabled=move || blocked.get() || pending.get()>
+                {move || if pending.get() {
+                    t_string!(i18n, settings.saving)
+                } else {
+                    t_string!(i18n, settings.save)
+                }}
+            </button>
+            {outcome}
+            {move || stale().then(|| view! {
+                <button type="button" class="button" on:click=move |_| reload.update(|count| *count += 1)>
+                    {move || t_string!(i18n, settings.reload)}
+                </button>
+            })}
+        </div>
+    }
+}
+
+/// One switch of a section: its id, its label, and its value.
+type SwitchOf = (&'static str, Signal<&'static str>, RwSignal<bool>);
+
+/// The switches of a section, in a fieldset named `legend`.
+#[component]
+fn Switches(
+    legend: Signal<&'static str>,
+    switches: Vec<SwitchOf>,
+    disabled: bool,
+) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend class="sr-only">{legend}</legend>
+            {switches
+                .into_iter()
+                .map(|(id, label, value)| view! {
+                    <Switch
+                        id
+                        label
+                        on=value.into()
+                        set=Callback::new(move |on| value.set(on))
+                        disabled
+                    />
+                })
+                .collect_view()}
+        </fieldset>
     }
 }

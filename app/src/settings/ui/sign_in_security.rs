@@ -2,41 +2,19 @@
 //! user, and whether the lock lifts by itself. Each box is checked as it is typed by the
 //! rules the server applies; a save over another admin's newer one offers to reload.
 
-use crate::console::{AdminContext, ErrorNotice, PageReady};
-use crate::domain::Permission;
-use crate::error::{AppError, Clash};
-use crate::i18n::{t_string, use_i18n};
+use super::{SaveRow, SettingsSection};
+use crate::error::AppError;
+use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::settings::sign_in_security::{
     LOCK_AFTER, LOCK_WINDOW_MINUTES, SignInSecurity, UNLOCK_AFTER_MINUTES, parse_within,
 };
-use crate::settings::{SaveSignInSecurity, Versioned, get_sign_in_security};
+use crate::settings::{SaveSignInSecurity, Versioned};
 use leptos::prelude::*;
 use std::ops::RangeInclusive;
 
-/// The section, loaded with the settings in force.
-#[component]
-pub(super) fn SignInSecuritySection() -> impl IntoView {
-    let i18n = use_i18n();
-    let reload = RwSignal::new(0_u32);
-    let current = Resource::new(move || reload.get(), |_| get_sign_in_security());
-    view! {
-        <section class="settings-section" aria-labelledby="sign-in-security-title">
-            <h2 id="sign-in-security-title">{move || t_string!(i18n, settings.sign_in_security)}</h2>
-            <p class="subtitle">{move || t_string!(i18n, settings.sign_in_security_about)}</p>
-            <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, settings.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    let can_manage = AdminContext::can(Permission::SettingsManage).await;
-                    match current.await {
-                        Ok(saved) => view! {
-                            <SignInSecurityForm saved can_manage reload /><PageReady />
-                        }.into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-    }
+fn saved_text(locale: Locale) -> &'static str {
+    td_string!(locale, settings.saved)
 }
 
 /// One number box with its limits and the problem its text has, if any.
@@ -83,9 +61,9 @@ fn NumberField(
     }
 }
 
-/// The form over the settings `saved`, read-only without `settings.manage`.
+/// The section over the settings `saved`, read-only without `settings.manage`.
 #[component]
-fn SignInSecurityForm(
+pub(super) fn SignInSecuritySection(
     saved: Versioned<SignInSecurity>,
     can_manage: bool,
     reload: RwSignal<u32>,
@@ -138,36 +116,14 @@ fn SignInSecurityForm(
             });
         }
     };
-    let stale = move || {
-        matches!(
-            save.value().get(),
-            Some(Err(AppError::Conflict {
-                clash: Clash::SettingsChanged
-            }))
-        )
-    };
     let disabled = !can_manage;
-    let outcome = move || {
-        save.value().get().map(|answer| match answer {
-            Ok(_) => view! {
-                <div class="notice success" role="status" data-testid="settings-outcome">
-                    {move || t_string!(i18n, settings.saved)}
-                </div>
-            }
-            .into_any(),
-            Err(error) => view! {
-                <div class="notice error" role="alert" data-testid="settings-outcome">
-                    {move || error_text(i18n.get_locale(), &error)}
-                </div>
-            }
-            .into_any(),
-        })
-    };
     view! {
+        <SettingsSection
+            id="sign-in-security"
+            title=Signal::derive(move || t_string!(i18n, settings.sign_in_security))
+            about=Signal::derive(move || t_string!(i18n, settings.sign_in_security_about))
+        >
         <form class="settings-form" on:submit=submit novalidate>
-            {disabled.then(|| view! {
-                <p class="notice info">{move || t_string!(i18n, settings.no_manage_permission)}</p>
-            })}
             <fieldset>
                 <legend>{move || t_string!(i18n, settings.when_to_lock)}</legend>
                 <NumberField
@@ -223,25 +179,15 @@ fn SignInSecurityForm(
                 </label>
             </fieldset>
             <p class="hint">{move || t_string!(i18n, settings.applies_at_once)}</p>
-            <div class="form-actions">
-                <button
-                    type="submit"
-                    class="button primary"
-                    disabled=move || disabled || pending.get() || typed().is_err()
-                >
-                    {move || if pending.get() {
-                        t_string!(i18n, settings.saving)
-                    } else {
-                        t_string!(i18n, settings.save)
-                    }}
-                </button>
-                {outcome}
-                {move || stale().then(|| view! {
-                    <button type="button" class="button" on:click=move |_| reload.update(|count| *count += 1)>
-                        {move || t_string!(i18n, settings.reload)}
-                    </button>
-                })}
-            </div>
+            <SaveRow
+                answer=save.value()
+                pending
+                blocked=Signal::derive(move || disabled || typed().is_err())
+                saved=saved_text
+                test_id="sign-in-security-outcome"
+                reload
+            />
         </form>
+        </SettingsSection>
     }
 }

@@ -4,6 +4,7 @@
 
 use super::Actions;
 use super::groups::UserGroups;
+use crate::console::Switch;
 use crate::domain::{PersonName, ProductAccess, UserStatus};
 use crate::error::{AppError, Clash};
 use crate::i18n::{t_string, td_string, use_i18n};
@@ -75,30 +76,6 @@ fn NameField(
             />
             <p class="field-error" id=error_id>{error}</p>
         </div>
-    }
-}
-
-/// One access switch.
-#[component]
-fn AccessToggle(
-    id: &'static str,
-    label: Signal<&'static str>,
-    on: Signal<bool>,
-    set: Callback<bool>,
-    disabled: bool,
-) -> impl IntoView {
-    view! {
-        <label class="toggle" for=id>
-            <input
-                id=id
-                type="checkbox"
-                role="switch"
-                disabled=disabled
-                prop:checked=move || on.get()
-                on:change=move |event| set.run(event_target_checked(&event))
-            />
-            <span>{label}</span>
-        </label>
     }
 }
 
@@ -220,21 +197,21 @@ pub(super) fn ProfileTab(
 
                 <fieldset>
                     <legend>{move || t_string!(i18n, details.access)}</legend>
-                    <AccessToggle
+                    <Switch
                         id="builder-access"
                         label=Signal::derive(move || t_string!(i18n, details.builder_access))
                         on=Signal::derive(move || access.get().builder)
                         set=toggle(|access| &mut access.builder)
                         disabled
                     />
-                    <AccessToggle
+                    <Switch
                         id="app-creation-access"
                         label=Signal::derive(move || t_string!(i18n, details.app_creation_access))
                         on=Signal::derive(move || access.get().app_creation)
                         set=toggle(|access| &mut access.app_creation)
                         disabled
                     />
-                    <AccessToggle
+                    <Switch
                         id="data-tables-access"
                         label=Signal::derive(move || t_string!(i18n, details.data_tables_access))
                         on=Signal::derive(move || access.get().data_tables)
