@@ -3,6 +3,7 @@
 //! a link, which deletes the link, ends the user's sessions and clears a lock.
 
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
+use crate::auth::link_token::{LinkToken, digest};
 use crate::auth::principal::{Actor, Grant, UsersUpdate};
 use crate::db::Db;
 use crate::domain::{AccountId, Email, UserId, UserStatus};
@@ -11,9 +12,7 @@ use crate::i18n::Locale;
 use crate::mail::message::{PasswordReset, password_reset};
 use crate::mail::outbox;
 use crate::state::AppState;
-use argon2::password_hash::rand_core::{OsRng, RngCore};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 use std::net::IpAddr;
 
@@ -39,21 +38,6 @@ impl Letter {
             locale: crate::console::language::request_locale(),
         })
     }
-}
-
-/// A link's secret: 256 random bits in hex. Only its digest is stored.
-struct ResetToken(String);
-
-impl ResetToken {
-    fn generate() -> Self {
-        let mut bytes = [0u8; 32];
-        OsRng.fill_bytes(&mut bytes);
-        Self(hex::encode(bytes))
-    }
-}
-
-fn digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// The user a reset is for, as read with their account.
@@ -84,7 +68,7 @@ async fn issue(
             clash: Clash::SsoManagesPasswords,
         });
     }
-    let token = ResetToken::generate();
+    let token = LinkToken::generate();
     sqlx::query("DELETE FROM password_resets WHERE user_id = $1")
         .bind(recipient.id)
         .execute(&mut **tx)
@@ -94,7 +78,7 @@ async fn issue(
          VALUES ($1, $2, $3, $4)",
     )
     .bind(recipient.id)
-    .bind(digest(&token.0))
+    .bind(token.digest())
     .bind(now)
     .bind(now + letter.valid_minutes * 60)
     .execute(&mut **tx)
@@ -102,7 +86,7 @@ async fn issue(
     let link = format!(
         "{}/reset-password?token={}",
         letter.public_url.trim_end_matches('/'),
-        token.0
+        token.as_str()
     );
     let reset = PasswordReset {
         account: &recipient.account_name,
