@@ -126,8 +126,8 @@ pub async fn create_account(
     let primary_admin = NewUser {
         account_id,
         email: admin.email,
-        first_name: admin.first_name,
-        last_name: admin.last_name,
+        first_name: Some(admin.first_name),
+        last_name: Some(admin.last_name),
         status: UserStatus::Active,
         role_id: master_admin_role_id,
         is_primary_admin: true,

@@ -76,8 +76,8 @@ fn member(
     Ok(NewUser {
         account_id: account.account_id,
         email: email(address)?,
-        first_name: name(first)?,
-        last_name: name(last)?,
+        first_name: Some(name(first)?),
+        last_name: Some(name(last)?),
         status,
         role_id: account.member_role_id,
         is_primary_admin: false,

@@ -89,8 +89,8 @@ impl PeopleGenerator {
         NewUser {
             account_id: self.account_id,
             email: Email::parse(&address).expect("generated addresses are well-formed"),
-            first_name: PersonName::parse(first_name).expect("listed names are names"),
-            last_name: PersonName::parse(last_name).expect("listed names are names"),
+            first_name: Some(PersonName::parse(first_name).expect("listed names are names")),
+            last_name: Some(PersonName::parse(last_name).expect("listed names are names")),
             status,
             role_id: self.role_id,
             is_primary_admin: false,

@@ -42,9 +42,21 @@ pub struct UserSummary {
     pub last_login_at: Option<i64>,
 }
 
+/// How a person is named on a page: first and last name, or their e-mail address while
+/// they have no name (invited, not signed up yet).
+pub fn display_name(first_name: &str, last_name: &str, email: &str) -> String {
+    let name = format!("{first_name} {last_name}");
+    match name.trim() {
+        "" => email.to_owned(),
+        name => name.to_owned(),
+    }
+}
+
 impl UserSummary {
+    /// First and last name; the e-mail address for an invited user who has not named
+    /// themself yet.
     pub fn full_name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name)
+        crate::users::display_name(&self.first_name, &self.last_name, self.email.as_str())
     }
 }
 
@@ -133,4 +145,16 @@ pub async fn change_status(ids: Vec<i64>, action: StatusAction) -> Result<Status
     let ids = selection::UserIds::parse(&ids)?;
     let state = crate::state::app_state()?;
     store::change_status(&state.db, &grant, &ids, action, state.clock.now()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_is_named_by_their_names_or_while_they_have_none_by_their_address() {
+        assert_eq!(display_name("Ann", "Lee", "ann@example.com"), "Ann Lee");
+        assert_eq!(display_name("", "", "ivy@example.com"), "ivy@example.com");
+        assert_eq!(display_name("Cher", "", "cher@example.com"), "Cher");
+    }
 }

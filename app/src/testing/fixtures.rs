@@ -66,8 +66,8 @@ pub async fn add_person(
     let user = NewUser {
         account_id: account.account_id,
         email: email(address),
-        first_name: name(first_name),
-        last_name: name(last_name),
+        first_name: Some(name(first_name)),
+        last_name: Some(name(last_name)),
         status,
         role_id: account.member_role_id,
         is_primary_admin: false,
@@ -92,8 +92,8 @@ pub async fn add_admin(
     let user = NewUser {
         account_id: account.account_id,
         email: email(address),
-        first_name: name("Second"),
-        last_name: name("Admin"),
+        first_name: Some(name("Second")),
+        last_name: Some(name("Admin")),
         status: UserStatus::Active,
         role_id: account.role_id(role),
         is_primary_admin: false,

@@ -12,8 +12,9 @@ use sqlx::{Any, Executor};
 pub struct NewUser {
     pub account_id: AccountId,
     pub email: Email,
-    pub first_name: PersonName,
-    pub last_name: PersonName,
+    /// None until the person gives it: an invited user names themself on signing up.
+    pub first_name: Option<PersonName>,
+    pub last_name: Option<PersonName>,
     pub status: UserStatus,
     pub role_id: RoleId,
     pub is_primary_admin: bool,
@@ -52,16 +53,14 @@ impl NewUser {
             Some(value) => sql.int(value),
             None => "NULL".to_owned(),
         };
-        let keys = UserKeys::of(
-            self.first_name.as_str(),
-            self.last_name.as_str(),
-            self.email.as_str(),
-        );
+        let first_name = self.first_name.as_ref().map_or("", PersonName::as_str);
+        let last_name = self.last_name.as_ref().map_or("", PersonName::as_str);
+        let keys = UserKeys::of(first_name, last_name, self.email.as_str());
         let values = [
             sql.int(self.account_id.get()),
             sql.text(self.email.as_str()),
-            sql.text(self.first_name.as_str()),
-            sql.text(self.last_name.as_str()),
+            sql.text(first_name),
+            sql.text(last_name),
             sql.text(&keys.name_key),
             sql.text(&keys.last_key),
             sql.text(&keys.search_text),

@@ -66,8 +66,10 @@ pub struct UserDetails {
 }
 
 impl UserDetails {
+    /// First and last name; the e-mail address for an invited user who has not named
+    /// themself yet.
     pub fn full_name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name)
+        crate::users::display_name(&self.first_name, &self.last_name, self.email.as_str())
     }
 
     /// What the Profile form starts from.

@@ -72,8 +72,8 @@ async fn main() -> Result<(), FixtureError> {
     let user = NewUser {
         account_id,
         email: Email::parse(&args.email).map_err(|e| input(e.to_string()))?,
-        first_name: PersonName::parse(&args.first_name).map_err(|e| input(e.to_string()))?,
-        last_name: PersonName::parse(&args.last_name).map_err(|e| input(e.to_string()))?,
+        first_name: Some(PersonName::parse(&args.first_name).map_err(|e| input(e.to_string()))?),
+        last_name: Some(PersonName::parse(&args.last_name).map_err(|e| input(e.to_string()))?),
         status,
         role_id,
         is_primary_admin: false,
