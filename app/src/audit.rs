@@ -54,10 +54,18 @@ pub enum AuditAction {
     WelcomeEmailsChanged,
     /// The access new users start with was saved.
     DefaultAccessChanged,
+    /// A person was invited: a Not Active user with a sign-up link.
+    UserInvited,
+    /// An invited user was sent a new sign-up link.
+    InvitationResent,
+    /// An invitation's link was withdrawn.
+    InvitationRevoked,
+    /// An invited person signed up and became Active.
+    InvitationAccepted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 21] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -75,6 +83,10 @@ impl AuditAction {
         Self::SignInSecurityChanged,
         Self::WelcomeEmailsChanged,
         Self::DefaultAccessChanged,
+        Self::UserInvited,
+        Self::InvitationResent,
+        Self::InvitationRevoked,
+        Self::InvitationAccepted,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -96,6 +108,10 @@ impl AuditAction {
             Self::SignInSecurityChanged => "settings.sign_in_security_changed",
             Self::WelcomeEmailsChanged => "settings.welcome_emails_changed",
             Self::DefaultAccessChanged => "settings.default_access_changed",
+            Self::UserInvited => "user.invited",
+            Self::InvitationResent => "user.invitation_resent",
+            Self::InvitationRevoked => "user.invitation_revoked",
+            Self::InvitationAccepted => "user.invitation_accepted",
         }
     }
 

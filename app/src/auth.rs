@@ -8,6 +8,8 @@ pub mod access;
 #[cfg(feature = "ssr")]
 pub mod attempts;
 #[cfg(feature = "ssr")]
+pub mod link_token;
+#[cfg(feature = "ssr")]
 pub mod lockout;
 #[cfg(feature = "ssr")]
 pub mod password;

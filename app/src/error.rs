@@ -84,6 +84,11 @@ pub enum Missing {
     /// A password reset link that was used, has expired, or was replaced by a newer one.
     #[error("This link was used, has expired, or was replaced by a newer one; ask for a new one.")]
     ResetLink,
+    /// An invitation link that was used, has expired, or was replaced or revoked.
+    #[error(
+        "This invitation was used, has expired, or was withdrawn; ask your administrator for a new one."
+    )]
+    InvitationLink,
 }
 
 /// A change that the current state of the data refuses.
@@ -122,6 +127,9 @@ pub enum Clash {
     /// With SSO on, the identity provider owns passwords: Roster sets none.
     #[error("SSO is on: the identity provider manages passwords.")]
     SsoManagesPasswords,
+    /// Resending or revoking an invitation of a user who is not waiting on one.
+    #[error("This user has no invitation waiting: they signed up already, or it was revoked.")]
+    NotInvited,
     /// The settings changed since the admin read them.
     #[error(
         "Someone else saved these settings after you opened them; nothing was saved. Reload to see their changes."

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 pub mod console;
 pub mod domain;
+pub mod enrollment;
 pub mod error;
 pub mod groups;
 pub mod lang;
@@ -97,6 +98,11 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<auth::ui::ResetPasswordRoute>::new()}
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/accept-invitation")
+                        view={Lazy::<enrollment::ui::AcceptInvitationRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/me") view={Lazy::<me::ui::MyAccountRoute>::new()} ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=|| view! { <Redirect path=Area::Users.path() /> } />
@@ -123,6 +129,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment(Area::Groups.segment()), ParamSegment("id"))
                             view={Lazy::<groups::ui::GroupRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment(Area::Invite.segment())
+                            view={Lazy::<enrollment::ui::InviteRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -22,13 +22,15 @@ pub struct AppState {
     pub attempts: crate::auth::attempts::AttemptLimit,
 }
 
-/// What the server was told about new passwords and reset links.
+/// What the server was told about new passwords and the links that set them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PasswordSettings {
     /// The shortest new password.
     pub min_chars: usize,
     /// How long a password reset link works.
     pub reset_link_minutes: i64,
+    /// How long an invitation's sign-up link works.
+    pub invitation_days: i64,
 }
 
 impl Default for PasswordSettings {
@@ -36,6 +38,7 @@ impl Default for PasswordSettings {
         Self {
             min_chars: crate::auth::password::MIN_PASSWORD_LEN,
             reset_link_minutes: 60,
+            invitation_days: 7,
         }
     }
 }

@@ -1,34 +1,12 @@
 // E-mail that really goes out: an admin sends a password reset from the More menu, the
 // message reaches the SMTP sink (aiosmtpd), and its link sets a new password once.
-import { test, expect, hydrated, signIn, userRows, runId, addUser } from "./support";
+import { test, expect, hydrated, signIn, userRows, runId, addUser, messagesTo, linkIn } from "./support";
 import { Page } from "@playwright/test";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { MAILDIR } from "../playwright.config";
-
-/** The messages the sink holds for `to`, raw. */
-function messagesTo(to: string): string[] {
-  return ["new", "cur"].flatMap((dir) => {
-    let files: string[] = [];
-    try {
-      files = readdirSync(join(MAILDIR, dir));
-    } catch {
-      return [];
-    }
-    return files
-      .map((file) => readFileSync(join(MAILDIR, dir, file), "utf8"))
-      .filter((message) => message.includes(`To: ${to}`));
-  });
-}
 
 /** The reset link in the one message to `to`, once it has arrived. */
 async function resetLinkFor(to: string): Promise<string> {
-  let messages: string[] = [];
-  await expect.poll(() => (messages = messagesTo(to)).length, { timeout: 15_000 }).toBe(1);
-  // The text part is quoted-printable: soft line breaks and "=" are encoded.
-  const text = messages[0].replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-  const token = text.match(/reset-password\?token=([0-9a-f]{64})/)![1];
-  return `/reset-password?token=${token}`;
+  await expect.poll(() => messagesTo(to).length, { timeout: 15_000 }).toBe(1);
+  return linkIn(messagesTo(to)[0], "reset-password");
 }
 
 async function openUser(page: Page, query: string) {

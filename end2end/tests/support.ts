@@ -3,6 +3,9 @@
 // can run again and again on the same database.
 import { test as base, expect, Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { MAILDIR } from "../playwright.config";
 
 export const ADMIN = { email: "admin@acme.test", password: "roster-demo-password", name: "Alex Morgan" };
 export const VIEWER = { email: "viewer@acme.test", name: "Riley Chen" };
@@ -73,4 +76,27 @@ export async function tryPassword(page: Page, email: string, password: string): 
   await page.locator("#password").press("Enter");
   await expect(page.getByRole("alert")).toBeVisible();
   return (await page.getByRole("alert").textContent()) ?? "";
+}
+
+/** The messages the SMTP sink holds for `to`, raw. */
+export function messagesTo(to: string): string[] {
+  return ["new", "cur"].flatMap((dir) => {
+    let files: string[] = [];
+    try {
+      files = readdirSync(join(MAILDIR, dir));
+    } catch {
+      return [];
+    }
+    return files
+      .map((file) => readFileSync(join(MAILDIR, dir, file), "utf8"))
+      .filter((message) => message.includes(`To: ${to}`));
+  });
+}
+
+/** The link to `/{path}?token=…` in a raw `message`, as a path of this site. */
+export function linkIn(message: string, path: string): string {
+  // The text part is quoted-printable: soft line breaks and "=" are encoded.
+  const text = message.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+  const token = text.match(new RegExp(`${path}\\?token=([0-9a-f]{64})`))![1];
+  return `/${path}?token=${token}`;
 }

@@ -99,6 +99,9 @@ struct ServeArgs {
     /// How long a password reset link works, in minutes, 5 to 1440 [default: 60]
     #[arg(long, env = "ROSTER_RESET_LINK_MINUTES", value_parser = clap::value_parser!(u16).range(5..=1440))]
     reset_link_minutes: Option<u16>,
+    /// How long an invitation's sign-up link works, in days, 1 to 30 [default: 7]
+    #[arg(long, env = "ROSTER_INVITATION_DAYS", value_parser = clap::value_parser!(u16).range(1..=30))]
+    invitation_days: Option<u16>,
 }
 
 /// The database every command works on.
@@ -230,6 +233,9 @@ fn password_settings(args: &ServeArgs) -> PasswordSettings {
         reset_link_minutes: args
             .reset_link_minutes
             .map_or(default.reset_link_minutes, i64::from),
+        invitation_days: args
+            .invitation_days
+            .map_or(default.invitation_days, i64::from),
     }
 }
 

@@ -14,13 +14,15 @@ use std::net::SocketAddr;
 
 /// Server functions anyone may call: they start or end a session, choose a language, or
 /// reset a forgotten password.
-const PUBLIC_API: [&str; 6] = [
+const PUBLIC_API: [&str; 8] = [
     "/api/login",
     "/api/logout",
     "/api/set_language",
     "/api/request_password_reset",
     "/api/reset_link",
     "/api/reset_password",
+    "/api/invitation_link",
+    "/api/accept_invitation",
 ];
 
 /// Paths that never need to know who asks: the site's files and the health check.

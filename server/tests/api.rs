@@ -1223,6 +1223,30 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
             ),
             (
                 Method::GET,
+                "/api/invite_choices".to_owned(),
+                None,
+                Permission::UsersInvite,
+            ),
+            (
+                Method::POST,
+                "/api/invite_users".to_owned(),
+                Some(json!({ "emails": ["new@example.com"], "role_id": member_role, "groups": [] })),
+                Permission::UsersInvite,
+            ),
+            (
+                Method::POST,
+                "/api/resend_invitation".to_owned(),
+                Some(json!({ "user": target })),
+                Permission::UsersInvite,
+            ),
+            (
+                Method::POST,
+                "/api/revoke_invitation".to_owned(),
+                Some(json!({ "user": target })),
+                Permission::UsersInvite,
+            ),
+            (
+                Method::GET,
                 "/api/get_user_settings".to_owned(),
                 None,
                 Permission::UsersRead,
@@ -2390,6 +2414,93 @@ async fn sign_in_security_saves_over_its_version_refuses_bad_values_and_rules_th
             trail,
             ["settings.sign_in_security_changed", "user.status_changed"]
         );
+    })
+    .await;
+}
+
+/// The token of the newest invitation link in the outbox.
+async fn newest_invitation_token(app: &TestApp) -> String {
+    let (text,): (String,) = sqlx::query_as(
+        "SELECT text_body FROM outbox WHERE subject LIKE 'You are invited%' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let start = text.find("accept-invitation?token=").unwrap() + 24;
+    text[start..start + 64].to_owned()
+}
+
+#[tokio::test]
+async fn an_invited_person_signs_up_through_the_link_and_signs_in_while_bad_requests_change_nothing()
+ {
+    on_every_engine(|app| async move {
+        app.sign_in().await;
+        let role = app.account.member_role_id.get();
+        let invite = |emails: Value| {
+            app.post_json::<Vec<Value>>(
+                &app.client,
+                "/api/invite_users",
+                json!({ "emails": emails, "role_id": role, "groups": [] }),
+                HeaderMap::new(),
+            )
+        };
+        let six = json!(["a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io", "f@x.io"]);
+        let refused = invite(six).await.unwrap_err();
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            refused.error,
+            AppError::Invalid {
+                field: "emails".into(),
+                problem: Problem::TooMany { max: 5 }
+            }
+        );
+        assert_eq!(app.user_count().await, 1, "a sixth address invites no one");
+
+        let outcomes = invite(json!(["nia@example.com", "oops"])).await.unwrap();
+        assert_eq!(outcomes[0]["result"], "invited");
+        assert_eq!(outcomes[1]["result"], "invalid_address");
+        assert_eq!(app.status_of("q=nia").await, UserStatus::NotActive);
+        let token = newest_invitation_token(&app).await;
+
+        let link: Value = app
+            .get_json(&client(), &format!("/api/invitation_link?token={token}"))
+            .await
+            .unwrap();
+        assert_eq!(link["email"], "nia@example.com");
+        let accept = |password: &'static str, token: String| {
+            client()
+                .post(app.url("/api/accept_invitation"))
+                .form(&[
+                    ("token", token.as_str()),
+                    ("first_name", "Nia"),
+                    ("last_name", "Newman"),
+                    ("password", password),
+                    ("confirm", password),
+                ])
+                .send()
+        };
+        let weak = accept("short", token.clone()).await.unwrap();
+        assert_eq!(weak.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(app.status_of("q=nia").await, UserStatus::NotActive);
+
+        let accepted = accept("nia's long new password", token.clone())
+            .await
+            .unwrap();
+        assert!(accepted.status().is_success() || accepted.status().is_redirection());
+        assert_eq!(app.status_of("q=nia").await, UserStatus::Active);
+        let again = accept("nia's long new password", token).await.unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_FOUND, "a link works once");
+        let signed_in = app
+            .sign_in_with(&client(), "nia@example.com", "nia's long new password")
+            .await;
+        assert_eq!(signed_in.status(), StatusCode::OK);
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(trail, ["user.invited", "user.invitation_accepted"]);
     })
     .await;
 }

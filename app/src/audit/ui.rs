@@ -62,6 +62,10 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::DefaultAccessChanged => {
             td_string!(locale, audit.action_default_access_changed)
         }
+        AuditAction::UserInvited => td_string!(locale, audit.action_user_invited),
+        AuditAction::InvitationResent => td_string!(locale, audit.action_invitation_resent),
+        AuditAction::InvitationRevoked => td_string!(locale, audit.action_invitation_revoked),
+        AuditAction::InvitationAccepted => td_string!(locale, audit.action_invitation_accepted),
     }
 }
 

@@ -60,6 +60,10 @@ capability!(
     /// Change the account's settings.
     SettingsManage => SettingsManage
 );
+capability!(
+    /// Invite people, and resend or revoke invitations.
+    UsersInvite => UsersInvite
+);
 
 /// What only the account's Primary Admin may do, whatever a role holds: transferring
 /// the ownership of an app (seeds 002: "available only to the Primary Master Admin").

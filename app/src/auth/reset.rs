@@ -62,7 +62,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 
 /// The address this request comes from, as the server saw it.
 #[cfg(feature = "ssr")]
-fn client_addr() -> Result<Option<std::net::IpAddr>, AppError> {
+pub(crate) fn client_addr() -> Result<Option<std::net::IpAddr>, AppError> {
     Ok(crate::state::request_parts()?
         .extensions
         .get::<crate::auth::principal::ClientAddr>()

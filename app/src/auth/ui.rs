@@ -32,10 +32,17 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let reset_notice = move || match query.read().get("reset").as_deref() {
-        Some("sent") => Some(t_string!(i18n, reset.link_sent)),
-        Some("done") => Some(t_string!(i18n, reset.done)),
-        _ => None,
+    let reset_notice = move || {
+        let query = query.read();
+        match (
+            query.get("reset").as_deref(),
+            query.get("invited").as_deref(),
+        ) {
+            (Some("sent"), _) => Some(t_string!(i18n, reset.link_sent)),
+            (Some("done"), _) => Some(t_string!(i18n, reset.done)),
+            (_, Some("done")) => Some(t_string!(i18n, invite.accepted)),
+            _ => None,
+        }
     };
     let error = move || {
         login
@@ -98,7 +105,7 @@ pub fn LoginPage() -> impl IntoView {
 
 /// The frame of the pages before sign-in: the brand, the language switch, a title.
 #[component]
-fn SignedOutCard(title: Signal<String>, children: Children) -> impl IntoView {
+pub(crate) fn SignedOutCard(title: Signal<String>, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <main class="signin">

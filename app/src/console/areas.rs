@@ -101,6 +101,7 @@ impl Area {
         match self {
             Self::AuditLog => Some(Permission::AuditRead),
             Self::Outbox => Some(Permission::OutboxRead),
+            Self::Invite => Some(Permission::UsersInvite),
             _ => None,
         }
     }
@@ -109,7 +110,12 @@ impl Area {
     pub fn is_built(self) -> bool {
         matches!(
             self,
-            Self::Users | Self::UserSettings | Self::Groups | Self::AuditLog | Self::Outbox
+            Self::Users
+                | Self::UserSettings
+                | Self::Groups
+                | Self::Invite
+                | Self::AuditLog
+                | Self::Outbox
         )
     }
 

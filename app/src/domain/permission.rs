@@ -27,11 +27,13 @@ pub enum Permission {
     OutboxRead,
     /// Change the account's settings (User Settings, Sign-in security).
     SettingsManage,
+    /// Invite people to the account, and resend or revoke their invitations.
+    UsersInvite,
 }
 
 impl Permission {
     /// Every permission: what the Primary Admin and the Master Admin role hold.
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Self::UsersRead,
         Self::UsersDelete,
         Self::UsersUpdate,
@@ -41,6 +43,7 @@ impl Permission {
         Self::AuditRead,
         Self::OutboxRead,
         Self::SettingsManage,
+        Self::UsersInvite,
     ];
 
     /// The stored and wire name, e.g. `users.read`.
@@ -55,6 +58,7 @@ impl Permission {
             Self::AuditRead => "audit.read",
             Self::OutboxRead => "outbox.read",
             Self::SettingsManage => "settings.manage",
+            Self::UsersInvite => "users.invite",
         }
     }
 

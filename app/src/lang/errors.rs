@@ -34,6 +34,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             Missing::Group { id } => td_string!(locale, errors.group_not_found, id = *id),
             Missing::Session => td_string!(locale, errors.session_not_found).to_owned(),
             Missing::ResetLink => td_string!(locale, errors.reset_link_gone).to_owned(),
+            Missing::InvitationLink => td_string!(locale, errors.invitation_gone).to_owned(),
         },
         AppError::Conflict { clash } => match clash {
             Clash::BecameAppOwner => td_string!(locale, errors.became_app_owner).to_owned(),
@@ -57,6 +58,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             }
             Clash::PrimaryAdminRole => td_string!(locale, errors.primary_admin_role).to_owned(),
             Clash::SettingsChanged => td_string!(locale, errors.settings_changed).to_owned(),
+            Clash::NotInvited => td_string!(locale, errors.not_invited).to_owned(),
             Clash::AlreadyOwner { email, app } => td_string!(
                 locale,
                 errors.already_owner,

@@ -105,6 +105,59 @@ pub fn password_reset(locale: Locale, to: Email, reset: &PasswordReset<'_>) -> M
     )
 }
 
+/// What an invitation e-mail needs to say.
+pub struct Invitation<'a> {
+    pub account: &'a str,
+    /// Who invited them, as the account knows the admin.
+    pub inviter: &'a str,
+    pub link: &'a str,
+    /// How long the link stays valid.
+    pub valid_days: i64,
+}
+
+/// The e-mail that carries an invitation's sign-up link.
+pub fn invitation(locale: Locale, to: Email, invited: &Invitation<'_>) -> Mail {
+    let subject = td_string!(locale, mail.invitation_subject, account = invited.account);
+    let paragraphs = [
+        td_string!(locale, mail.hello).to_owned(),
+        td_string!(
+            locale,
+            mail.invitation_body,
+            inviter = invited.inviter,
+            account = invited.account
+        ),
+        td_string!(locale, mail.invitation_expiry, days = invited.valid_days),
+        td_string!(locale, mail.invitation_not_you).to_owned(),
+    ];
+    let action = td_string!(locale, mail.invitation_action);
+    Mail::compose(
+        locale,
+        to,
+        subject,
+        invited.account,
+        &paragraphs,
+        Some((action, invited.link)),
+    )
+}
+
+/// The welcome e-mail of a user who joined the account, with where to sign in.
+pub fn welcome(locale: Locale, to: Email, account: &str, first_name: &str, sign_in: &str) -> Mail {
+    let subject = td_string!(locale, mail.welcome_subject, account = account);
+    let paragraphs = [
+        td_string!(locale, mail.greeting, name = first_name),
+        td_string!(locale, mail.welcome_body, account = account),
+    ];
+    let action = td_string!(locale, mail.welcome_action);
+    Mail::compose(
+        locale,
+        to,
+        subject,
+        account,
+        &paragraphs,
+        Some((action, sign_in)),
+    )
+}
+
 /// What the e-mail to a user locked out by failed sign-ins needs to say.
 pub struct AccountLocked<'a> {
     pub account: &'a str,
