@@ -87,21 +87,34 @@ pub async fn invite_users(
     store::invite(&state.db, &grant, &batch, &letter, state.clock.now()).await
 }
 
-/// Sends invited user `user` a new sign-up link, which replaces the one before; answers
-/// the address it went to. 409 for a user who is not waiting on an invitation.
-#[server(prefix = "/api", endpoint = "resend_invitation", input = leptos::server_fn::codec::Json)]
+/// What a resend did: who got a new link, and who was left alone for not being Not
+/// Active (they signed up already, or are suspended or locked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationsResent {
+    pub resent: Vec<UserId>,
+    pub not_invited: Vec<UserId>,
+}
+
+/// Whose invitation was revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationRevoked {
+    pub user: UserId,
+}
+
+/// Sends each Not Active user of `ids` a new sign-up link, which replaces any before it;
+/// the others are reported and left alone.
+#[server(prefix = "/api", endpoint = "resend_invitations", input = leptos::server_fn::codec::Json)]
 #[cfg_attr(
     feature = "ssr",
     tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
 )]
-pub async fn resend_invitation(user: i64) -> Result<String, AppError> {
+pub async fn resend_invitations(ids: Vec<i64>) -> Result<InvitationsResent, AppError> {
     use crate::auth::principal::{UsersInvite, current_principal};
     let grant = current_principal()?.grant::<UsersInvite>()?;
-    let user = crate::domain::ids::request_id("user", user)?;
+    let ids = crate::users::selection::UserIds::parse(&ids)?;
     let state = crate::state::app_state()?;
     let letter = store::Letter::for_request(&state);
-    let sent = store::resend(&state.db, &grant, user, &letter, state.clock.now()).await?;
-    Ok(sent.to_string())
+    store::resend(&state.db, &grant, &ids, &letter, state.clock.now()).await
 }
 
 /// Revokes the invitation of user `user`: its link stops working, and the user stays
@@ -111,12 +124,13 @@ pub async fn resend_invitation(user: i64) -> Result<String, AppError> {
     feature = "ssr",
     tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
 )]
-pub async fn revoke_invitation(user: i64) -> Result<(), AppError> {
+pub async fn revoke_invitation(user: i64) -> Result<InvitationRevoked, AppError> {
     use crate::auth::principal::{UsersInvite, current_principal};
     let grant = current_principal()?.grant::<UsersInvite>()?;
     let user = crate::domain::ids::request_id("user", user)?;
     let state = crate::state::app_state()?;
-    store::revoke(&state.db, &grant, user, state.clock.now()).await
+    store::revoke(&state.db, &grant, user, state.clock.now()).await?;
+    Ok(InvitationRevoked { user })
 }
 
 /// Whom an invitation's link is for, while it can be used; 404 when it was used, has

@@ -45,3 +45,39 @@ test("an admin invites three people; one signs up through the e-mailed link and 
   await expect(userRows(page).filter({ hasText: `Ito${run}` }).locator(".status")).toHaveText("Active");
   await expect(userRows(page).filter({ hasText: second }).locator(".status")).toHaveText("Not Active");
 });
+
+test("an admin resends invitations from the grid and revokes one from the More menu; the revoked link stops working", async ({ page, browser }) => {
+  const run = runId();
+  const [lia, max] = ["lia", "max"].map((name) => `${run}.${name}@acme.test`);
+  await signIn(page);
+  await page.goto("/invite");
+  await hydrated(page);
+  await page.getByLabel("E-mail addresses (up to 5)").fill(`${lia}\n${max}`);
+  await page.getByRole("button", { name: "Send Invitations" }).click();
+  await expect(page.getByTestId("invite-results").locator("tr[data-result='Invited']")).toHaveCount(2);
+  await expect.poll(() => messagesTo(lia).length, { timeout: 15_000 }).toBe(1);
+  const firstLink = linkIn(messagesTo(lia)[0], "accept-invitation");
+
+  await page.goto(`/users?q=${run}`);
+  await hydrated(page);
+  await expect(userRows(page)).toHaveCount(2);
+  await page.getByRole("checkbox", { name: /Select all/ }).check();
+  await page.getByRole("button", { name: "Resend invitation" }).click();
+  await expect(page.getByTestId("resend-outcome")).toHaveText("Invitations sent again: 2");
+  await expect.poll(() => messagesTo(lia).length, { timeout: 15_000 }).toBe(2);
+
+  await userRows(page).filter({ hasText: lia }).locator("a.name").click();
+  await hydrated(page);
+  await page.getByRole("button", { name: /^More/ }).click();
+  await page.getByRole("menuitem", { name: "Revoke invitation" }).click();
+  await expect(page.getByTestId("revoke-outcome")).toContainText("Invitation revoked");
+
+  const visitor = await (await browser.newContext({ locale: "en-GB" })).newPage();
+  const links = messagesTo(lia).map((message) => linkIn(message, "accept-invitation"));
+  expect(links).toContain(firstLink);
+  for (const link of links) {
+    await visitor.goto(link);
+    await hydrated(visitor);
+    await expect(visitor.getByTestId("invitation-gone")).toContainText("ask your administrator for a new one");
+  }
+});

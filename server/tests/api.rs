@@ -1235,8 +1235,8 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
             ),
             (
                 Method::POST,
-                "/api/resend_invitation".to_owned(),
-                Some(json!({ "user": target })),
+                "/api/resend_invitations".to_owned(),
+                Some(json!({ "ids": [target] })),
                 Permission::UsersInvite,
             ),
             (

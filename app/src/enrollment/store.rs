@@ -4,11 +4,12 @@
 //! accepting, which names the user, sets their password and makes them Active.
 
 use super::batch::{InviteBatch, Invitee, MAX_GROUPS};
-use super::{InviteOptions, InviteOutcome, Invited};
+use super::{InvitationsResent, InviteOptions, InviteOutcome, Invited};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::link_token::{LinkToken, digest};
 use crate::auth::principal::{Actor, Grant, UsersInvite};
 use crate::db::Db;
+use crate::db::sql::Sql;
 use crate::domain::{AccountId, Email, GroupId, PersonName, RoleId, UserId, UserStatus};
 use crate::error::{AppError, Clash, Missing};
 use crate::groups::GroupSummary;
@@ -22,6 +23,7 @@ use crate::state::AppState;
 use crate::users::keys::UserKeys;
 use crate::users::new_user::{NewUser, insert_user};
 use crate::users::profile::RoleChoice;
+use crate::users::selection::UserIds;
 use serde_json::json;
 use sqlx::{Any, Transaction};
 use std::net::IpAddr;
@@ -316,44 +318,77 @@ async fn invited_user(
     Email::parse(&email).map_err(|_| AppError::Internal)
 }
 
-/// Sends invited user `user` a new link; the old one stops working.
+/// Sends each Not Active user of `ids` a new link (the old one, if any, stops working);
+/// users of any other status are reported and left alone. 404 when the account lacks
+/// one of them.
 pub async fn resend(
     db: &Db,
     grant: &Grant<UsersInvite>,
-    user: UserId,
+    ids: &UserIds,
     letter: &Letter,
     now: i64,
-) -> Result<Email, AppError> {
+) -> Result<InvitationsResent, AppError> {
     let account = grant.account_id();
     let mut tx = db.write().await?;
     let account_name = lock_account(&mut tx, db, account).await?;
-    let email = invited_user(&mut tx, account, user).await?;
+    let mut sql = Sql::new("SELECT u.id, u.email, u.status FROM users u WHERE u.account_id = ");
+    let account_param = sql.int(account.get());
+    let list = sql.int_list(ids.as_slice().iter().map(|id| id.get()));
+    sql.push(&format!("{account_param} AND u.id IN {list} ORDER BY u.id"));
+    let found: Vec<(UserId, String, i64)> = sql.query_as().fetch_all(&mut *tx).await?;
+    let missing: Vec<i64> = ids
+        .as_slice()
+        .iter()
+        .filter(|id| !found.iter().any(|row| row.0 == **id))
+        .map(|id| id.get())
+        .collect();
+    if !missing.is_empty() {
+        return Err(AppError::NotFound {
+            missing: Missing::Users {
+                more: missing.len() > 10,
+                ids: missing.into_iter().take(10).collect(),
+            },
+        });
+    }
     let inviter = inviter_name(&mut tx, grant.actor()).await?;
-    issue(
-        &mut tx,
-        (account, &account_name),
-        user,
-        &email,
-        &inviter,
-        letter,
-        now,
-    )
-    .await?;
-    sqlx::query("UPDATE users SET invited_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(user)
-        .execute(&mut *tx)
-        .await?;
-    let event = AuditEvent {
-        action: AuditAction::InvitationResent,
-        target: AuditTarget::User(user),
-        target_label: email.to_string(),
-        before: None,
-        after: None,
+    let mut report = InvitationsResent {
+        resent: Vec::new(),
+        not_invited: Vec::new(),
     };
-    audit::record(&mut tx, grant.actor(), now, &[event]).await?;
+    let mut events = Vec::new();
+    for (user, email, status) in found {
+        if status != UserStatus::NotActive.code() {
+            report.not_invited.push(user);
+            continue;
+        }
+        let email = Email::parse(&email).map_err(|_| AppError::Internal)?;
+        issue(
+            &mut tx,
+            (account, &account_name),
+            user,
+            &email,
+            &inviter,
+            letter,
+            now,
+        )
+        .await?;
+        sqlx::query("UPDATE users SET invited_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        events.push(AuditEvent {
+            action: AuditAction::InvitationResent,
+            target: AuditTarget::User(user),
+            target_label: email.to_string(),
+            before: None,
+            after: None,
+        });
+        report.resent.push(user);
+    }
+    audit::record(&mut tx, grant.actor(), now, &events).await?;
     tx.commit().await?;
-    Ok(email)
+    Ok(report)
 }
 
 /// Revokes the invitation of `user`: the link stops working, and the user stays Not
@@ -831,9 +866,10 @@ mod tests {
             );
             assert!(is_gone(&invitee(&db, &first, NOW + 7 * DAY).await), "{url}");
 
-            resend(&db, &grant, nia, &letter(), NOW + DAY)
+            let report = resend(&db, &grant, &UserIds::one(nia), &letter(), NOW + DAY)
                 .await
                 .unwrap();
+            assert_eq!(report.resent, [nia], "{url}");
             let second = newest_token(&db).await;
             assert!(
                 is_gone(&invitee(&db, &first, NOW + DAY).await),
@@ -850,15 +886,30 @@ mod tests {
             let not_invited = Err(AppError::Conflict {
                 clash: Clash::NotInvited,
             });
-            assert_eq!(
-                resend(&db, &grant, nia, &letter(), NOW).await.map(|_| ()),
-                not_invited
-            );
             assert_eq!(revoke(&db, &grant, nia, NOW).await, not_invited, "{url}");
             let primary = account.primary_admin_id;
-            assert_eq!(
-                revoke(&db, &grant, primary, NOW).await,
-                not_invited,
+            assert_eq!(revoke(&db, &grant, primary, NOW).await, not_invited);
+
+            // A Not Active user without a link (revoked, or listed before invitations
+            // existed) is invited again; an Active one is left alone.
+            let both = UserIds::parse(&[nia.get(), primary.get()]).unwrap();
+            let report = resend(&db, &grant, &both, &letter(), NOW + DAY)
+                .await
+                .unwrap();
+            assert_eq!(report.resent, [nia], "{url}");
+            assert_eq!(report.not_invited, [primary], "{url}");
+            assert!(
+                invitee(&db, &newest_token(&db).await, NOW + DAY)
+                    .await
+                    .is_ok()
+            );
+            let other = other_account(&db, "Other Org", "boss@other.example").await;
+            let foreign = UserIds::one(other.primary_admin_id);
+            assert!(
+                matches!(
+                    resend(&db, &grant, &foreign, &letter(), NOW).await,
+                    Err(AppError::NotFound { .. })
+                ),
                 "{url}"
             );
             assert_eq!(
@@ -866,7 +917,8 @@ mod tests {
                 [
                     "user.invited",
                     "user.invitation_resent",
-                    "user.invitation_revoked"
+                    "user.invitation_revoked",
+                    "user.invitation_resent"
                 ],
                 "{url}"
             );

@@ -4,6 +4,7 @@
 
 mod delete;
 pub mod details;
+mod invitations;
 mod outcome;
 mod status;
 mod table;
@@ -14,6 +15,7 @@ use super::{ChangeStatus, DeleteUsers, list_users};
 use crate::console::areas::Area;
 use crate::console::{AdminContext, ErrorNotice, PageReady};
 use crate::domain::{Permission, UserId};
+use crate::enrollment::ResendInvitations;
 use crate::i18n::{t_string, use_i18n};
 use delete::ConfirmDelete;
 use leptos::prelude::*;
@@ -44,13 +46,14 @@ fn href(params: &GridParams) -> String {
 }
 
 /// What the page's parts share: the view in the URL, the ticked rows, the rows a
-/// confirmation dialog is asking about, and the status change under way.
+/// confirmation dialog is asking about, and the status change or resend under way.
 #[derive(Clone, Copy)]
 struct GridState {
     params: Memo<GridParams>,
     selected: RwSignal<BTreeSet<UserId>>,
     confirming: RwSignal<Option<Vec<UserId>>>,
     status_action: ServerAction<ChangeStatus>,
+    resend_action: ServerAction<ResendInvitations>,
 }
 
 /// What the admin's role lets them do on this page.
@@ -58,6 +61,7 @@ struct GridState {
 struct Abilities {
     delete: bool,
     update: bool,
+    invite: bool,
 }
 
 impl Abilities {
@@ -65,6 +69,7 @@ impl Abilities {
         Self {
             delete: AdminContext::can(Permission::UsersDelete).await,
             update: AdminContext::can(Permission::UsersUpdate).await,
+            invite: AdminContext::can(Permission::UsersInvite).await,
         }
     }
 }
@@ -89,21 +94,24 @@ pub fn UsersPage() -> impl IntoView {
     });
     let delete_action = ServerAction::<DeleteUsers>::new();
     let status_action = ServerAction::<ChangeStatus>::new();
+    let resend_action = ServerAction::<ResendInvitations>::new();
     let users = Resource::new(
         move || {
             (
                 params.get(),
                 delete_action.version().get(),
                 status_action.version().get(),
+                resend_action.version().get(),
             )
         },
-        |(params, _, _)| list_users(params),
+        |(params, _, _, _)| list_users(params),
     );
     let state = GridState {
         params,
         selected: RwSignal::new(BTreeSet::new()),
         confirming: RwSignal::new(None),
         status_action,
+        resend_action,
     };
     Effect::new(move |_| {
         params.track();
@@ -140,6 +148,7 @@ pub fn UsersPage() -> impl IntoView {
             <GridToolbar state />
             <ActionOutcome answer=delete_action.value() test_id="delete-outcome" />
             <ActionOutcome answer=status_action.value() test_id="status-outcome" />
+            <ActionOutcome answer=resend_action.value() test_id="resend-outcome" />
             <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, users.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let abilities = Abilities::of_admin().await;

@@ -8,7 +8,7 @@ use crate::console::{ErrorNotice, PageReady};
 use crate::domain::GroupId;
 use crate::enrollment::batch::InviteBatch;
 use crate::enrollment::{
-    InviteOptions, InviteOutcome, InviteUsers, Invited, ResendInvitation, invite_choices,
+    InviteOptions, InviteOutcome, InviteUsers, Invited, ResendInvitations, invite_choices,
 };
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
@@ -238,7 +238,7 @@ fn InviteResults(outcomes: Vec<InviteOutcome>) -> impl IntoView {
 #[component]
 fn InviteResultRow(outcome: InviteOutcome) -> impl IntoView {
     let i18n = use_i18n();
-    let resend = ServerAction::<ResendInvitation>::new();
+    let resend = ServerAction::<ResendInvitations>::new();
     let result = outcome.result;
     let user = outcome.user;
     let resend_button = (result == Invited::AlreadyInvited)
@@ -252,7 +252,7 @@ fn InviteResultRow(outcome: InviteOutcome) -> impl IntoView {
                     class="button subtle"
                     disabled=move || resend.pending().get() || matches!(resend.value().get(), Some(Ok(_)))
                     on:click=move |_| {
-                        resend.dispatch(ResendInvitation { user: user.get() });
+                        resend.dispatch(ResendInvitations { ids: vec![user.get()] });
                     }
                 >
                     {move || t_string!(i18n, invite.resend)}

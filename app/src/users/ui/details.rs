@@ -11,6 +11,7 @@ mod profile;
 mod reset;
 mod sessions;
 
+use crate::enrollment::{InvitationRevoked, ResendInvitations, RevokeInvitation};
 pub use sessions::{browser_and_os, device_label};
 
 use super::outcome::{ActionOutcome, Report};
@@ -90,6 +91,7 @@ struct Abilities {
     groups: bool,
     audit: bool,
     primary_admin: bool,
+    invite: bool,
 }
 
 impl Abilities {
@@ -102,6 +104,7 @@ impl Abilities {
             groups: AdminContext::can(Permission::GroupsManage).await,
             audit: AdminContext::can(Permission::AuditRead).await,
             primary_admin: AdminContext::is_primary_admin().await,
+            invite: AdminContext::can(Permission::UsersInvite).await,
         }
     }
 }
@@ -117,6 +120,8 @@ struct Actions {
     assign: ServerAction<AssignApp>,
     change_role: ServerAction<ChangeAppRole>,
     remove: ServerAction<RemoveAppRole>,
+    resend: ServerAction<ResendInvitations>,
+    revoke: ServerAction<RevokeInvitation>,
 }
 
 impl Actions {
@@ -130,6 +135,8 @@ impl Actions {
             assign: ServerAction::new(),
             change_role: ServerAction::new(),
             remove: ServerAction::new(),
+            resend: ServerAction::new(),
+            revoke: ServerAction::new(),
         }
     }
 
@@ -139,6 +146,8 @@ impl Actions {
         matches!(self.save.value().get(), Some(Ok(_)))
             || matches!(self.status.value().get(), Some(Ok(_)))
             || matches!(self.transfer.value().get(), Some(Ok(_)))
+            || matches!(self.resend.value().get(), Some(Ok(_)))
+            || matches!(self.revoke.value().get(), Some(Ok(_)))
     }
 
     /// Changes that alter the user's apps.
@@ -149,6 +158,16 @@ impl Actions {
             self.remove.version().get(),
             self.transfer.version().get(),
         )
+    }
+}
+
+impl Report for InvitationRevoked {
+    fn summary(&self, locale: Locale) -> String {
+        td_string!(locale, invite.revoked).to_owned()
+    }
+
+    fn is_complete(&self) -> bool {
+        true
     }
 }
 
@@ -313,6 +332,8 @@ fn UserHeader(user: UserDetails, abilities: Abilities, actions: Actions) -> impl
         <ActionOutcome answer=actions.status.value() test_id="status-outcome" />
         <ActionOutcome answer=actions.delete.value() test_id="delete-outcome" />
         <ActionOutcome answer=actions.transfer.value() test_id="transfer-outcome" />
+        <ActionOutcome answer=actions.resend.value() test_id="resend-outcome" />
+        <ActionOutcome answer=actions.revoke.value() test_id="revoke-outcome" />
     }
 }
 

@@ -1,5 +1,6 @@
 //! Search, status filter, page size, and the buttons acting on the selection.
 
+use super::invitations::ResendSelected;
 use super::status::SelectionStatusButtons;
 use super::{Abilities, GridState, href};
 use crate::console::areas::Area;
@@ -184,10 +185,12 @@ pub(super) fn GridToolbar(state: GridState) -> impl IntoView {
             </form>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let Abilities { delete: can_delete, update: can_update } = Abilities::of_admin().await;
+                    let Abilities { delete: can_delete, update: can_update, invite: can_invite } =
+                        Abilities::of_admin().await;
                     view! {
                         <div class="selection-actions">
                         <SelectionStatusButtons state can_update />
+                        <ResendSelected state can_invite />
                         <button
                             class="button danger"
                             type="button"

@@ -1,7 +1,8 @@
 //! The More menu: the status changes the state machine allows from the user's status,
 //! Reset Password (an e-mailed link; not while the account has SSO on), Transfer
-//! Ownership (the Primary Admin's alone) and Delete User, which follows Delete
-//! Selected's rule and offers the transfer when the user owns apps.
+//! Ownership (the Primary Admin's alone), Resend and Revoke invitation for a Not Active
+//! user, and Delete User, which follows Delete Selected's rule and offers the transfer
+//! when the user owns apps.
 
 use super::reset::{ConfirmReset, ResetOutcome};
 use super::{Abilities, Actions};
@@ -10,7 +11,8 @@ use crate::auth::reset::SendPasswordReset;
 use crate::console::ErrorNotice;
 use crate::console::areas::Area;
 use crate::console::focus_when_shown;
-use crate::domain::{AppId, UserId};
+use crate::domain::{AppId, UserId, UserStatus};
+use crate::enrollment::{ResendInvitations, RevokeInvitation};
 use crate::i18n::{t_string, use_i18n};
 use crate::users::deletion::KeptReason;
 use crate::users::profile::UserDetails;
@@ -91,6 +93,8 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
     let name = user.full_name();
     let email = user.email.to_string();
     let sso = user.sso_enabled;
+    // Waiting on an invitation: Not Active with its date (a revoked one has none).
+    let invited = user.status == UserStatus::NotActive && user.invited_at.is_some();
     view! {
         <div
             class="menu"
@@ -128,6 +132,34 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
                 >
                     {move || t_string!(i18n, details.reset_password)}
                 </button>
+                {(user.status == UserStatus::NotActive).then(|| view! {
+                    <button
+                        type="button"
+                        role="menuitem"
+                        data-action="resend-invitation"
+                        disabled=!abilities.invite
+                        on:click=move |_| {
+                            open.set(false);
+                            actions.resend.dispatch(ResendInvitations { ids: vec![id.get()] });
+                        }
+                    >
+                        {move || t_string!(i18n, invite.resend)}
+                    </button>
+                })}
+                {invited.then(|| view! {
+                    <button
+                        type="button"
+                        role="menuitem"
+                        data-action="revoke-invitation"
+                        disabled=!abilities.invite
+                        on:click=move |_| {
+                            open.set(false);
+                            actions.revoke.dispatch(RevokeInvitation { user: id.get() });
+                        }
+                    >
+                        {move || t_string!(i18n, invite.revoke)}
+                    </button>
+                })}
                 {abilities.primary_admin.then(|| view! {
                     <button
                         type="button"
