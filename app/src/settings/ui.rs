@@ -6,7 +6,7 @@ mod default_access;
 mod sign_in_security;
 mod welcome_emails;
 
-use super::get_user_settings;
+use super::{Versioned, get_user_settings};
 use crate::console::areas::Area;
 use crate::console::{AdminContext, ErrorNotice, PageReady, Switch};
 use crate::domain::Permission;
@@ -15,6 +15,7 @@ use crate::i18n::{Locale, t_string, use_i18n};
 use crate::lang::errors::error_text;
 use default_access::DefaultAccessSection;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::{LazyRoute, lazy_route};
 use sign_in_security::SignInSecuritySection;
 use welcome_emails::WelcomeEmailsSection;
@@ -140,6 +141,67 @@ fn SaveRow<T: Clone + Send + Sync + 'static>(
                 </button>
             })}
         </div>
+    }
+}
+
+/// What a section of switches says: its id, heading, purpose, and the line a save
+/// shows (with the test id of that line).
+struct SwitchTexts {
+    id: &'static str,
+    title: fn(Locale) -> &'static str,
+    about: fn(Locale) -> &'static str,
+    saved: fn(Locale) -> &'static str,
+    test_id: &'static str,
+}
+
+/// A section of switches saved as one over its version `version`: `request` makes the
+/// save of the switches' values over a version.
+fn switch_section<A, S>(
+    texts: SwitchTexts,
+    switches: Vec<SwitchOf>,
+    version: i64,
+    can_manage: bool,
+    reload: RwSignal<u32>,
+    request: impl Fn(i64) -> A + Send + Sync + 'static,
+) -> impl IntoView
+where
+    A: ServerFn<Output = Versioned<S>, Error = AppError> + Send + Sync + Clone + 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
+    let version = RwSignal::new(version);
+    let save = ServerAction::<A>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            version.set(saved.version);
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        save.dispatch(request(version.get_untracked()));
+    };
+    let SwitchTexts {
+        id,
+        title,
+        about,
+        saved,
+        test_id,
+    } = texts;
+    let title = Signal::derive(move || title(i18n.get_locale()));
+    view! {
+        <SettingsSection id title about=Signal::derive(move || about(i18n.get_locale()))>
+            <form class="settings-form" on:submit=submit>
+                <Switches legend=title switches disabled=!can_manage />
+                <SaveRow
+                    answer=save.value()
+                    pending=save.pending()
+                    blocked=!can_manage
+                    saved
+                    test_id
+                    reload
+                />
+            </form>
+        </SettingsSection>
     }
 }
 
