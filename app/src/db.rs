@@ -39,6 +39,35 @@ impl Backend {
             Self::Postgres => " FOR UPDATE",
         }
     }
+
+    /// The clause that takes an account's row for a change of the account as a whole
+    /// (its settings, its domains, an invitation): two such changes go in turn, while
+    /// rows that merely refer to the account (sessions, audit events, outbox messages)
+    /// are still written meanwhile. PostgreSQL's `FOR UPDATE` would block those, since
+    /// their foreign keys take a share lock on the account's key.
+    pub fn account_lock(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " FOR NO KEY UPDATE",
+        }
+    }
+}
+
+/// The name of account `account_id`, its row taken for a change of the account until
+/// the transaction ends (see `Backend::account_lock`).
+pub async fn lock_account(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    account_id: crate::domain::AccountId,
+) -> Result<String, sqlx::Error> {
+    let (name,): (String,) = sqlx::query_as(&format!(
+        "SELECT name FROM accounts WHERE id = $1{}",
+        backend.account_lock()
+    ))
+    .bind(account_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(name)
 }
 
 /// The row `id` of `account_id` in `table`, read as `columns` and locked until the

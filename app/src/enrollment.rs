@@ -14,6 +14,10 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The most users one resend reaches: the grid's largest page. Each costs an e-mail,
+/// written while the account's invitations wait.
+pub const MAX_RESENT: usize = 100;
+
 /// What became of one address of an invitation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -111,6 +115,13 @@ pub struct InvitationRevoked {
 pub async fn resend_invitations(ids: Vec<i64>) -> Result<InvitationsResent, AppError> {
     use crate::auth::principal::{UsersInvite, current_principal};
     let grant = current_principal()?.grant::<UsersInvite>()?;
+    if ids.len() > MAX_RESENT {
+        let max = MAX_RESENT as u32;
+        return Err(AppError::invalid(
+            "ids",
+            crate::error::Problem::TooMany { max },
+        ));
+    }
     let ids = crate::users::selection::UserIds::parse(&ids)?;
     let state = crate::state::app_state()?;
     let letter = store::Letter::for_request(&state);

@@ -8,8 +8,8 @@ use super::{InvitationsResent, InviteOptions, InviteOutcome, Invited};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::link_token::{LinkToken, digest};
 use crate::auth::principal::{Actor, Grant, UsersInvite};
-use crate::db::Db;
 use crate::db::sql::Sql;
+use crate::db::{Db, lock_account};
 use crate::domain::{AccountId, Email, GroupId, PersonName, RoleId, UserId, UserStatus};
 use crate::error::{AppError, Clash, Missing};
 use crate::groups::GroupSummary;
@@ -102,21 +102,35 @@ async fn issue(
     Ok(())
 }
 
-/// The account's name, locked until the transaction ends on PostgreSQL, so two
-/// invitations of one address at once are taken in turn.
-async fn lock_account(
+/// The account's name, its row taken so two invitations of one address at once go in
+/// turn; 409 while the account has SSO on, since the identity provider then owns
+/// passwords and an invitation would set one.
+async fn lock_account_to_invite(
     tx: &mut Transaction<'_, Any>,
     db: &Db,
     account: AccountId,
 ) -> Result<String, AppError> {
-    let (name,): (String,) = sqlx::query_as(&format!(
-        "SELECT name FROM accounts WHERE id = $1{}",
-        db.backend().row_lock()
-    ))
-    .bind(account)
-    .fetch_one(&mut **tx)
-    .await?;
+    let name = lock_account(tx, db.backend(), account).await?;
+    let (sso,): (i64,) = sqlx::query_as("SELECT sso_enabled FROM accounts WHERE id = $1")
+        .bind(account)
+        .fetch_one(&mut **tx)
+        .await?;
+    if sso != 0 {
+        return Err(AppError::Conflict {
+            clash: Clash::SsoManagesPasswords,
+        });
+    }
     Ok(name)
+}
+
+/// The condition on a user `u` who may still sign up through an invitation: Not Active
+/// and without a password. A deactivated former user is Not Active too, but keeps their
+/// password: only an admin with `users.update` brings them back.
+fn awaits_sign_up() -> String {
+    format!(
+        "u.status = {} AND u.password_hash IS NULL",
+        UserStatus::NotActive.code()
+    )
 }
 
 /// How the inviting admin is named in the e-mail: their name, or their address.
@@ -175,10 +189,12 @@ async fn existing(
     account: AccountId,
     email: &Email,
 ) -> Result<Option<(UserId, bool)>, AppError> {
-    let found: Option<(UserId, i64)> = sqlx::query_as(
-        "SELECT u.id, (SELECT COUNT(*) FROM invitations i WHERE i.user_id = u.id)
+    let found: Option<(UserId, i64)> = sqlx::query_as(&format!(
+        "SELECT u.id, CASE WHEN {} THEN (SELECT COUNT(*) FROM invitations i WHERE i.user_id = u.id)
+                      ELSE 0 END
          FROM users u WHERE u.account_id = $1 AND u.email = $2",
-    )
+        awaits_sign_up()
+    ))
     .bind(account)
     .bind(email.as_str())
     .fetch_optional(&mut **tx)
@@ -212,12 +228,12 @@ pub async fn invite(
     now: i64,
 ) -> Result<Vec<InviteOutcome>, AppError> {
     let account = grant.account_id();
-    let access = read_section::<DefaultAccess>(db, account)
+    let mut tx = db.write().await?;
+    let account_name = lock_account_to_invite(&mut tx, db, account).await?;
+    let access = read_section::<DefaultAccess>(&mut tx, account)
         .await?
         .settings
         .access;
-    let mut tx = db.write().await?;
-    let account_name = lock_account(&mut tx, db, account).await?;
     check_role_and_groups(&mut tx, account, batch).await?;
     let inviter = inviter_name(&mut tx, grant.actor()).await?;
     let mut outcomes = Vec::with_capacity(batch.invitees.len());
@@ -300,19 +316,22 @@ pub async fn invite(
 /// not wait).
 async fn invited_user(
     tx: &mut Transaction<'_, Any>,
+    db: &Db,
     account: AccountId,
     user: UserId,
 ) -> Result<Email, AppError> {
-    let found: Option<(String, i64, i64)> = sqlx::query_as(
-        "SELECT u.email, u.status, (SELECT COUNT(*) FROM invitations i WHERE i.user_id = u.id)
-         FROM users u WHERE u.account_id = $1 AND u.id = $2",
-    )
+    let found: Option<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT u.email, CASE WHEN {} THEN 1 ELSE 0 END
+         FROM users u WHERE u.account_id = $1 AND u.id = $2{}",
+        awaits_sign_up(),
+        db.backend().row_lock()
+    ))
     .bind(account)
     .bind(user)
     .fetch_optional(&mut **tx)
     .await?;
-    let (email, status, pending) = found.ok_or_else(|| AppError::unknown_user(user.get()))?;
-    if status != UserStatus::NotActive.code() || pending == 0 {
+    let (email, awaits) = found.ok_or_else(|| AppError::unknown_user(user.get()))?;
+    if awaits == 0 {
         return Err(not_invited());
     }
     Email::parse(&email).map_err(|_| AppError::Internal)
@@ -330,11 +349,19 @@ pub async fn resend(
 ) -> Result<InvitationsResent, AppError> {
     let account = grant.account_id();
     let mut tx = db.write().await?;
-    let account_name = lock_account(&mut tx, db, account).await?;
-    let mut sql = Sql::new("SELECT u.id, u.email, u.status FROM users u WHERE u.account_id = ");
+    let account_name = lock_account_to_invite(&mut tx, db, account).await?;
+    let mut sql = Sql::new(&format!(
+        "SELECT u.id, u.email, CASE WHEN {} THEN 1 ELSE 0 END FROM users u WHERE u.account_id = ",
+        awaits_sign_up()
+    ));
     let account_param = sql.int(account.get());
     let list = sql.int_list(ids.as_slice().iter().map(|id| id.get()));
-    sql.push(&format!("{account_param} AND u.id IN {list} ORDER BY u.id"));
+    // The rows stay locked (on PostgreSQL) so a sign-up at the same moment either comes
+    // first, and the user no longer awaits one, or waits for the new link.
+    sql.push(&format!(
+        "{account_param} AND u.id IN {list} ORDER BY u.id{}",
+        db.backend().row_lock()
+    ));
     let found: Vec<(UserId, String, i64)> = sql.query_as().fetch_all(&mut *tx).await?;
     let missing: Vec<i64> = ids
         .as_slice()
@@ -356,8 +383,8 @@ pub async fn resend(
         not_invited: Vec::new(),
     };
     let mut events = Vec::new();
-    for (user, email, status) in found {
-        if status != UserStatus::NotActive.code() {
+    for (user, email, awaits) in found {
+        if awaits == 0 {
             report.not_invited.push(user);
             continue;
         }
@@ -400,11 +427,15 @@ pub async fn revoke(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.write().await?;
-    let email = invited_user(&mut tx, grant.account_id(), user).await?;
-    sqlx::query("DELETE FROM invitations WHERE user_id = $1")
+    let email = invited_user(&mut tx, db, grant.account_id(), user).await?;
+    let revoked = sqlx::query("DELETE FROM invitations WHERE user_id = $1")
         .bind(user)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+    if revoked != 1 {
+        return Err(not_invited());
+    }
     sqlx::query("UPDATE users SET invited_at = NULL WHERE id = $1")
         .bind(user)
         .execute(&mut *tx)
@@ -468,15 +499,15 @@ pub struct InvitedPerson {
 /// The person the link with `token` invites, while it works; 404 when it was used, has
 /// expired, was replaced or revoked.
 pub async fn invitee(db: &Db, token: &str, now: i64) -> Result<InvitedPerson, AppError> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT u.id AS user_id, u.account_id, u.email, a.name AS account_name
          FROM invitations i JOIN users u ON u.id = i.user_id
          JOIN accounts a ON a.id = u.account_id
-         WHERE i.token_hash = $1 AND i.expires_at > $2 AND u.status = $3",
-    )
+         WHERE i.token_hash = $1 AND i.expires_at > $2 AND {} AND a.sso_enabled = 0",
+        awaits_sign_up()
+    ))
     .bind(digest(token))
     .bind(now)
-    .bind(UserStatus::NotActive.code())
     .fetch_optional(db.pool())
     .await?
     .ok_or_else(invitation_gone)
@@ -504,8 +535,31 @@ pub async fn accept(
     now: i64,
 ) -> Result<UserId, AppError> {
     let invited = invitee(db, token, now).await?;
-    let welcome_emails = read_section::<WelcomeEmails>(db, invited.account_id).await?;
     let mut tx = db.write().await?;
+    // The user's row first, then the link's, as resending takes them: two changes at
+    // once never wait on each other in turn.
+    let (first, last) = (
+        acceptance.first_name.as_str(),
+        acceptance.last_name.as_str(),
+    );
+    let keys = UserKeys::of(first, last, invited.email.as_str());
+    let activated = sqlx::query(&format!(
+        "UPDATE users SET first_name = $1, last_name = $2, name_key = $3, last_key = $4,
+                search_text = $5, password_hash = $6, status = $7
+         WHERE id = $8 AND id IN (SELECT u.id FROM users u WHERE u.id = $8 AND {})",
+        awaits_sign_up()
+    ))
+    .bind(first)
+    .bind(last)
+    .bind(&keys.name_key)
+    .bind(&keys.last_key)
+    .bind(&keys.search_text)
+    .bind(&acceptance.password_hash)
+    .bind(UserStatus::Active.code())
+    .bind(invited.user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     let deleted = sqlx::query(
         "DELETE FROM invitations WHERE user_id = $1 AND token_hash = $2 AND expires_at > $3",
     )
@@ -515,34 +569,10 @@ pub async fn accept(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    if deleted != 1 {
+    if activated != 1 || deleted != 1 {
         return Err(invitation_gone());
     }
-    let (first, last) = (
-        acceptance.first_name.as_str(),
-        acceptance.last_name.as_str(),
-    );
-    let keys = UserKeys::of(first, last, invited.email.as_str());
-    let activated = sqlx::query(
-        "UPDATE users SET first_name = $1, last_name = $2, name_key = $3, last_key = $4,
-                search_text = $5, password_hash = $6, status = $7
-         WHERE id = $8 AND status = $9",
-    )
-    .bind(first)
-    .bind(last)
-    .bind(&keys.name_key)
-    .bind(&keys.last_key)
-    .bind(&keys.search_text)
-    .bind(&acceptance.password_hash)
-    .bind(UserStatus::Active.code())
-    .bind(invited.user_id)
-    .bind(UserStatus::NotActive.code())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if activated != 1 {
-        return Err(invitation_gone());
-    }
+    let welcome_emails = read_section::<WelcomeEmails>(&mut tx, invited.account_id).await?;
     let actor = Actor {
         account_id: invited.account_id,
         user_id: invited.user_id,
@@ -579,8 +609,9 @@ pub async fn accept(
 mod tests {
     use super::*;
     use crate::accounts::CreatedAccount;
+    use crate::accounts::DefaultRole;
     use crate::testing::fixtures::{
-        NOW, add_member, audited_actions, other_account, signed_in, test_account,
+        NOW, add_admin, add_member, audited_actions, other_account, signed_in, test_account,
     };
     use crate::testing::scratch::database_urls;
 
@@ -920,6 +951,52 @@ mod tests {
                     "user.invitation_revoked",
                     "user.invitation_resent"
                 ],
+                "{url}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_deactivated_user_is_not_invited_back_and_sso_refuses_invitations() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let grant = grant(&db, &account).await;
+            let dee = add_admin(&db, &account, "dee@example.com", DefaultRole::UserAdmin).await;
+            sqlx::query("UPDATE users SET status = $1 WHERE id = $2")
+                .bind(UserStatus::NotActive.code())
+                .bind(dee)
+                .execute(db.pool())
+                .await
+                .unwrap();
+
+            let report = resend(&db, &grant, &UserIds::one(dee), &letter(), NOW)
+                .await
+                .unwrap();
+            let again = batch(&["dee@example.com"], account.member_role_id, &[]);
+            let outcomes = invite(&db, &grant, &again, &letter(), NOW).await.unwrap();
+
+            assert_eq!(report.not_invited, [dee], "{url}: they keep their password");
+            assert_eq!(outcomes[0].result, Invited::AlreadyMember, "{url}");
+            let nia = batch(&["nia@example.com"], account.member_role_id, &[]);
+            invite(&db, &grant, &nia, &letter(), NOW).await.unwrap();
+            let token = newest_token(&db).await;
+            sqlx::query("UPDATE accounts SET sso_enabled = 1")
+                .execute(db.pool())
+                .await
+                .unwrap();
+            let sso = Err(AppError::Conflict {
+                clash: Clash::SsoManagesPasswords,
+            });
+            let other = batch(&["oli@example.com"], account.member_role_id, &[]);
+            assert_eq!(
+                invite(&db, &grant, &other, &letter(), NOW).await,
+                sso,
+                "{url}"
+            );
+            assert!(is_gone(&invitee(&db, &token, NOW).await), "{url}");
+            assert!(
+                is_gone(&accept(&db, &token, &acceptance(), NOW).await),
                 "{url}"
             );
         }

@@ -69,6 +69,14 @@ impl Mail {
     }
 }
 
+/// "Hello Ann," or, for someone without a name yet (invited), "Hello,".
+fn greeting(locale: Locale, first_name: &str) -> String {
+    match first_name.trim() {
+        "" => td_string!(locale, mail.hello).to_owned(),
+        name => td_string!(locale, mail.greeting, name = name),
+    }
+}
+
 /// 128 random bits in hex: unique without coordination between servers.
 fn new_message_id() -> String {
     let mut bytes = [0u8; 16];
@@ -89,7 +97,7 @@ pub struct PasswordReset<'a> {
 pub fn password_reset(locale: Locale, to: Email, reset: &PasswordReset<'_>) -> Mail {
     let subject = td_string!(locale, mail.reset_subject, account = reset.account);
     let paragraphs = [
-        td_string!(locale, mail.greeting, name = reset.first_name),
+        greeting(locale, reset.first_name),
         td_string!(locale, mail.reset_body, account = reset.account),
         td_string!(locale, mail.reset_expiry, minutes = reset.valid_minutes),
         td_string!(locale, mail.reset_not_you).to_owned(),
@@ -119,7 +127,7 @@ pub struct Invitation<'a> {
 pub fn invitation(locale: Locale, to: Email, invited: &Invitation<'_>) -> Mail {
     let subject = td_string!(locale, mail.invitation_subject, account = invited.account);
     let paragraphs = [
-        td_string!(locale, mail.hello).to_owned(),
+        greeting(locale, ""),
         td_string!(
             locale,
             mail.invitation_body,
@@ -144,7 +152,7 @@ pub fn invitation(locale: Locale, to: Email, invited: &Invitation<'_>) -> Mail {
 pub fn welcome(locale: Locale, to: Email, account: &str, first_name: &str, sign_in: &str) -> Mail {
     let subject = td_string!(locale, mail.welcome_subject, account = account);
     let paragraphs = [
-        td_string!(locale, mail.greeting, name = first_name),
+        greeting(locale, first_name),
         td_string!(locale, mail.welcome_body, account = account),
     ];
     let action = td_string!(locale, mail.welcome_action);
@@ -179,7 +187,7 @@ pub fn account_locked(locale: Locale, to: Email, locked: &AccountLocked<'_>) -> 
         None => td_string!(locale, mail.locked_by_admin).to_owned(),
     };
     let paragraphs = [
-        td_string!(locale, mail.greeting, name = locked.first_name),
+        greeting(locale, locked.first_name),
         td_string!(
             locale,
             mail.locked_body,
