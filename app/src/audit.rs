@@ -62,10 +62,16 @@ pub enum AuditAction {
     InvitationRevoked,
     /// An invited person signed up and became Active.
     InvitationAccepted,
+    /// The self sign-up policy was saved.
+    SignUpChanged,
+    /// A domain was added to the account.
+    DomainAdded,
+    /// A domain was taken off the account.
+    DomainRemoved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 24] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -87,6 +93,9 @@ impl AuditAction {
         Self::InvitationResent,
         Self::InvitationRevoked,
         Self::InvitationAccepted,
+        Self::SignUpChanged,
+        Self::DomainAdded,
+        Self::DomainRemoved,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -112,6 +121,9 @@ impl AuditAction {
             Self::InvitationResent => "user.invitation_resent",
             Self::InvitationRevoked => "user.invitation_revoked",
             Self::InvitationAccepted => "user.invitation_accepted",
+            Self::SignUpChanged => "settings.sign_up_changed",
+            Self::DomainAdded => "settings.domain_added",
+            Self::DomainRemoved => "settings.domain_removed",
         }
     }
 

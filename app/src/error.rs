@@ -89,6 +89,8 @@ pub enum Missing {
         "This invitation was used, has expired, or was withdrawn; ask your administrator for a new one."
     )]
     InvitationLink,
+    #[error("The account has no domain {domain}; nothing was changed.")]
+    Domain { domain: String },
 }
 
 /// A change that the current state of the data refuses.
@@ -127,6 +129,9 @@ pub enum Clash {
     /// With SSO on, the identity provider owns passwords: Roster sets none.
     #[error("SSO is on: the identity provider manages passwords.")]
     SsoManagesPasswords,
+    /// A domain that is the account's already, or another account's.
+    #[error("The domain {domain} belongs to an account already.")]
+    DomainTaken { domain: String },
     /// Resending or revoking an invitation of a user who is not waiting on one.
     #[error("This user has no invitation waiting: they signed up already, or it was revoked.")]
     NotInvited,
@@ -178,6 +183,10 @@ pub enum Problem {
     NotTheSame,
     #[error("a whole number from {min} to {max}")]
     OutOfRange { min: u32, max: u32 },
+    #[error("not a domain name (like example.com)")]
+    NotADomain,
+    #[error("a public e-mail provider's domain cannot belong to an account")]
+    PublicDomain,
 }
 
 /// Up to ten ids, and "…" when there are more.

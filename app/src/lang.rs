@@ -62,6 +62,8 @@ pub fn field_label(locale: Locale, field: &str) -> &str {
         "lock_window_minutes" => td_string!(locale, fields.lock_window_minutes),
         "unlock_after_minutes" => td_string!(locale, fields.unlock_after_minutes),
         "emails" => td_string!(locale, fields.emails),
+        "domain" => td_string!(locale, fields.domain),
+        "sign_up" => td_string!(locale, fields.sign_up),
         "groups" => td_string!(locale, fields.groups),
         "confirm" => td_string!(locale, fields.confirm),
         "welcome_when_invited" => td_string!(locale, fields.welcome_when_invited),

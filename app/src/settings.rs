@@ -1,11 +1,13 @@
 //! User Management > User Settings: the account's settings, one section each, each
 //! saved on its own over the version it was read at: Sign-in security (the lockout
-//! policy), Email Notifications (welcome e-mails) and Default User Permissions. The wire
+//! policy), Email Notifications (welcome e-mails), Default User Permissions and Self
+//! Sign-Up with the account's domains. The wire
 //! types and server functions live here; each section's rules in its own module, the
 //! SQL in `store` (server-only), the page in `ui`.
 
 pub mod default_access;
 pub mod sign_in_security;
+pub mod sign_up;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod ui;
@@ -16,6 +18,7 @@ use default_access::DefaultAccess;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use sign_in_security::SignInSecurity;
+use sign_up::{AccountDomains, SelfSignUp};
 use welcome_emails::WelcomeEmails;
 
 /// A section's settings as saved, with the version a save must name.
@@ -25,12 +28,14 @@ pub struct Versioned<T> {
     pub version: i64,
 }
 
-/// Every section of the account's settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Every section of the account's settings, and the account's domains.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserSettings {
     pub sign_in_security: Versioned<SignInSecurity>,
     pub welcome_emails: Versioned<WelcomeEmails>,
     pub default_access: Versioned<DefaultAccess>,
+    pub self_sign_up: Versioned<SelfSignUp>,
+    pub domains: AccountDomains,
 }
 
 /// The account's settings; every admin may read them.
@@ -97,4 +102,51 @@ pub async fn save_default_access(
     let state = crate::state::app_state()?;
     let change = Versioned { settings, version };
     store::save(&state.db, &grant, change, state.clock.now()).await
+}
+
+/// Saves how people of the account's domains may join, over `version`.
+#[server(prefix = "/api", endpoint = "save_self_sign_up", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
+)]
+pub async fn save_self_sign_up(
+    settings: SelfSignUp,
+    version: i64,
+) -> Result<Versioned<SelfSignUp>, AppError> {
+    use crate::auth::principal::{SettingsManage, current_principal};
+    let grant = current_principal()?.grant::<SettingsManage>()?;
+    let state = crate::state::app_state()?;
+    let change = Versioned { settings, version };
+    store::save(&state.db, &grant, change, state.clock.now()).await
+}
+
+/// Adds `domain` to the account's domains; answers them all. A public e-mail
+/// provider's domain is 400; one that belongs to an account already is 409.
+#[server(prefix = "/api", endpoint = "add_account_domain", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
+)]
+pub async fn add_account_domain(domain: String) -> Result<AccountDomains, AppError> {
+    use crate::auth::principal::{SettingsManage, current_principal};
+    let grant = current_principal()?.grant::<SettingsManage>()?;
+    let domain = sign_up::AccountDomain::parse(&domain)?;
+    let state = crate::state::app_state()?;
+    store::add_domain(&state.db, &grant, &domain, state.clock.now()).await
+}
+
+/// Takes `domain` off the account's domains; answers the rest. 404 when the account
+/// has no such added domain.
+#[server(prefix = "/api", endpoint = "remove_account_domain", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
+)]
+pub async fn remove_account_domain(domain: String) -> Result<AccountDomains, AppError> {
+    use crate::auth::principal::{SettingsManage, current_principal};
+    let grant = current_principal()?.grant::<SettingsManage>()?;
+    let state = crate::state::app_state()?;
+    let domain = domain.trim().trim_start_matches('@').to_lowercase();
+    store::remove_domain(&state.db, &grant, &domain, state.clock.now()).await
 }

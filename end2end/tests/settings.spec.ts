@@ -118,3 +118,36 @@ test("an admin chooses welcome e-mails and new users' permissions with the keybo
   await permissions.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("default-permissions-outcome")).toHaveText("Default user permissions saved.");
 });
+
+test("an admin lets the account's domains ask to join with approval, and adds and removes a domain", async ({ page }) => {
+  await signIn(page);
+  await openSignInSecurity(page);
+  const section = page.getByRole("region", { name: "Self Sign-Up for Enterprise Users" });
+  const approve = section.getByLabel("Do not auto approve (an admin approves each request)");
+  await expect(section.getByLabel("Block requests from new users")).toBeChecked();
+  await expect(approve).toBeDisabled();
+  await section.getByLabel("Allow discovery and requests from users in the account's domains").check();
+  await expect(approve).toBeChecked();
+  await section.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("self-sign-up-outcome")).toHaveText("Self sign-up saved.");
+
+  const box = section.getByPlaceholder("Add a domain the account owns");
+  await box.fill("gmail.com");
+  await box.press("Enter");
+  await expect(page.getByTestId("domain-outcome")).toContainText("public e-mail provider");
+  const run = runId();
+  await box.fill(`${run}.example`);
+  await box.press("Enter");
+  await expect(page.getByTestId("domains")).toContainText(`${run}.example`);
+
+  await page.reload();
+  await hydrated(page);
+  await expect(approve).toBeChecked();
+  await expect(page.getByTestId("domains")).toContainText(`${run}.example`);
+  await section.getByRole("button", { name: `Remove ${run}.example` }).click();
+  await expect(page.getByTestId("domain-outcome")).toHaveText("Domain removed.");
+  await expect(page.getByTestId("domains")).not.toContainText(`${run}.example`);
+  await section.getByLabel("Block requests from new users").check();
+  await section.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("self-sign-up-outcome")).toHaveText("Self sign-up saved.");
+});

@@ -1246,6 +1246,24 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 Permission::UsersInvite,
             ),
             (
+                Method::POST,
+                "/api/save_self_sign_up".to_owned(),
+                Some(json!({ "settings": { "mode": "approval" }, "version": 1 })),
+                Permission::SettingsManage,
+            ),
+            (
+                Method::POST,
+                "/api/add_account_domain".to_owned(),
+                Some(json!({ "domain": "eu.example.com" })),
+                Permission::SettingsManage,
+            ),
+            (
+                Method::POST,
+                "/api/remove_account_domain".to_owned(),
+                Some(json!({ "domain": "eu.example.com" })),
+                Permission::SettingsManage,
+            ),
+            (
                 Method::GET,
                 "/api/get_user_settings".to_owned(),
                 None,
@@ -2501,6 +2519,47 @@ async fn an_invited_person_signs_up_through_the_link_and_signs_in_while_bad_requ
             .map(|(action, _)| action)
             .collect();
         assert_eq!(trail, ["user.invited", "user.invitation_accepted"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_public_or_malformed_domain_is_refused_and_a_domain_belongs_to_one_account() {
+    on_every_engine(|app| async move {
+        app.sign_in().await;
+        let add = |domain: &'static str| {
+            app.post_json::<Value>(
+                &app.client,
+                "/api/add_account_domain",
+                json!({ "domain": domain }),
+                HeaderMap::new(),
+            )
+        };
+        for (domain, problem) in [
+            ("gmail.com", Problem::PublicDomain),
+            ("not a domain", Problem::NotADomain),
+        ] {
+            let refused = add(domain).await.unwrap_err();
+            assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{domain}");
+            assert_eq!(refused.error, AppError::invalid("domain", problem));
+        }
+        let added = add("@EU.Example.com").await.unwrap();
+        assert_eq!(added["added"], json!(["eu.example.com"]));
+        let again = add("eu.example.com").await.unwrap_err();
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        let settings: Value = app
+            .get_json(&app.client, "/api/get_user_settings")
+            .await
+            .unwrap();
+        assert_eq!(settings["domains"]["added"], json!(["eu.example.com"]));
+        assert_eq!(settings["self_sign_up"]["settings"]["mode"], "blocked");
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(trail, ["settings.domain_added"]);
     })
     .await;
 }

@@ -66,6 +66,9 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::InvitationResent => td_string!(locale, audit.action_invitation_resent),
         AuditAction::InvitationRevoked => td_string!(locale, audit.action_invitation_revoked),
         AuditAction::InvitationAccepted => td_string!(locale, audit.action_invitation_accepted),
+        AuditAction::SignUpChanged => td_string!(locale, audit.action_sign_up_changed),
+        AuditAction::DomainAdded => td_string!(locale, audit.action_domain_added),
+        AuditAction::DomainRemoved => td_string!(locale, audit.action_domain_removed),
     }
 }
 

@@ -35,6 +35,9 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             Missing::Session => td_string!(locale, errors.session_not_found).to_owned(),
             Missing::ResetLink => td_string!(locale, errors.reset_link_gone).to_owned(),
             Missing::InvitationLink => td_string!(locale, errors.invitation_gone).to_owned(),
+            Missing::Domain { domain } => {
+                td_string!(locale, errors.domain_not_found, domain = domain.as_str())
+            }
         },
         AppError::Conflict { clash } => match clash {
             Clash::BecameAppOwner => td_string!(locale, errors.became_app_owner).to_owned(),
@@ -59,6 +62,9 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             Clash::PrimaryAdminRole => td_string!(locale, errors.primary_admin_role).to_owned(),
             Clash::SettingsChanged => td_string!(locale, errors.settings_changed).to_owned(),
             Clash::NotInvited => td_string!(locale, errors.not_invited).to_owned(),
+            Clash::DomainTaken { domain } => {
+                td_string!(locale, errors.domain_taken, domain = domain.as_str())
+            }
             Clash::AlreadyOwner { email, app } => td_string!(
                 locale,
                 errors.already_owner,
@@ -113,6 +119,8 @@ fn problem_text(locale: Locale, problem: &Problem) -> String {
         Problem::SameAsEmail => td_string!(locale, problems.same_as_email).to_owned(),
         Problem::CommonPassword => td_string!(locale, problems.common_password).to_owned(),
         Problem::NotTheSame => td_string!(locale, problems.not_the_same).to_owned(),
+        Problem::NotADomain => td_string!(locale, problems.not_a_domain).to_owned(),
+        Problem::PublicDomain => td_string!(locale, problems.public_domain).to_owned(),
         Problem::OutOfRange { min, max } => {
             td_string!(locale, problems.out_of_range, min = *min, max = *max)
         }

@@ -5,14 +5,15 @@
 
 use super::default_access::DefaultAccess;
 use super::sign_in_security::SignInSecurity;
+use super::sign_up::{AccountDomain, AccountDomains, MAX_DOMAINS, SelfSignUp, SignUpMode};
 use super::welcome_emails::WelcomeEmails;
 use super::{UserSettings, Versioned};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::principal::{Grant, SettingsManage};
-use crate::db::Db;
 use crate::db::sql::flag;
+use crate::db::{Db, lock_account};
 use crate::domain::{AccountId, ProductAccess};
-use crate::error::{AppError, Clash};
+use crate::error::{AppError, Clash, Missing, Problem};
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -144,6 +145,27 @@ impl Section for DefaultAccess {
     }
 }
 
+impl Section for SelfSignUp {
+    const COLUMNS: &'static [&'static str] = &["sign_up_mode"];
+    const VERSION: &'static str = "sign_up_version";
+    const SAVED: AuditAction = AuditAction::SignUpChanged;
+
+    fn from_columns(values: &[Option<i64>]) -> Result<Self, AppError> {
+        let mode = values[0].and_then(SignUpMode::from_code);
+        Ok(Self {
+            mode: mode.ok_or(AppError::Internal)?,
+        })
+    }
+
+    fn to_columns(&self) -> Vec<Option<i64>> {
+        vec![Some(self.mode.code())]
+    }
+
+    fn audit_values(&self) -> Value {
+        json!({ "sign_up": self.mode.key() })
+    }
+}
+
 /// `name, <the section's columns>, <its version>`.
 fn select_list<S: Section>() -> String {
     format!("name, {}, {}", S::COLUMNS.join(", "), S::VERSION)
@@ -160,9 +182,10 @@ fn from_row<S: Section>(row: &sqlx::any::AnyRow) -> Result<(Versioned<S>, String
     Ok((Versioned { settings, version }, name))
 }
 
-/// Section `S` of `account`.
+/// Section `S` of `account`, read on `conn` (a transaction's, to read it as the change
+/// under way sees it).
 pub async fn read_section<S: Section>(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     account: AccountId,
 ) -> Result<Versioned<S>, AppError> {
     let row = sqlx::query(&format!(
@@ -170,18 +193,143 @@ pub async fn read_section<S: Section>(
         select_list::<S>()
     ))
     .bind(account)
-    .fetch_one(db.pool())
+    .fetch_one(conn)
     .await?;
     Ok(from_row::<S>(&row)?.0)
 }
 
 /// Every section of `account`.
 pub async fn user_settings(db: &Db, account: AccountId) -> Result<UserSettings, AppError> {
+    let mut conn = db.pool().acquire().await?;
     Ok(UserSettings {
-        sign_in_security: read_section(db, account).await?,
-        welcome_emails: read_section(db, account).await?,
-        default_access: read_section(db, account).await?,
+        sign_in_security: read_section(&mut conn, account).await?,
+        welcome_emails: read_section(&mut conn, account).await?,
+        default_access: read_section(&mut conn, account).await?,
+        self_sign_up: read_section(&mut conn, account).await?,
+        domains: domains(&mut conn, account).await?,
     })
+}
+
+/// The account's domains: its Primary Admin's, and the ones added, by name.
+async fn domains(
+    conn: &mut sqlx::AnyConnection,
+    account: AccountId,
+) -> Result<AccountDomains, AppError> {
+    let (owner,): (String,) =
+        sqlx::query_as("SELECT email FROM users WHERE account_id = $1 AND is_primary_admin = 1")
+            .bind(account)
+            .fetch_one(&mut *conn)
+            .await?;
+    let added: Vec<(String,)> =
+        sqlx::query_as("SELECT domain FROM account_domains WHERE account_id = $1 ORDER BY domain")
+            .bind(account)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(AccountDomains {
+        owner: owner
+            .rsplit_once('@')
+            .map_or("", |(_, domain)| domain)
+            .to_owned(),
+        added: added.into_iter().map(|(domain,)| domain).collect(),
+    })
+}
+
+/// Adds `domain` to the account: 409 when it is the account's already (its Primary
+/// Admin's included) or another account's, 400 beyond `MAX_DOMAINS`.
+pub async fn add_domain(
+    db: &Db,
+    grant: &Grant<SettingsManage>,
+    domain: &AccountDomain,
+    now: i64,
+) -> Result<AccountDomains, AppError> {
+    let account = grant.account_id();
+    let mut tx = db.write().await?;
+    let account_name = lock_account(&mut tx, db.backend(), account).await?;
+    let before = domains(&mut tx, account).await?;
+    let taken = || {
+        Err(AppError::Conflict {
+            clash: Clash::DomainTaken {
+                domain: domain.as_str().to_owned(),
+            },
+        })
+    };
+    if before.owner == domain.as_str() {
+        return taken();
+    }
+    if before.added.len() >= MAX_DOMAINS {
+        let max = MAX_DOMAINS as u32;
+        return Err(AppError::invalid("domain", Problem::TooMany { max }));
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO account_domains (account_id, domain, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(account)
+    .bind(domain.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return taken();
+    }
+    let event = domain_event(
+        AuditAction::DomainAdded,
+        account,
+        account_name,
+        domain.as_str(),
+    );
+    audit::record(&mut tx, grant.actor(), now, &[event]).await?;
+    let after = domains(&mut tx, account).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Takes `domain` off the account: 404 when the account did not add it.
+pub async fn remove_domain(
+    db: &Db,
+    grant: &Grant<SettingsManage>,
+    domain: &str,
+    now: i64,
+) -> Result<AccountDomains, AppError> {
+    let account = grant.account_id();
+    let mut tx = db.write().await?;
+    let account_name = lock_account(&mut tx, db.backend(), account).await?;
+    let removed = sqlx::query("DELETE FROM account_domains WHERE account_id = $1 AND domain = $2")
+        .bind(account)
+        .bind(domain)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if removed == 0 {
+        return Err(AppError::NotFound {
+            missing: Missing::Domain {
+                domain: domain.to_owned(),
+            },
+        });
+    }
+    let event = domain_event(AuditAction::DomainRemoved, account, account_name, domain);
+    audit::record(&mut tx, grant.actor(), now, &[event]).await?;
+    let after = domains(&mut tx, account).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+fn domain_event(
+    action: AuditAction,
+    account: AccountId,
+    label: String,
+    domain: &str,
+) -> AuditEvent {
+    let value = Some(json!({ "domain": domain }));
+    let added = action == AuditAction::DomainAdded;
+    AuditEvent {
+        action,
+        target: AuditTarget::Account(account),
+        target_label: label,
+        before: (!added).then(|| value.clone()).flatten(),
+        after: added.then_some(value).flatten(),
+    }
 }
 
 /// Saves `change` when its section is still at its version, and answers the section
@@ -196,7 +344,7 @@ pub async fn save<S: Section>(
     let row = sqlx::query(&format!(
         "SELECT {} FROM accounts WHERE id = $1{}",
         select_list::<S>(),
-        db.backend().row_lock()
+        db.backend().account_lock()
     ))
     .bind(grant.account_id())
     .fetch_one(&mut *tx)
@@ -248,6 +396,10 @@ mod tests {
     use crate::testing::fixtures::{NOW, audited_actions, signed_in, test_account};
     use crate::testing::scratch::database_urls;
 
+    async fn section<S: Section>(db: &Db, account: AccountId) -> Result<Versioned<S>, AppError> {
+        read_section(&mut *db.pool().acquire().await?, account).await
+    }
+
     const ADMIN_ONLY: SignInSecurity = SignInSecurity {
         lock_after: 3,
         lock_window_minutes: 60,
@@ -261,7 +413,7 @@ mod tests {
             let account = test_account(&db).await;
             let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
             let grant = admin.grant::<SettingsManage>().unwrap();
-            let read = read_section::<SignInSecurity>(&db, account.account_id)
+            let read = section::<SignInSecurity>(&db, account.account_id)
                 .await
                 .unwrap();
             assert_eq!(read.settings, SignInSecurity::default(), "{url}");
@@ -275,7 +427,7 @@ mod tests {
             assert_eq!(saved.settings, ADMIN_ONLY, "{url}");
             assert_eq!(saved.version, read.version + 1, "{url}");
             assert_eq!(
-                read_section::<SignInSecurity>(&db, account.account_id)
+                section::<SignInSecurity>(&db, account.account_id)
                     .await
                     .unwrap(),
                 saved
@@ -304,7 +456,7 @@ mod tests {
             let account = test_account(&db).await;
             let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
             let grant = admin.grant::<SettingsManage>().unwrap();
-            let read = read_section::<SignInSecurity>(&db, account.account_id)
+            let read = section::<SignInSecurity>(&db, account.account_id)
                 .await
                 .unwrap();
             let first = Versioned {
@@ -330,7 +482,7 @@ mod tests {
                 "{url}"
             );
             assert_eq!(
-                read_section::<SignInSecurity>(&db, account.account_id)
+                section::<SignInSecurity>(&db, account.account_id)
                     .await
                     .unwrap(),
                 saved
@@ -346,7 +498,7 @@ mod tests {
             let account = test_account(&db).await;
             let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
             let grant = admin.grant::<SettingsManage>().unwrap();
-            let read = read_section::<SignInSecurity>(&db, account.account_id)
+            let read = section::<SignInSecurity>(&db, account.account_id)
                 .await
                 .unwrap();
 
@@ -420,6 +572,93 @@ mod tests {
                 [
                     "settings.welcome_emails_changed",
                     "settings.default_access_changed"
+                ],
+                "{url}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_domain_is_added_once_to_one_account_and_removed_and_the_policy_saves_apart() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let other =
+                crate::testing::fixtures::other_account(&db, "Other Org", "boss@other.example")
+                    .await;
+            let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let grant = admin.grant::<SettingsManage>().unwrap();
+            let (_, boss) = signed_in(&db, &other, other.primary_admin_id).await;
+            let other_grant = boss.grant::<SettingsManage>().unwrap();
+            let domain = |name: &str| AccountDomain::parse(name).unwrap();
+            let owner = user_settings(&db, account.account_id)
+                .await
+                .unwrap()
+                .domains
+                .owner;
+
+            let added = add_domain(&db, &grant, &domain("eu.acme.example"), NOW)
+                .await
+                .unwrap();
+
+            assert_eq!(added.added, ["eu.acme.example"], "{url}");
+            let taken = |name: &str| {
+                Err::<AccountDomains, _>(AppError::Conflict {
+                    clash: Clash::DomainTaken {
+                        domain: name.to_owned(),
+                    },
+                })
+            };
+            assert_eq!(
+                add_domain(&db, &grant, &domain("eu.acme.example"), NOW).await,
+                taken("eu.acme.example"),
+                "{url}"
+            );
+            assert_eq!(
+                add_domain(&db, &other_grant, &domain("eu.acme.example"), NOW).await,
+                taken("eu.acme.example"),
+                "{url}: another account's domain"
+            );
+            assert_eq!(
+                add_domain(&db, &grant, &domain(&owner), NOW).await,
+                taken(&owner),
+                "{url}: the Primary Admin's domain"
+            );
+            assert!(matches!(
+                remove_domain(&db, &other_grant, "eu.acme.example", NOW).await,
+                Err(AppError::NotFound { .. })
+            ));
+            let left = remove_domain(&db, &grant, "eu.acme.example", NOW)
+                .await
+                .unwrap();
+            assert!(left.added.is_empty(), "{url}");
+
+            let read = section::<SelfSignUp>(&db, account.account_id)
+                .await
+                .unwrap();
+            assert_eq!(read.settings, SelfSignUp::default(), "{url}");
+            let approval = SelfSignUp {
+                mode: SignUpMode::Approval,
+            };
+            let change = Versioned {
+                settings: approval,
+                version: read.version,
+            };
+            save(&db, &grant, change, NOW).await.unwrap();
+            assert_eq!(
+                section::<SelfSignUp>(&db, account.account_id)
+                    .await
+                    .unwrap()
+                    .settings,
+                approval,
+                "{url}"
+            );
+            assert_eq!(
+                audited_actions(&db).await,
+                [
+                    "settings.domain_added",
+                    "settings.domain_removed",
+                    "settings.sign_up_changed"
                 ],
                 "{url}"
             );

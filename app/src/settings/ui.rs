@@ -3,6 +3,7 @@
 //! of the wasm.
 
 mod default_access;
+mod self_sign_up;
 mod sign_in_security;
 mod welcome_emails;
 
@@ -17,6 +18,7 @@ use default_access::DefaultAccessSection;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::{LazyRoute, lazy_route};
+use self_sign_up::SelfSignUpSection;
 use sign_in_security::SignInSecuritySection;
 use welcome_emails::WelcomeEmailsSection;
 
@@ -56,6 +58,12 @@ fn UserSettingsPage() -> impl IntoView {
                             {(!can_manage).then(|| view! {
                                 <p class="notice info">{move || t_string!(i18n, settings.no_manage_permission)}</p>
                             })}
+                            <SelfSignUpSection
+                                saved=settings.self_sign_up
+                                domains=settings.domains
+                                can_manage
+                                reload
+                            />
                             <SignInSecuritySection saved=settings.sign_in_security can_manage reload />
                             <WelcomeEmailsSection saved=settings.welcome_emails can_manage reload />
                             <DefaultAccessSection saved=settings.default_access can_manage reload />
