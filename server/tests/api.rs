@@ -57,6 +57,9 @@ fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A request the server never answers fails its test, with the server's output,
+        // instead of holding the whole run until CI's limit.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap()
 }
