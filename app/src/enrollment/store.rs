@@ -167,18 +167,18 @@ async fn check_role_and_groups(
             },
         });
     }
-    for group in &batch.groups {
-        let found: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM user_groups WHERE account_id = $1 AND id = $2")
-                .bind(account)
-                .bind(*group)
-                .fetch_optional(&mut **tx)
-                .await?;
-        if found.is_none() {
-            return Err(AppError::NotFound {
-                missing: Missing::Group { id: group.get() },
-            });
-        }
+    if batch.groups.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new("SELECT id FROM user_groups WHERE account_id = ");
+    let account_param = sql.int(account.get());
+    let list = sql.int_list(batch.groups.iter().map(|id| id.get()));
+    sql.push(&format!("{account_param} AND id IN {list}"));
+    let found: Vec<(GroupId,)> = sql.query_as().fetch_all(&mut **tx).await?;
+    if let Some(missing) = batch.groups.iter().find(|id| !found.contains(&(**id,))) {
+        return Err(AppError::NotFound {
+            missing: Missing::Group { id: missing.get() },
+        });
     }
     Ok(())
 }
