@@ -68,10 +68,16 @@ pub enum AuditAction {
     DomainAdded,
     /// A domain was taken off the account.
     DomainRemoved,
+    /// A person of the account's domains signed up and was approved at once.
+    UserSignedUp,
+    /// An admin approved a request to join: the person became an Active user.
+    AccessApproved,
+    /// An admin rejected a request to join.
+    AccessRejected,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 27] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -96,6 +102,9 @@ impl AuditAction {
         Self::SignUpChanged,
         Self::DomainAdded,
         Self::DomainRemoved,
+        Self::UserSignedUp,
+        Self::AccessApproved,
+        Self::AccessRejected,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -124,6 +133,9 @@ impl AuditAction {
             Self::SignUpChanged => "settings.sign_up_changed",
             Self::DomainAdded => "settings.domain_added",
             Self::DomainRemoved => "settings.domain_removed",
+            Self::UserSignedUp => "user.signed_up",
+            Self::AccessApproved => "user.access_approved",
+            Self::AccessRejected => "user.access_rejected",
         }
     }
 

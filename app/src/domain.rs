@@ -11,7 +11,7 @@ pub mod product_access;
 pub mod user_status;
 
 pub use email::Email;
-pub use ids::{AccountId, AppId, GroupId, MailId, RoleId, SessionId, UserId};
+pub use ids::{AccessRequestId, AccountId, AppId, GroupId, MailId, RoleId, SessionId, UserId};
 pub use permission::{Permission, PermissionSet};
 pub use person_name::PersonName;
 pub use product_access::ProductAccess;

@@ -91,6 +91,14 @@ pub enum Missing {
     InvitationLink,
     #[error("The account has no domain {domain}; nothing was changed.")]
     Domain { domain: String },
+    /// A sign-up link that was used, has expired, or was replaced by a newer one.
+    #[error(
+        "This link was used, has expired, or was replaced by a newer one; ask for access again."
+    )]
+    SignUpLink,
+    /// Some of the requests to join asked for; the first few ids are named.
+    #[error("No request to join with id {} in this account; nothing was changed.", list_ids(ids, *more))]
+    AccessRequests { ids: Vec<i64>, more: bool },
 }
 
 /// A change that the current state of the data refuses.
@@ -140,6 +148,20 @@ pub enum Clash {
         "Someone else saved these settings after you opened them; nothing was saved. Reload to see their changes."
     )]
     SettingsChanged,
+    /// Approving or rejecting a request that an admin decided already.
+    #[error("{email}'s request was approved or rejected already; nothing was changed.")]
+    RequestDecided { email: String },
+    /// The account stopped taking requests to join after the link was sent.
+    #[error(
+        "This account no longer takes requests to join; ask its administrator for an invitation."
+    )]
+    SignUpClosed,
+    /// Someone of the account has the address already.
+    #[error("{email} belongs to a user of this account already; nothing was changed.")]
+    AlreadyMember { email: String },
+    /// A request from the address waits for an admin already.
+    #[error("A request from {email} waits for an administrator already.")]
+    RequestWaiting { email: String },
 }
 
 /// Why a request value was refused.

@@ -7,6 +7,7 @@
 //! laid out the same way (wire types and server functions at its root, rules beside
 //! them, SQL in `store`, components in `ui`); and `console`, the frame around them.
 
+pub mod access_requests;
 pub mod apps;
 pub mod audit;
 pub mod auth;
@@ -103,6 +104,11 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<enrollment::ui::AcceptInvitationRoute>::new()}
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/request-access")
+                        view={Lazy::<access_requests::ui::RequestAccessRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/me") view={Lazy::<me::ui::MyAccountRoute>::new()} ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=|| view! { <Redirect path=Area::Users.path() /> } />
@@ -134,6 +140,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=StaticSegment(Area::Invite.segment())
                             view={Lazy::<enrollment::ui::InviteRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment(Area::Approvals.segment())
+                            view={Lazy::<access_requests::ui::ApprovalQueueRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -5,7 +5,7 @@ import { Browser, Page } from "@playwright/test";
 import { test, expect, hydrated, signIn, userRows } from "./support";
 
 const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const CONSOLE_PAGES = ["/users", "/me", "/groups/1", "/audit-log", "/dashboard", "/user-settings", "/roles", "/groups", "/invite", "/apps", "/outbox", "/no-such-page"];
+const CONSOLE_PAGES = ["/users", "/me", "/groups/1", "/audit-log", "/dashboard", "/user-settings", "/roles", "/groups", "/invite", "/approvals", "/apps", "/outbox", "/no-such-page"];
 const LOCALES = ["en-GB", "ja-JP"];
 
 async function expectNoViolations(page: Page) {
@@ -23,7 +23,7 @@ async function pageIn(browser: Browser, locale: string): Promise<Page> {
 }
 
 for (const locale of LOCALES) {
-  for (const path of ["/login", "/forgot-password", "/reset-password?token=unknown", "/accept-invitation?token=unknown"]) {
+  for (const path of ["/login", "/forgot-password", "/reset-password?token=unknown", "/accept-invitation?token=unknown", "/request-access", "/request-access?token=unknown"]) {
     test(`${path} passes axe signed out in ${locale}`, async ({ browser }) => {
       const page = await pageIn(browser, locale);
       await page.goto(path);

@@ -12,9 +12,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::net::SocketAddr;
 
-/// Server functions anyone may call: they start or end a session, choose a language, or
-/// reset a forgotten password.
-const PUBLIC_API: [&str; 8] = [
+/// Server functions anyone may call: they start or end a session, choose a language,
+/// reset a forgotten password, accept an invitation or ask to join.
+const PUBLIC_API: [&str; 11] = [
     "/api/login",
     "/api/logout",
     "/api/set_language",
@@ -23,6 +23,9 @@ const PUBLIC_API: [&str; 8] = [
     "/api/reset_password",
     "/api/invitation_link",
     "/api/accept_invitation",
+    "/api/request_access",
+    "/api/sign_up_link",
+    "/api/complete_sign_up",
 ];
 
 /// Paths that never need to know who asks: the site's files and the health check.

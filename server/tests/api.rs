@@ -1249,6 +1249,18 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 Permission::UsersInvite,
             ),
             (
+                Method::GET,
+                "/api/list_access_requests".to_owned(),
+                None,
+                Permission::UsersApprove,
+            ),
+            (
+                Method::POST,
+                "/api/decide_access_requests".to_owned(),
+                Some(json!({ "ids": [1], "approve": false })),
+                Permission::UsersApprove,
+            ),
+            (
                 Method::POST,
                 "/api/save_self_sign_up".to_owned(),
                 Some(json!({ "settings": { "mode": "approval" }, "version": 1 })),
@@ -2563,6 +2575,139 @@ async fn a_public_or_malformed_domain_is_refused_and_a_domain_belongs_to_one_acc
             .map(|(action, _)| action)
             .collect();
         assert_eq!(trail, ["settings.domain_added"]);
+    })
+    .await;
+}
+
+/// The token of the newest sign-up link in the outbox.
+async fn newest_sign_up_token(app: &TestApp) -> String {
+    let (text,): (String,) = sqlx::query_as(
+        "SELECT text_body FROM outbox WHERE text_body LIKE '%request-access?token=%'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let start = text.find("request-access?token=").unwrap() + 21;
+    text[start..start + 64].to_owned()
+}
+
+#[tokio::test]
+async fn a_person_of_the_accounts_domain_proves_their_address_and_joins_once_an_admin_approves() {
+    on_every_engine(|app| async move {
+        app.sign_in().await;
+        let ask = |email: &'static str| {
+            client()
+                .post(app.url("/api/request_access"))
+                .form(&[("email", email)])
+                .send()
+        };
+        let answer_of = |response: reqwest::Response| {
+            response
+                .headers()
+                .get("location")
+                .and_then(|location| location.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let blocked = ask("nia@example.com").await.unwrap();
+        assert_eq!(answer_of(blocked), "/request-access?answer=not_accepted");
+        let unknown = ask("nia@nowhere.example").await.unwrap();
+        assert_eq!(answer_of(unknown), "/request-access?answer=not_accepted");
+        let malformed = ask("not an address").await.unwrap();
+        assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+
+        let settings: Value = app
+            .get_json(&app.client, "/api/get_user_settings")
+            .await
+            .unwrap();
+        let version = settings["self_sign_up"]["version"].clone();
+        app.post_json::<Value>(
+            &app.client,
+            "/api/save_self_sign_up",
+            json!({ "settings": { "mode": "approval" }, "version": version }),
+            HeaderMap::new(),
+        )
+        .await
+        .unwrap();
+        let asked = ask("nia@example.com").await.unwrap();
+        assert_eq!(answer_of(asked), "/request-access?answer=check_email");
+        assert_eq!(app.user_count().await, 1, "nothing exists before the proof");
+
+        let token = newest_sign_up_token(&app).await;
+        let link: Value = app
+            .get_json(&client(), &format!("/api/sign_up_link?token={token}"))
+            .await
+            .unwrap();
+        assert_eq!(link["email"], "nia@example.com");
+        assert_eq!(link["needs_approval"], true);
+        let complete = |password: &'static str| {
+            client()
+                .post(app.url("/api/complete_sign_up"))
+                .form(&[
+                    ("token", token.as_str()),
+                    ("first_name", "Nia"),
+                    ("last_name", "Newman"),
+                    ("password", password),
+                    ("confirm", password),
+                ])
+                .send()
+        };
+        let weak = complete("short").await.unwrap();
+        assert_eq!(weak.status(), StatusCode::BAD_REQUEST);
+        let done = complete("nia's long new password").await.unwrap();
+        assert_eq!(answer_of(done), "/request-access?answer=waiting");
+        let reused = complete("nia's long new password").await.unwrap();
+        assert_eq!(reused.status(), StatusCode::NOT_FOUND, "a link works once");
+        let early = app
+            .sign_in_with(&client(), "nia@example.com", "nia's long new password")
+            .await;
+        assert_eq!(
+            early.status(),
+            StatusCode::UNAUTHORIZED,
+            "not before approval"
+        );
+
+        let queue: Value = app
+            .get_json(&app.client, "/api/list_access_requests")
+            .await
+            .unwrap();
+        assert_eq!(queue["requests"][0]["email"], "nia@example.com");
+        let id = queue["requests"][0]["id"].clone();
+        let decide = |approve: bool| {
+            app.post_json::<Value>(
+                &app.client,
+                "/api/decide_access_requests",
+                json!({ "ids": [id.clone()], "approve": approve }),
+                HeaderMap::new(),
+            )
+        };
+        let decided = decide(true).await.unwrap();
+        assert_eq!(decided["approved"], true);
+        let twice = decide(false).await.unwrap_err();
+        assert_eq!(twice.status, StatusCode::CONFLICT, "decided once");
+        let unknown = app
+            .post_json::<Value>(
+                &app.client,
+                "/api/decide_access_requests",
+                json!({ "ids": [999_999], "approve": true }),
+                HeaderMap::new(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+        let signed_in = app
+            .sign_in_with(&client(), "nia@example.com", "nia's long new password")
+            .await;
+        assert_eq!(signed_in.status(), StatusCode::OK);
+        assert_eq!(app.status_of("q=nia").await, UserStatus::Active);
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(trail, ["settings.sign_up_changed", "user.access_approved"]);
     })
     .await;
 }

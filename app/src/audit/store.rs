@@ -8,7 +8,7 @@ pub use listing::list_events;
 use super::AuditAction;
 use crate::auth::principal::Actor;
 use crate::db::sql::{Sql, chunks};
-use crate::domain::{AccountId, AppId, GroupId, UserId};
+use crate::domain::{AccessRequestId, AccountId, AppId, GroupId, UserId};
 use crate::error::AppError;
 use sqlx::{Any, Transaction};
 
@@ -20,6 +20,8 @@ pub enum AuditTarget {
     Group(GroupId),
     /// The account itself: its settings.
     Account(AccountId),
+    /// A request to join, rejected before its person became a user.
+    AccessRequest(AccessRequestId),
 }
 
 impl AuditTarget {
@@ -29,6 +31,7 @@ impl AuditTarget {
             Self::App(_) => "app",
             Self::Group(_) => "group",
             Self::Account(_) => "account",
+            Self::AccessRequest(_) => "access_request",
         }
     }
 
@@ -38,6 +41,7 @@ impl AuditTarget {
             Self::App(id) => id.get(),
             Self::Group(id) => id.get(),
             Self::Account(id) => id.get(),
+            Self::AccessRequest(id) => id.get(),
         }
     }
 }

@@ -64,6 +64,10 @@ capability!(
     /// Invite people, and resend or revoke invitations.
     UsersInvite => UsersInvite
 );
+capability!(
+    /// Approve or reject requests to join.
+    UsersApprove => UsersApprove
+);
 
 /// What only the account's Primary Admin may do, whatever a role holds: transferring
 /// the ownership of an app (seeds 002: "available only to the Primary Master Admin").

@@ -37,10 +37,12 @@ pub fn LoginPage() -> impl IntoView {
         match (
             query.get("reset").as_deref(),
             query.get("invited").as_deref(),
+            query.get("joined").as_deref(),
         ) {
-            (Some("sent"), _) => Some(t_string!(i18n, reset.link_sent)),
-            (Some("done"), _) => Some(t_string!(i18n, reset.done)),
-            (_, Some("done")) => Some(t_string!(i18n, invite.accepted)),
+            (Some("sent"), _, _) => Some(t_string!(i18n, reset.link_sent)),
+            (Some("done"), _, _) => Some(t_string!(i18n, reset.done)),
+            (_, Some("done"), _) => Some(t_string!(i18n, invite.accepted)),
+            (_, _, Some("done")) => Some(t_string!(i18n, join.joined)),
             _ => None,
         }
     };
@@ -96,6 +98,7 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </ActionForm>
                 <p class="hint"><a href="/forgot-password">{move || t_string!(i18n, reset.forgot_title)}</a></p>
+                <p class="hint"><a href="/request-access">{move || t_string!(i18n, join.link)}</a></p>
                 <p class="hint">{move || t_string!(i18n, signin.idle_hint)}</p>
             </div>
             <PageReady />

@@ -32,6 +32,7 @@ pub enum Area {
     Roles,
     Groups,
     Invite,
+    Approvals,
     Apps,
     AuditLog,
     Outbox,
@@ -39,13 +40,14 @@ pub enum Area {
 
 impl Area {
     /// Every area, in navigation order.
-    pub const ALL: [Area; 9] = [
+    pub const ALL: [Area; 10] = [
         Self::Dashboard,
         Self::Users,
         Self::UserSettings,
         Self::Roles,
         Self::Groups,
         Self::Invite,
+        Self::Approvals,
         Self::Apps,
         Self::AuditLog,
         Self::Outbox,
@@ -60,6 +62,7 @@ impl Area {
             Self::Roles => "roles",
             Self::Groups => "groups",
             Self::Invite => "invite",
+            Self::Approvals => "approvals",
             Self::Apps => "apps",
             Self::AuditLog => "audit-log",
             Self::Outbox => "outbox",
@@ -75,6 +78,7 @@ impl Area {
             Self::Roles => "/roles",
             Self::Groups => "/groups",
             Self::Invite => "/invite",
+            Self::Approvals => "/approvals",
             Self::Apps => "/apps",
             Self::AuditLog => "/audit-log",
             Self::Outbox => "/outbox",
@@ -91,7 +95,7 @@ impl Area {
             Self::Users | Self::UserSettings | Self::Roles | Self::Groups => {
                 Section::UserManagement
             }
-            Self::Invite => Section::Enrollment,
+            Self::Invite | Self::Approvals => Section::Enrollment,
         }
     }
 
@@ -102,6 +106,7 @@ impl Area {
             Self::AuditLog => Some(Permission::AuditRead),
             Self::Outbox => Some(Permission::OutboxRead),
             Self::Invite => Some(Permission::UsersInvite),
+            Self::Approvals => Some(Permission::UsersApprove),
             _ => None,
         }
     }
@@ -114,6 +119,7 @@ impl Area {
                 | Self::UserSettings
                 | Self::Groups
                 | Self::Invite
+                | Self::Approvals
                 | Self::AuditLog
                 | Self::Outbox
         )
@@ -127,6 +133,7 @@ impl Area {
             Self::Roles => td_string!(locale, areas.roles),
             Self::Groups => td_string!(locale, areas.groups),
             Self::Invite => td_string!(locale, areas.invite),
+            Self::Approvals => td_string!(locale, areas.approvals),
             Self::Apps => td_string!(locale, areas.apps),
             Self::AuditLog => td_string!(locale, areas.audit_log),
             Self::Outbox => td_string!(locale, areas.outbox),
@@ -142,6 +149,7 @@ impl Area {
             Self::Roles => td_string!(locale, areas.roles_about),
             Self::Groups => td_string!(locale, areas.groups_about),
             Self::Invite => td_string!(locale, areas.invite_about),
+            Self::Approvals => td_string!(locale, areas.approvals_about),
             Self::Apps => td_string!(locale, areas.apps_about),
             Self::AuditLog => td_string!(locale, areas.audit_log_about),
             Self::Outbox => td_string!(locale, areas.outbox_about),

@@ -89,6 +89,10 @@ id_type!(
     /// A message in the outbox.
     MailId
 );
+id_type!(
+    /// A request to join an account, from the public "Request access" page.
+    AccessRequestId
+);
 
 #[cfg(test)]
 mod tests {

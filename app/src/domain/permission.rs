@@ -29,11 +29,13 @@ pub enum Permission {
     SettingsManage,
     /// Invite people to the account, and resend or revoke their invitations.
     UsersInvite,
+    /// Approve or reject the requests to join that wait in the approval queue.
+    UsersApprove,
 }
 
 impl Permission {
     /// Every permission: what the Primary Admin and the Master Admin role hold.
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Self::UsersRead,
         Self::UsersDelete,
         Self::UsersUpdate,
@@ -44,6 +46,7 @@ impl Permission {
         Self::OutboxRead,
         Self::SettingsManage,
         Self::UsersInvite,
+        Self::UsersApprove,
     ];
 
     /// The stored and wire name, e.g. `users.read`.
@@ -59,6 +62,7 @@ impl Permission {
             Self::OutboxRead => "outbox.read",
             Self::SettingsManage => "settings.manage",
             Self::UsersInvite => "users.invite",
+            Self::UsersApprove => "users.approve",
         }
     }
 

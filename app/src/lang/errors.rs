@@ -23,11 +23,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
         },
         AppError::NotFound { missing } => match missing {
             Missing::Users { ids, more } => {
-                let mut list: Vec<String> = ids.iter().map(i64::to_string).collect();
-                if *more {
-                    list.push("…".to_owned());
-                }
-                td_string!(locale, errors.users_not_found, ids = list.join(", "))
+                td_string!(locale, errors.users_not_found, ids = id_list(ids, *more))
             }
             Missing::App { id } => td_string!(locale, errors.app_not_found, id = *id),
             Missing::Role { id } => td_string!(locale, errors.role_not_found, id = *id),
@@ -38,6 +34,12 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             Missing::Domain { domain } => {
                 td_string!(locale, errors.domain_not_found, domain = domain.as_str())
             }
+            Missing::SignUpLink => td_string!(locale, errors.sign_up_link_gone).to_owned(),
+            Missing::AccessRequests { ids, more } => td_string!(
+                locale,
+                errors.access_requests_not_found,
+                ids = id_list(ids, *more)
+            ),
         },
         AppError::Conflict { clash } => match clash {
             Clash::BecameAppOwner => td_string!(locale, errors.became_app_owner).to_owned(),
@@ -62,6 +64,16 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             Clash::PrimaryAdminRole => td_string!(locale, errors.primary_admin_role).to_owned(),
             Clash::SettingsChanged => td_string!(locale, errors.settings_changed).to_owned(),
             Clash::NotInvited => td_string!(locale, errors.not_invited).to_owned(),
+            Clash::RequestDecided { email } => {
+                td_string!(locale, errors.request_decided, email = email.as_str())
+            }
+            Clash::SignUpClosed => td_string!(locale, errors.sign_up_closed).to_owned(),
+            Clash::AlreadyMember { email } => {
+                td_string!(locale, errors.already_member, email = email.as_str())
+            }
+            Clash::RequestWaiting { email } => {
+                td_string!(locale, errors.request_waiting, email = email.as_str())
+            }
             Clash::DomainTaken { domain } => {
                 td_string!(locale, errors.domain_taken, domain = domain.as_str())
             }
@@ -93,6 +105,15 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             td_string!(locale, errors.transport, detail = detail.as_str())
         }
     }
+}
+
+/// `ids` as a list a person reads, with `…` when there were more.
+fn id_list(ids: &[i64], more: bool) -> String {
+    let mut list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    if more {
+        list.push("…".to_owned());
+    }
+    list.join(", ")
 }
 
 fn problem_text(locale: Locale, problem: &Problem) -> String {

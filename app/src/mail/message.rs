@@ -166,6 +166,68 @@ pub fn welcome(locale: Locale, to: Email, account: &str, first_name: &str, sign_
     )
 }
 
+/// The e-mail that proves a person's address before they ask to join `account`: the
+/// link to the page where they give their name and password.
+pub fn address_proof(
+    locale: Locale,
+    to: Email,
+    account: &str,
+    link: &str,
+    valid_hours: i64,
+) -> Mail {
+    let subject = td_string!(locale, mail.proof_subject, account = account);
+    let paragraphs = [
+        greeting(locale, ""),
+        td_string!(locale, mail.proof_body, account = account),
+        td_string!(locale, mail.proof_expiry, hours = valid_hours),
+        td_string!(locale, mail.proof_not_you).to_owned(),
+    ];
+    let action = td_string!(locale, mail.proof_action);
+    Mail::compose(
+        locale,
+        to,
+        subject,
+        account,
+        &paragraphs,
+        Some((action, link)),
+    )
+}
+
+/// The e-mail that tells a person an admin approved their request to join, with where
+/// to sign in.
+pub fn access_approved(
+    locale: Locale,
+    to: Email,
+    account: &str,
+    first_name: &str,
+    sign_in: &str,
+) -> Mail {
+    let subject = td_string!(locale, mail.approved_subject, account = account);
+    let paragraphs = [
+        greeting(locale, first_name),
+        td_string!(locale, mail.approved_body, account = account),
+    ];
+    let action = td_string!(locale, mail.welcome_action);
+    Mail::compose(
+        locale,
+        to,
+        subject,
+        account,
+        &paragraphs,
+        Some((action, sign_in)),
+    )
+}
+
+/// The e-mail that tells a person an admin rejected their request to join.
+pub fn access_rejected(locale: Locale, to: Email, account: &str, first_name: &str) -> Mail {
+    let subject = td_string!(locale, mail.rejected_subject, account = account);
+    let paragraphs = [
+        greeting(locale, first_name),
+        td_string!(locale, mail.rejected_body, account = account),
+    ];
+    Mail::compose(locale, to, subject, account, &paragraphs, None)
+}
+
 /// What the e-mail to a user locked out by failed sign-ins needs to say.
 pub struct AccountLocked<'a> {
     pub account: &'a str,
