@@ -74,10 +74,12 @@ pub enum AuditAction {
     AccessApproved,
     /// An admin rejected a request to join.
     AccessRejected,
+    /// The profile-field policy was saved as a new version.
+    ProfileFieldsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 28] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -105,6 +107,7 @@ impl AuditAction {
         Self::UserSignedUp,
         Self::AccessApproved,
         Self::AccessRejected,
+        Self::ProfileFieldsChanged,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -136,6 +139,7 @@ impl AuditAction {
             Self::UserSignedUp => "user.signed_up",
             Self::AccessApproved => "user.access_approved",
             Self::AccessRejected => "user.access_rejected",
+            Self::ProfileFieldsChanged => "settings.profile_fields_changed",
         }
     }
 

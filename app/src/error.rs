@@ -209,6 +209,14 @@ pub enum Problem {
     NotADomain,
     #[error("a public e-mail provider's domain cannot belong to an account")]
     PublicDomain,
+    #[error("not a phone number (digits, optionally with + and spaces or dashes)")]
+    NotAPhoneNumber,
+    #[error("not a postal code")]
+    NotAPostalCode,
+    #[error("not a country of the list (ISO 3166)")]
+    NotACountry,
+    #[error("this field is always shown")]
+    AlwaysShown,
 }
 
 /// Up to ten ids, and "…" when there are more.

@@ -9,6 +9,7 @@ pub mod format;
 use crate::apps::AppRole;
 use crate::domain::UserStatus;
 use crate::i18n::{Locale, td_string};
+use crate::settings::profile_fields::ProfileField;
 
 /// The seeds' word for a status: Active / アクティブ, Not Active / 非アクティブ…
 pub fn status_label(locale: Locale, status: UserStatus) -> &'static str {
@@ -69,6 +70,20 @@ pub fn field_label(locale: Locale, field: &str) -> &str {
         "welcome_when_invited" => td_string!(locale, fields.welcome_when_invited),
         "welcome_when_synced" => td_string!(locale, fields.welcome_when_synced),
         "welcome_when_added_by_api" => td_string!(locale, fields.welcome_when_added_by_api),
+        "picture" => td_string!(locale, fields.picture),
+        "company" => td_string!(locale, fields.company),
+        "department" => td_string!(locale, fields.department),
+        "title" => td_string!(locale, fields.title),
+        "mobile_phone" => td_string!(locale, fields.mobile_phone),
+        "work_phone" => td_string!(locale, fields.work_phone),
+        "address_line1" => td_string!(locale, fields.address_line1),
+        "address_line2" => td_string!(locale, fields.address_line2),
+        "city" => td_string!(locale, fields.city),
+        "state" => td_string!(locale, fields.state),
+        "zip" => td_string!(locale, fields.zip),
+        "country" => td_string!(locale, fields.country),
+        "employee_id" => td_string!(locale, fields.employee_id),
+        "profile_fields" => td_string!(locale, fields.profile_fields),
         other => other,
     }
 }
@@ -98,6 +113,13 @@ pub fn field_value(locale: Locale, field: &str, value: &str) -> String {
         "builder_access" | "app_creation_access" | "data_tables_access" => {
             value.parse().ok().map(toggle)
         }
+        // A rule of the profile-field policy, as its audit event names it.
+        field if ProfileField::from_key(field).is_some() => match value {
+            "hidden" => Some(td_string!(locale, settings.field_hidden)),
+            "shown" => Some(td_string!(locale, settings.field_shown)),
+            "editable" => Some(td_string!(locale, settings.field_editable)),
+            _ => None,
+        },
         _ => None,
     };
     word.map_or_else(|| value.to_owned(), str::to_owned)

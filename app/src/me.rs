@@ -1,6 +1,7 @@
 //! "My account" (`/me`): the page every signed-in user has, and the only one a member
-//! (a user without an admin role) reaches: their profile (read-only for now), their own
-//! sessions with "Sign out this session", and their apps. The wire types and server
+//! (a user without an admin role) reaches: their profile, editable as the profile-field
+//! policy of their session allows, their own sessions with "Sign out this session", and
+//! their apps. The wire types and server
 //! functions live here, the SQL in `store`, the page in `ui`.
 
 #[cfg(feature = "ssr")]
@@ -10,6 +11,7 @@ pub mod ui;
 use crate::apps::UserApp;
 use crate::domain::{Email, UserStatus};
 use crate::error::AppError;
+use crate::settings::profile_fields::{FieldValues, ProfilePolicy};
 use crate::users::sessions::SessionInfo;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,11 @@ pub struct MyAccount {
     pub is_admin: bool,
     pub sessions: Vec<SessionInfo>,
     pub apps: Vec<UserApp>,
+    /// The profile-field policy this session signed in with, and its version.
+    pub policy: ProfilePolicy,
+    pub policy_version: i64,
+    /// The values of the controlled fields.
+    pub fields: FieldValues,
 }
 
 /// The signed-in user's profile, live sessions and apps.
@@ -76,4 +83,33 @@ pub async fn end_my_session(session: i64) -> Result<u64, AppError> {
         crate::auth::clear_session_cookie(state.secure_cookies)?;
     }
     Ok(ended.len() as u64)
+}
+
+/// Saves the signed-in user's own profile: their name and controlled fields, as the
+/// policy of their session allows; a change to a field it hides or does not let them
+/// edit is 400, whatever the request says, and nothing is saved.
+#[server(prefix = "/api", endpoint = "save_my_profile", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
+)]
+pub async fn save_my_profile(
+    first_name: String,
+    last_name: String,
+    fields: FieldValues,
+) -> Result<(), AppError> {
+    let principal = crate::auth::principal::current_principal()?;
+    let grant = principal.own_account_grant();
+    let name = |field: &str, value: &str| {
+        crate::domain::PersonName::parse(value)
+            .map_err(|error| AppError::invalid(field, crate::users::profile::name_problem(error)))
+    };
+    let edit = store::OwnEdit {
+        first_name: name("first_name", &first_name)?,
+        last_name: name("last_name", &last_name)?,
+        fields: crate::settings::profile_fields::parse_values(&fields)?,
+    };
+    let session = crate::users::sessions::current_session(&principal);
+    let state = crate::state::app_state()?;
+    store::save_own_profile(&state.db, &grant, session, &edit, state.clock.now()).await
 }

@@ -6,6 +6,7 @@
 //! SQL in `store` (server-only), the page in `ui`.
 
 pub mod default_access;
+pub mod profile_fields;
 pub mod sign_in_security;
 pub mod sign_up;
 #[cfg(feature = "ssr")]
@@ -13,9 +14,11 @@ pub mod store;
 pub mod ui;
 pub mod welcome_emails;
 
+use crate::domain::UserId;
 use crate::error::AppError;
 use default_access::DefaultAccess;
 use leptos::prelude::*;
+use profile_fields::ProfilePolicy;
 use serde::{Deserialize, Serialize};
 use sign_in_security::SignInSecurity;
 use sign_up::{AccountDomains, SelfSignUp};
@@ -36,6 +39,25 @@ pub struct UserSettings {
     pub default_access: Versioned<DefaultAccess>,
     pub self_sign_up: Versioned<SelfSignUp>,
     pub domains: AccountDomains,
+    /// The live profile-field policy: its version is the one the next sign-in keeps.
+    pub profile_fields: Versioned<ProfilePolicy>,
+    pub profile_readers: PolicyReaders,
+}
+
+/// A user who signed in under an older profile-field policy than the live one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyReader {
+    pub id: UserId,
+    pub name: String,
+    /// The version their latest sign-in kept.
+    pub version: i64,
+}
+
+/// The first users still on an older profile-field policy, and whether there are more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyReaders {
+    pub behind: Vec<PolicyReader>,
+    pub more: bool,
 }
 
 /// The account's settings; every admin may read them.
@@ -149,4 +171,22 @@ pub async fn remove_account_domain(domain: String) -> Result<AccountDomains, App
     let state = crate::state::app_state()?;
     let domain = domain.trim().trim_start_matches('@').to_lowercase();
     store::remove_domain(&state.db, &grant, &domain, state.clock.now()).await
+}
+
+/// Saves the profile-field policy as a new version over `version`; a save over a newer
+/// one is 409. Each user sees it from their next sign-in.
+#[server(prefix = "/api", endpoint = "save_profile_fields", input = leptos::server_fn::codec::Json)]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, err(level = "info"), fields(account = tracing::field::Empty))
+)]
+pub async fn save_profile_fields(
+    settings: ProfilePolicy,
+    version: i64,
+) -> Result<Versioned<ProfilePolicy>, AppError> {
+    use crate::auth::principal::{SettingsManage, current_principal};
+    let grant = current_principal()?.grant::<SettingsManage>()?;
+    let policy = settings.parse()?;
+    let state = crate::state::app_state()?;
+    profile_fields::store::save_policy(&state.db, &grant, &policy, version, state.clock.now()).await
 }

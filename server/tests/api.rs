@@ -1262,6 +1262,12 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
             ),
             (
                 Method::POST,
+                "/api/save_profile_fields".to_owned(),
+                Some(json!({ "settings": {}, "version": 1 })),
+                Permission::SettingsManage,
+            ),
+            (
+                Method::POST,
                 "/api/save_self_sign_up".to_owned(),
                 Some(json!({ "settings": { "mode": "approval" }, "version": 1 })),
                 Permission::SettingsManage,
@@ -2708,6 +2714,130 @@ async fn a_person_of_the_accounts_domain_proves_their_address_and_joins_once_an_
             .map(|(action, _)| action)
             .collect();
         assert_eq!(trail, ["settings.sign_up_changed", "user.access_approved"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_member_keeps_the_profile_fields_of_their_session_until_they_sign_in_again() {
+    on_every_engine(|app| async move {
+        app.sign_in().await;
+        add_admin(
+            &app.db,
+            &app.account,
+            "mia@example.com",
+            DefaultRole::Member,
+        )
+        .await;
+        let mia = client();
+        assert_eq!(
+            app.sign_in_with(&mia, "mia@example.com", PASSWORD)
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        let save_policy = |settings: Value, version: i64| {
+            app.post_json::<Value>(
+                &app.client,
+                "/api/save_profile_fields",
+                json!({ "settings": settings, "version": version }),
+                HeaderMap::new(),
+            )
+        };
+        let hidden_name = save_policy(
+            json!({ "last_name": { "enabled": false, "editable": false } }),
+            1,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(hidden_name.status, StatusCode::BAD_REQUEST);
+        let unknown = save_policy(
+            json!({ "shoe_size": { "enabled": true, "editable": true } }),
+            1,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+        let policy = json!({
+            "department": { "enabled": true, "editable": true },
+            "country": { "enabled": true, "editable": false },
+            "last_name": { "enabled": true, "editable": false },
+        });
+        let saved = save_policy(policy.clone(), 1).await.unwrap();
+        assert_eq!(saved["version"], 2);
+        let stale = save_policy(policy, 1).await.unwrap_err();
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+
+        let url = app.url("/api/save_my_profile");
+        let save_mine = |client: reqwest::Client, last: &'static str, fields: Value| {
+            let url = url.clone();
+            async move {
+                client
+                    .post(url)
+                    .json(&json!({ "first_name": "Mia", "last_name": last, "fields": fields }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        let mine: Value = app.get_json(&mia, "/api/my_account").await.unwrap();
+        assert_eq!(mine["policy_version"], 1, "the session keeps its version");
+        assert_eq!(
+            save_mine(mia.clone(), "Member", json!({ "department": "Sales" })).await,
+            StatusCode::BAD_REQUEST,
+            "Department is not shown to this session yet"
+        );
+        assert_eq!(
+            save_mine(mia.clone(), "Renamed", json!({})).await,
+            StatusCode::OK,
+            "the last name is still editable in this session"
+        );
+
+        let again = client();
+        app.sign_in_with(&again, "mia@example.com", PASSWORD).await;
+        let mine: Value = app.get_json(&again, "/api/my_account").await.unwrap();
+        assert_eq!(mine["policy_version"], 2);
+        assert_eq!(
+            save_mine(again.clone(), "Changed", json!({})).await,
+            StatusCode::BAD_REQUEST,
+            "Allow Edits is off for Last Name now"
+        );
+        assert_eq!(
+            save_mine(again.clone(), "Renamed", json!({ "country": "JP" })).await,
+            StatusCode::BAD_REQUEST,
+            "Country is shown but not editable"
+        );
+        assert_eq!(
+            save_mine(again.clone(), "Renamed", json!({ "department": "x\u{7}" })).await,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            save_mine(again.clone(), "Renamed", json!({ "department": "Sales" })).await,
+            StatusCode::OK
+        );
+        let mine: Value = app.get_json(&again, "/api/my_account").await.unwrap();
+        assert_eq!(mine["fields"]["department"], "Sales");
+        assert_eq!(mine["last_name"], "Renamed");
+        let settings: Value = app
+            .get_json(&app.client, "/api/get_user_settings")
+            .await
+            .unwrap();
+        assert_eq!(settings["profile_fields"]["version"], 2);
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(
+            trail,
+            [
+                "settings.profile_fields_changed",
+                "user.updated",
+                "user.updated"
+            ]
+        );
     })
     .await;
 }

@@ -69,6 +69,9 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::UserSignedUp => td_string!(locale, audit.action_user_signed_up),
         AuditAction::AccessApproved => td_string!(locale, audit.action_access_approved),
         AuditAction::AccessRejected => td_string!(locale, audit.action_access_rejected),
+        AuditAction::ProfileFieldsChanged => {
+            td_string!(locale, audit.action_profile_fields_changed)
+        }
         AuditAction::SignUpChanged => td_string!(locale, audit.action_sign_up_changed),
         AuditAction::DomainAdded => td_string!(locale, audit.action_domain_added),
         AuditAction::DomainRemoved => td_string!(locale, audit.action_domain_removed),

@@ -118,8 +118,10 @@ where
         .take(MAX_USER_AGENT_CHARS)
         .collect();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, account_id, created_at, last_seen_at, user_agent, ip)
-         VALUES ($1, $2, $3, $4, $4, $5, $6)",
+        "INSERT INTO sessions (token_hash, user_id, account_id, created_at, last_seen_at, user_agent, ip,
+                               profile_policy_version)
+         VALUES ($1, $2, $3, $4, $4, $5, $6,
+                 (SELECT profile_policy_version FROM accounts WHERE id = $3))",
     )
     .bind(token.digest())
     .bind(user_id)

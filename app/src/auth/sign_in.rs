@@ -96,11 +96,16 @@ pub async fn sign_in(
         let mut tx = db.write().await?;
         let token =
             start_session(&mut *tx, candidate.id, candidate.account_id, client, now).await?;
-        sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(candidate.id)
-            .execute(&mut *tx)
-            .await?;
+        // The profile-field policy live now is the one this session keeps.
+        sqlx::query(
+            "UPDATE users SET last_login_at = $1, profile_policy_version =
+                (SELECT profile_policy_version FROM accounts WHERE id = users.account_id)
+             WHERE id = $2",
+        )
+        .bind(now)
+        .bind(candidate.id)
+        .execute(&mut *tx)
+        .await?;
         lockout::forget_failures(&mut tx, candidate.id).await?;
         tx.commit().await?;
         return Ok((token, access));

@@ -142,6 +142,10 @@ fn problem_text(locale: Locale, problem: &Problem) -> String {
         Problem::NotTheSame => td_string!(locale, problems.not_the_same).to_owned(),
         Problem::NotADomain => td_string!(locale, problems.not_a_domain).to_owned(),
         Problem::PublicDomain => td_string!(locale, problems.public_domain).to_owned(),
+        Problem::NotAPhoneNumber => td_string!(locale, problems.not_a_phone_number).to_owned(),
+        Problem::NotAPostalCode => td_string!(locale, problems.not_a_postal_code).to_owned(),
+        Problem::NotACountry => td_string!(locale, problems.not_a_country).to_owned(),
+        Problem::AlwaysShown => td_string!(locale, problems.always_shown).to_owned(),
         Problem::OutOfRange { min, max } => {
             td_string!(locale, problems.out_of_range, min = *min, max = *max)
         }

@@ -1,7 +1,7 @@
 //! The "My account" page: a member's whole view of Roster. An ended session goes to the
 //! sign-in page, here as in the console. Loaded as its own piece of the wasm.
 
-use super::{EndMySession, MyAccount, load_my_account};
+use super::{EndMySession, MyAccount, SaveMyProfile, load_my_account};
 use crate::auth::Logout;
 use crate::console::{ErrorNotice, LanguageSwitch, PageReady};
 use crate::domain::SessionId;
@@ -9,6 +9,8 @@ use crate::i18n::{t_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::lang::format::use_local_time;
 use crate::lang::{app_role_label, status_label};
+use crate::settings::profile_fields::inputs::FieldInputs;
+use crate::settings::profile_fields::{FieldValues, ProfileField, ProfilePolicy};
 use crate::users::ui::details::{browser_and_os, device_label};
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -89,6 +91,9 @@ fn AccountView(
         is_admin,
         sessions,
         apps,
+        policy,
+        policy_version: _,
+        fields,
     } = mine;
     let failure = move || match end.value().get() {
         Some(Err(error)) => Some(error_text(i18n.get_locale(), &error)),
@@ -152,6 +157,7 @@ fn AccountView(
             </header>
             {move || failure().map(|text| view! { <div class="notice error" role="alert">{text}</div> })}
             <h2>{move || t_string!(i18n, me.profile)}</h2>
+            <OwnProfileForm first_name=first_name.clone() last_name=last_name.clone() policy fields />
             <dl class="facts">
                 <dt>{move || t_string!(i18n, details.email)}</dt>
                 <dd data-testid="my-email">{email.to_string()}</dd>
@@ -196,5 +202,80 @@ fn AccountView(
                 .into_any()
             }}
         </section>
+    }
+}
+
+/// The user's own name and controlled fields, each editable as the policy of this
+/// session allows.
+#[component]
+fn OwnProfileForm(
+    first_name: String,
+    last_name: String,
+    policy: ProfilePolicy,
+    fields: FieldValues,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveMyProfile>::new();
+    let first = RwSignal::new(first_name);
+    let last = RwSignal::new(last_name);
+    let inputs: Vec<_> = policy
+        .shown_controlled()
+        .into_iter()
+        .map(|field| {
+            let value = fields.get(&field).cloned().unwrap_or_default();
+            (field, RwSignal::new(value), policy.user_may_edit(field))
+        })
+        .collect();
+    let values = inputs.clone();
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        save.dispatch(SaveMyProfile {
+            first_name: first.get_untracked(),
+            last_name: last.get_untracked(),
+            fields: values
+                .iter()
+                .filter(|(_, _, editable)| *editable)
+                .map(|(field, value, _)| (*field, value.get_untracked()))
+                .collect(),
+        });
+    };
+    let outcome = move || {
+        save.value().get().map(|answer| match answer {
+            Ok(()) => view! {
+                <div class="notice success" role="status" data-testid="my-profile-outcome">
+                    {move || t_string!(i18n, me.profile_saved)}
+                </div>
+            }
+            .into_any(),
+            Err(error) => view! {
+                <div class="notice error" role="alert" data-testid="my-profile-outcome">
+                    {move || error_text(i18n.get_locale(), &error)}
+                </div>
+            }
+            .into_any(),
+        })
+    };
+    let name_box = move |id: &'static str, field: ProfileField, value: RwSignal<String>| {
+        let editable = policy.user_may_edit(field);
+        view! {
+            <label for=id>{move || crate::lang::field_label(i18n.get_locale(), field.key())}</label>
+            <input id=id type="text" maxlength="100" required readonly=!editable
+                prop:value=move || value.get()
+                on:input=move |event| value.set(event_target_value(&event)) />
+            {(!editable).then(|| view! { <p class="hint">{move || t_string!(i18n, me.not_editable)}</p> })}
+        }
+    };
+    view! {
+        <form class="stack profile-form" on:submit=submit data-testid="my-profile">
+            {name_box("my-first-name", ProfileField::FirstName, first)}
+            {name_box("my-last-name", ProfileField::LastName, last)}
+            <FieldInputs fields=inputs id_prefix="my" />
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                    {move || t_string!(i18n, me.save_profile)}
+                </button>
+                {outcome}
+            </div>
+        </form>
     }
 }

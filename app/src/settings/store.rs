@@ -4,6 +4,7 @@
 //! values before and after.
 
 use super::default_access::DefaultAccess;
+use super::profile_fields::store::{live_policy, readers_behind};
 use super::sign_in_security::SignInSecurity;
 use super::sign_up::{AccountDomain, AccountDomains, MAX_DOMAINS, SelfSignUp, SignUpMode};
 use super::welcome_emails::WelcomeEmails;
@@ -201,12 +202,15 @@ pub async fn read_section<S: Section>(
 /// Every section of `account`.
 pub async fn user_settings(db: &Db, account: AccountId) -> Result<UserSettings, AppError> {
     let mut conn = db.pool().acquire().await?;
+    let profile_fields = live_policy(&mut conn, account).await?;
     Ok(UserSettings {
         sign_in_security: read_section(&mut conn, account).await?,
         welcome_emails: read_section(&mut conn, account).await?,
         default_access: read_section(&mut conn, account).await?,
         self_sign_up: read_section(&mut conn, account).await?,
         domains: domains(&mut conn, account).await?,
+        profile_fields: profile_fields.clone(),
+        profile_readers: readers_behind(&mut conn, account, profile_fields.version).await?,
     })
 }
 

@@ -3,6 +3,7 @@
 //! of the wasm.
 
 mod default_access;
+mod profile_fields;
 mod self_sign_up;
 mod sign_in_security;
 mod welcome_emails;
@@ -18,6 +19,7 @@ use default_access::DefaultAccessSection;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::{LazyRoute, lazy_route};
+use profile_fields::ProfileFieldsSection;
 use self_sign_up::SelfSignUpSection;
 use sign_in_security::SignInSecuritySection;
 use welcome_emails::WelcomeEmailsSection;
@@ -67,6 +69,12 @@ fn UserSettingsPage() -> impl IntoView {
                             <SignInSecuritySection saved=settings.sign_in_security can_manage reload />
                             <WelcomeEmailsSection saved=settings.welcome_emails can_manage reload />
                             <DefaultAccessSection saved=settings.default_access can_manage reload />
+                            <ProfileFieldsSection
+                                saved=settings.profile_fields
+                                readers=settings.profile_readers
+                                can_manage
+                                reload
+                            />
                             <PageReady />
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),

@@ -8,6 +8,7 @@ use crate::domain::ids::request_id;
 use crate::domain::person_name::NameError;
 use crate::domain::{Email, PersonName, ProductAccess, RoleId, UserId, UserStatus};
 use crate::error::{AppError, Problem};
+use crate::settings::profile_fields::{FieldValues, ProfileField};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +64,9 @@ pub struct UserDetails {
     /// Whether the account signs in through SSO, where the identity provider manages
     /// passwords (so no password reset).
     pub sso_enabled: bool,
+    /// The controlled fields the live profile-field policy shows, and their values.
+    pub shown_fields: Vec<ProfileField>,
+    pub fields: FieldValues,
 }
 
 impl UserDetails {
@@ -81,6 +85,7 @@ impl UserDetails {
             access: self.access,
             version: self.version,
             email: None,
+            fields: self.fields.clone(),
         }
     }
 }
@@ -97,6 +102,9 @@ pub struct ProfileEdit {
     /// The e-mail cannot be changed: a request that names another one is refused.
     #[serde(default)]
     pub email: Option<String>,
+    /// Values of controlled fields the live policy shows; an empty value clears one.
+    #[serde(default)]
+    pub fields: FieldValues,
 }
 
 /// A parsed Profile save.
@@ -108,6 +116,7 @@ pub struct ProfileChange {
     pub access: ProductAccess,
     pub version: i64,
     pub email: Option<String>,
+    pub fields: FieldValues,
 }
 
 /// The problem with a name, as a field error names it.
@@ -134,6 +143,7 @@ impl ProfileChange {
             access: edit.access,
             version: edit.version,
             email: edit.email.clone(),
+            fields: crate::settings::profile_fields::parse_values(&edit.fields)?,
         })
     }
 }
@@ -178,6 +188,7 @@ mod tests {
             access: ProductAccess::default(),
             version: 1,
             email: None,
+            fields: FieldValues::new(),
         }
     }
 

@@ -10,6 +10,7 @@ use crate::db::Db;
 use crate::db::sql::{Flag, flag};
 use crate::domain::{AccountId, Email, ProductAccess, RoleId, UserId, UserStatus};
 use crate::error::{AppError, Clash, Missing, Problem};
+use crate::settings::profile_fields::store::{live_policy, values_of, write_values};
 use crate::users::keys::UserKeys;
 use crate::users::profile::{LockReason, ProfileChange, RoleChoice, UserDetails};
 use serde_json::{Map, Value, json};
@@ -87,7 +88,10 @@ async fn details(
             .fetch_all(&mut *conn)
             .await?;
     let locked = row.status == UserStatus::Locked;
+    let policy = live_policy(&mut *conn, account_id).await?.settings;
     Ok(UserDetails {
+        shown_fields: policy.shown_controlled(),
+        fields: values_of(&mut *conn, id).await?,
         id: row.id,
         first_name: row.first_name,
         last_name: row.last_name,
@@ -250,6 +254,17 @@ pub async fn save_profile(
     ];
     for (field, before, after) in toggles {
         changes.compare(field, json!(bool::from(before)), json!(after));
+    }
+    let shown = live_policy(&mut tx, account_id)
+        .await?
+        .settings
+        .shown_controlled();
+    if let Some(hidden) = change.fields.keys().find(|field| !shown.contains(field)) {
+        return Err(AppError::invalid(hidden.key(), Problem::ReadOnly));
+    }
+    let stored_fields = values_of(&mut tx, id).await?;
+    for (field, before, after) in write_values(&mut tx, id, &stored_fields, &change.fields).await? {
+        changes.compare(field.key(), json!(before), json!(after));
     }
 
     if !changes.is_empty() {

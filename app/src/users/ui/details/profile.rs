@@ -10,6 +10,7 @@ use crate::error::{AppError, Clash};
 use crate::i18n::{t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::lang::format::{LocalTime, use_local_time};
+use crate::settings::profile_fields::inputs::{FieldInput, FieldInputs};
 use crate::users::profile::{LockReason, ProfileEdit, SaveProfile, UserDetails, name_problem};
 use crate::users::ui::outcome::ActionOutcome;
 use leptos::prelude::*;
@@ -93,6 +94,16 @@ pub(super) fn ProfileTab(
     let last = RwSignal::new(edit.last_name.clone());
     let role = RwSignal::new(edit.role_id);
     let access = RwSignal::new(edit.access);
+    // Every field the live policy shows; an admin may edit each of them.
+    let field_inputs: Vec<FieldInput> = user
+        .shown_fields
+        .iter()
+        .map(|field| {
+            let value = edit.fields.get(field).cloned().unwrap_or_default();
+            (*field, RwSignal::new(value), can_update)
+        })
+        .collect();
+    let field_values = field_inputs.clone();
     let save = actions.save;
     let pending = save.pending();
     let valid =
@@ -113,6 +124,10 @@ pub(super) fn ProfileTab(
                 access: access.get(),
                 version,
                 email: None,
+                fields: field_values
+                    .iter()
+                    .map(|(field, value, _)| (*field, value.get_untracked()))
+                    .collect(),
             },
         });
     };
@@ -238,6 +253,9 @@ pub(super) fn ProfileTab(
                         <label for="email">{move || t_string!(i18n, details.email)}</label>
                         <input id="email" type="email" readonly aria-describedby="email-fixed" value=user.email.to_string() />
                         <p class="hint" id="email-fixed">{move || t_string!(i18n, details.email_fixed)}</p>
+                    </div>
+                    <div class="field-list">
+                        <FieldInputs fields=field_inputs id_prefix="profile" />
                     </div>
                 </fieldset>
 
