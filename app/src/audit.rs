@@ -76,10 +76,12 @@ pub enum AuditAction {
     AccessRejected,
     /// The profile-field policy was saved as a new version.
     ProfileFieldsChanged,
+    /// A user's profile picture was set, replaced or removed.
+    PictureChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 29] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -108,6 +110,7 @@ impl AuditAction {
         Self::AccessApproved,
         Self::AccessRejected,
         Self::ProfileFieldsChanged,
+        Self::PictureChanged,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -140,6 +143,7 @@ impl AuditAction {
             Self::AccessApproved => "user.access_approved",
             Self::AccessRejected => "user.access_rejected",
             Self::ProfileFieldsChanged => "settings.profile_fields_changed",
+            Self::PictureChanged => "user.picture_changed",
         }
     }
 

@@ -33,6 +33,9 @@ use serde::{Deserialize, Serialize};
 /// the controls their permissions allow (the server refuses the rest anyway).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminSession {
+    pub user_id: crate::domain::UserId,
+    /// When their profile picture last changed, if they have one.
+    pub picture_at: Option<i64>,
     pub first_name: String,
     pub last_name: String,
     pub email: Email,
@@ -128,6 +131,8 @@ pub async fn current_admin() -> Result<AdminSession, AppError> {
     }
     let profile = principal.profile();
     Ok(AdminSession {
+        user_id: principal.user_id(),
+        picture_at: profile.picture_at,
         first_name: profile.first_name.clone(),
         last_name: profile.last_name.clone(),
         email: profile.email.clone(),

@@ -217,6 +217,10 @@ pub enum Problem {
     NotACountry,
     #[error("this field is always shown")]
     AlwaysShown,
+    #[error("not a PNG, JPEG or WebP image")]
+    NotAnImage,
+    #[error("larger than {max_mb} MB")]
+    FileTooLarge { max_mb: u32 },
 }
 
 /// Up to ten ids, and "…" when there are more.

@@ -19,6 +19,7 @@ pub mod groups;
 pub mod lang;
 pub mod mail;
 pub mod me;
+pub mod pictures;
 pub mod query_string;
 pub mod settings;
 pub mod users;

@@ -22,6 +22,9 @@ pub const MY_ACCOUNT_PATH: &str = "/me";
 /// The signed-in user's own account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyAccount {
+    pub id: crate::domain::UserId,
+    /// When their profile picture last changed, if they have one.
+    pub picture_at: Option<i64>,
     pub first_name: String,
     pub last_name: String,
     pub email: Email,

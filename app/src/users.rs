@@ -40,6 +40,8 @@ pub struct UserSummary {
     pub status: UserStatus,
     /// Unix seconds of the last sign-in; `None` if never.
     pub last_login_at: Option<i64>,
+    /// When their profile picture last changed, if they have one.
+    pub picture_at: Option<i64>,
 }
 
 /// How a person is named on a page: first and last name, or their e-mail address while

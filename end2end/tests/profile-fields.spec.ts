@@ -3,7 +3,13 @@
 // member's form still allows it in the session they had, and refuses it after their
 // next sign-in.
 import { Browser, Page } from "@playwright/test";
-import { test, expect, hydrated, signIn, runId, addUser } from "./support";
+import { test, expect, hydrated, signIn, runId, addUser, userRows } from "./support";
+
+// A 1 × 1 PNG.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 async function profileFields(page: Page) {
   await page.goto("/user-settings");
@@ -48,6 +54,16 @@ test("a member edits an enabled field on My account, and a field's Allow Edits t
     await member.reload();
     await hydrated(member);
     await expect(member.getByLabel("Department")).toHaveValue("Research");
+
+    const picture = member.locator("#picture-file");
+    await picture.setInputFiles({ name: "notes.png", mimeType: "image/png", buffer: Buffer.from("not a picture") });
+    await expect(member.getByTestId("picture-error")).toContainText("not a PNG, JPEG or WebP image");
+    await picture.setInputFiles({ name: "me.png", mimeType: "image/png", buffer: PNG });
+    await expect(member.locator(".page-header img.avatar")).toBeVisible();
+    await expect(member.getByTestId("picture-error")).toHaveCount(0);
+    await page.goto(`/users?q=${run}`);
+    await hydrated(page);
+    await expect(userRows(page).first().locator("img.avatar")).toBeVisible();
 
     await saveFields(page, [["Allow edits of Last name", false]]);
     await expect((await profileFields(page)).getByTestId("profile-readers")).toContainText(`Mia Moss${run}`);

@@ -188,13 +188,18 @@ pub fn router(state: AppState, addr: SocketAddr) -> Router {
         })
         .with_state(options);
 
-    Router::new()
+    let limited = Router::new()
         .route("/healthz", get(healthz))
         // A file at the top level, which the console's `/{area}` route would catch.
         .route("/favicon.svg", get(site_file))
         .with_state(state.clone())
         .merge(pages)
         .fallback(fallback)
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY));
+    // Pictures take larger bodies, under a limit of their own.
+    Router::new()
+        .merge(crate::pictures::routes(state.clone()))
+        .merge(limited)
         .layer(axum::middleware::from_fn(
             error_status::status_from_app_error,
         ))
@@ -203,7 +208,6 @@ pub fn router(state: AppState, addr: SocketAddr) -> Router {
             principal::resolve_principal,
         ))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_origin))
-        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

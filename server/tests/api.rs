@@ -2841,3 +2841,129 @@ async fn a_member_keeps_the_profile_fields_of_their_session_until_they_sign_in_a
     })
     .await;
 }
+
+/// A `width` × `height` PNG of one colour.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_pixel(width, height, image::Rgb([20, 120, 200]));
+    let mut bytes = Vec::new();
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+#[tokio::test]
+async fn a_picture_is_decoded_resized_and_shown_only_to_its_user_and_admins() {
+    on_every_engine(|app| async move {
+        app.sign_in().await;
+        let mia = add_admin(&app.db, &app.account, "mia@example.com", DefaultRole::Member).await;
+        let put = |client: &reqwest::Client, path: String, body: Vec<u8>| {
+            client
+                .put(app.url(&path))
+                .header("content-type", "image/png")
+                .body(body)
+                .send()
+        };
+        let for_mia = format!("/api/users/{mia}/picture");
+        let text = put(&app.client, for_mia.clone(), b"not a picture at all".to_vec())
+            .await
+            .unwrap();
+        assert_eq!(text.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(text.json::<Value>().await.unwrap()["problem"]["code"], "not_an_image");
+        let large = put(&app.client, for_mia.clone(), vec![0; 2 * 1024 * 1024 + 1])
+            .await
+            .unwrap();
+        assert_eq!(large.status(), StatusCode::BAD_REQUEST);
+        let huge = put(&app.client, for_mia.clone(), vec![0; 3 * 1024 * 1024])
+            .await
+            .unwrap();
+        assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let other = other_account(&app.db, "Other Org", "boss@other.example").await;
+        let foreign = put(
+            &app.client,
+            format!("/api/users/{}/picture", other.primary_admin_id),
+            png(10, 10),
+        )
+        .await
+        .unwrap();
+        assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+        assert!(app.audit_trail().await.is_empty(), "refusals change nothing");
+
+        let saved = put(&app.client, for_mia.clone(), png(640, 480)).await.unwrap();
+        assert_eq!(saved.status(), StatusCode::OK);
+        let served = app
+            .client
+            .get(app.url(&format!("/pictures/{mia}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(served.headers()["content-type"], "image/png");
+        let stored = image::load_from_memory(&served.bytes().await.unwrap()).unwrap();
+        assert_eq!((stored.width(), stored.height()), (256, 256));
+        let listing = app.list_users("q=mia").await.unwrap();
+        assert!(listing.rows[0].picture_at.is_some(), "the grid links it");
+
+        let mia_client = client();
+        app.sign_in_with(&mia_client, "mia@example.com", PASSWORD).await;
+        let admins = mia_client
+            .get(app.url(&format!("/pictures/{}", app.account.primary_admin_id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(admins.status(), StatusCode::NOT_FOUND, "a member sees only theirs");
+        let own = put(&mia_client, "/api/me/picture".into(), png(50, 80)).await.unwrap();
+        assert_eq!(own.status(), StatusCode::OK, "Profile Picture is editable by default");
+        let removed = mia_client
+            .delete(app.url("/api/me/picture"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(removed.status(), StatusCode::OK);
+        let gone = mia_client
+            .get(app.url(&format!("/pictures/{mia}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+        let anonymous = client()
+            .get(app.url(&format!("/pictures/{mia}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+        app.post_json::<Value>(
+            &app.client,
+            "/api/save_profile_fields",
+            json!({ "settings": { "picture": { "enabled": true, "editable": false } }, "version": 1 }),
+            HeaderMap::new(),
+        )
+        .await
+        .unwrap();
+        let next_session = client();
+        app.sign_in_with(&next_session, "mia@example.com", PASSWORD).await;
+        let refused = put(&next_session, "/api/me/picture".into(), png(50, 80))
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "Allow Edits is off");
+        let trail: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert_eq!(
+            trail,
+            [
+                "user.picture_changed",
+                "user.picture_changed",
+                "user.picture_changed",
+                "settings.profile_fields_changed"
+            ]
+        );
+    })
+    .await;
+}

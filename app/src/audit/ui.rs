@@ -72,6 +72,7 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::ProfileFieldsChanged => {
             td_string!(locale, audit.action_profile_fields_changed)
         }
+        AuditAction::PictureChanged => td_string!(locale, audit.action_picture_changed),
         AuditAction::SignUpChanged => td_string!(locale, audit.action_sign_up_changed),
         AuditAction::DomainAdded => td_string!(locale, audit.action_domain_added),
         AuditAction::DomainRemoved => td_string!(locale, audit.action_domain_removed),

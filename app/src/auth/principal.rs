@@ -127,6 +127,8 @@ pub struct Profile {
     pub first_name: String,
     pub last_name: String,
     pub role_name: String,
+    /// When their profile picture last changed, if they have one.
+    pub picture_at: Option<i64>,
 }
 
 /// The signed-in admin behind a request. Its fields are private: nothing can move it

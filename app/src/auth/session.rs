@@ -153,6 +153,7 @@ struct SessionRow {
     #[sqlx(try_from = "i64")]
     role_is_admin: Flag,
     permission: Option<String>,
+    picture_at: Option<i64>,
 }
 
 /// The principal whose live session `token` is. A session idle for 15 minutes, or whose
@@ -166,7 +167,7 @@ pub async fn resolve_session(
     let rows: Vec<SessionRow> = sqlx::query_as(
         "SELECT s.id AS session_id, s.last_seen_at, u.id AS user_id, u.account_id, u.email,
                 u.first_name, u.last_name, u.status, u.is_primary_admin,
-                r.name AS role_name, r.is_admin AS role_is_admin, p.permission
+                r.name AS role_name, r.is_admin AS role_is_admin, p.permission, u.picture_at
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          JOIN roles r ON r.id = u.role_id
@@ -213,6 +214,7 @@ pub async fn resolve_session(
             first_name: first.first_name.clone(),
             last_name: first.last_name.clone(),
             role_name: first.role_name.clone(),
+            picture_at: first.picture_at,
         },
         addr,
     ))

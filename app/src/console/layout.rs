@@ -9,6 +9,7 @@ use crate::domain::Permission;
 use crate::error::{AppError, Denied};
 use crate::i18n::{t_string, use_i18n};
 use crate::me::MY_ACCOUNT_PATH;
+use crate::pictures::ui::Avatar;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
@@ -138,15 +139,15 @@ fn Navigation() -> impl IntoView {
 fn AdminMenu(admin: AdminSession) -> impl IntoView {
     let i18n = use_i18n();
     let logout = ServerAction::<Logout>::new();
-    let initials: String = [&admin.first_name, &admin.last_name]
-        .iter()
-        .filter_map(|name| name.chars().next())
-        .collect();
     let is_primary_admin = admin.is_primary_admin;
     let role_name = admin.role_name.clone();
     view! {
         <div class="admin-menu">
-            <span class="avatar" aria-hidden="true">{initials}</span>
+            <Avatar
+                user=admin.user_id
+                picture_at=admin.picture_at
+                name=format!("{} {}", admin.first_name, admin.last_name)
+            />
             <span class="admin-who">
                 <span class="admin-name" data-testid="signed-in-admin">
                     {format!("{} {}", admin.first_name, admin.last_name)}

@@ -146,6 +146,10 @@ fn problem_text(locale: Locale, problem: &Problem) -> String {
         Problem::NotAPostalCode => td_string!(locale, problems.not_a_postal_code).to_owned(),
         Problem::NotACountry => td_string!(locale, problems.not_a_country).to_owned(),
         Problem::AlwaysShown => td_string!(locale, problems.always_shown).to_owned(),
+        Problem::NotAnImage => td_string!(locale, problems.not_an_image).to_owned(),
+        Problem::FileTooLarge { max_mb } => {
+            td_string!(locale, problems.file_too_large, max = *max_mb)
+        }
         Problem::OutOfRange { min, max } => {
             td_string!(locale, problems.out_of_range, min = *min, max = *max)
         }

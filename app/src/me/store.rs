@@ -17,6 +17,7 @@ use serde_json::{Map, Value, json};
 
 #[derive(sqlx::FromRow)]
 struct OwnRow {
+    picture_at: Option<i64>,
     first_name: String,
     last_name: String,
     #[sqlx(try_from = "String")]
@@ -38,7 +39,7 @@ pub async fn my_account(
     let mut conn = db.pool().acquire().await?;
     let policy = session_policy(&mut conn, account_id, yours).await?;
     let row: OwnRow = sqlx::query_as(
-        "SELECT u.first_name, u.last_name, u.email, u.status, r.name AS role_name
+        "SELECT u.picture_at, u.first_name, u.last_name, u.email, u.status, r.name AS role_name
          FROM users u JOIN roles r ON r.id = u.role_id
          WHERE u.account_id = $1 AND u.id = $2",
     )
@@ -48,6 +49,8 @@ pub async fn my_account(
     .await?
     .ok_or(AppError::Unauthenticated)?;
     Ok(MyAccount {
+        id: user,
+        picture_at: row.picture_at,
         first_name: row.first_name,
         last_name: row.last_name,
         email: row.email,

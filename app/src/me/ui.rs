@@ -9,6 +9,8 @@ use crate::i18n::{t_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::lang::format::use_local_time;
 use crate::lang::{app_role_label, status_label};
+use crate::pictures::MY_PICTURE_API;
+use crate::pictures::ui::{Avatar, PictureControl};
 use crate::settings::profile_fields::inputs::FieldInputs;
 use crate::settings::profile_fields::{FieldValues, ProfileField, ProfilePolicy};
 use crate::users::ui::details::{browser_and_os, device_label};
@@ -83,6 +85,8 @@ fn AccountView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let MyAccount {
+        id,
+        picture_at,
         first_name,
         last_name,
         email,
@@ -95,6 +99,8 @@ fn AccountView(
         policy_version: _,
         fields,
     } = mine;
+    let picture = RwSignal::new(picture_at);
+    let may_change_picture = policy.user_may_edit(ProfileField::Picture);
     let failure = move || match end.value().get() {
         Some(Err(error)) => Some(error_text(i18n.get_locale(), &error)),
         _ => None,
@@ -149,6 +155,7 @@ fn AccountView(
     view! {
         <section class="page" aria-labelledby="me-title">
             <header class="page-header">
+                <Avatar user=id picture_at=picture name=format!("{first_name} {last_name}") large=true />
                 <div>
                     <h1 id="me-title">{format!("{first_name} {last_name}")}</h1>
                     <p class="subtitle">{move || t_string!(i18n, me.title)}</p>
@@ -157,6 +164,7 @@ fn AccountView(
             </header>
             {move || failure().map(|text| view! { <div class="notice error" role="alert">{text}</div> })}
             <h2>{move || t_string!(i18n, me.profile)}</h2>
+            <PictureControl api=MY_PICTURE_API.to_owned() picture_at=picture allowed=may_change_picture />
             <OwnProfileForm first_name=first_name.clone() last_name=last_name.clone() policy fields />
             <dl class="facts">
                 <dt>{move || t_string!(i18n, details.email)}</dt>

@@ -67,6 +67,8 @@ pub struct UserDetails {
     /// The controlled fields the live profile-field policy shows, and their values.
     pub shown_fields: Vec<ProfileField>,
     pub fields: FieldValues,
+    /// When their profile picture last changed, if they have one.
+    pub picture_at: Option<i64>,
 }
 
 impl UserDetails {

@@ -43,6 +43,7 @@ struct DetailsRow {
     locked_at: Option<i64>,
     lock_reason: Option<String>,
     version: i64,
+    picture_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -73,7 +74,7 @@ async fn details(
         "SELECT u.id, u.first_name, u.last_name, u.email, u.status, u.is_primary_admin,
                 r.is_admin AS role_is_admin, u.role_id, u.builder_access,
                 u.app_creation_access, u.data_tables_access, u.invited_at, u.last_login_at,
-                u.locked_at, u.lock_reason, u.version, a.sso_enabled
+                u.locked_at, u.lock_reason, u.version, a.sso_enabled, u.picture_at
          FROM users u JOIN roles r ON r.id = u.role_id JOIN accounts a ON a.id = u.account_id
          WHERE u.account_id = $1 AND u.id = $2",
     )
@@ -91,6 +92,7 @@ async fn details(
     let policy = live_policy(&mut *conn, account_id).await?.settings;
     Ok(UserDetails {
         shown_fields: policy.shown_controlled(),
+        picture_at: row.picture_at,
         fields: values_of(&mut *conn, id).await?,
         id: row.id,
         first_name: row.first_name,

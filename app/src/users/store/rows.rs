@@ -8,7 +8,7 @@ use crate::users::query::{Cursor, SortField};
 /// The columns `UserRecord` reads, for `users u JOIN roles r`.
 pub(super) const COLUMNS: &str = "u.id, u.first_name, u.last_name, u.email, u.status, \
      u.last_login_at, u.is_primary_admin, u.name_key, r.name AS role_name, \
-     r.is_admin AS role_is_admin";
+     r.is_admin AS role_is_admin, u.picture_at";
 
 /// One user as stored, with their role's name.
 #[derive(Debug, sqlx::FromRow)]
@@ -27,6 +27,7 @@ pub(super) struct UserRecord {
     role_name: String,
     #[sqlx(try_from = "i64")]
     role_is_admin: Flag,
+    picture_at: Option<i64>,
 }
 
 impl UserRecord {
@@ -57,6 +58,7 @@ impl UserRecord {
             is_primary_admin,
             status: self.status,
             last_login_at: (self.last_login_at > 0).then_some(self.last_login_at),
+            picture_at: self.picture_at,
         }
     }
 }

@@ -22,6 +22,8 @@ use crate::domain::{Permission, UserId};
 use crate::error::AppError;
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::status_label;
+use crate::pictures::ui::{Avatar, PictureControl};
+use crate::pictures::user_picture_api;
 use crate::query_string::encode_component;
 use crate::users::profile::{SaveProfile, UserDetails, get_user};
 use crate::users::sessions::EndSessions;
@@ -309,8 +311,11 @@ fn UserHeader(user: UserDetails, abilities: Abilities, actions: Actions) -> impl
             None
         }
     };
+    let picture = RwSignal::new(user.picture_at);
+    let may_change_picture = abilities.update;
     view! {
         <header class="page-header details-header">
+            <Avatar user=user.id picture_at=picture name=user.full_name() large=true />
             <div>
                 <h1 id="user-title">
                     {user.full_name()}
@@ -326,6 +331,7 @@ fn UserHeader(user: UserDetails, abilities: Abilities, actions: Actions) -> impl
                 {abilities.audit.then(|| view! {
                     <p><a href=audit_href.clone()>{move || t_string!(i18n, details.audit_link)}</a></p>
                 })}
+                <PictureControl api=user_picture_api(user.id) picture_at=picture allowed=may_change_picture />
             </div>
             <more::MoreMenu user=user.clone() abilities actions />
         </header>

@@ -6,6 +6,7 @@ use super::{Abilities, GridState, href};
 use crate::domain::{UserId, UserStatus};
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::{format, status_label};
+use crate::pictures::ui::Avatar;
 use crate::users::query::{SortDir, SortField, UserQuery};
 use crate::users::status_change::StatusAction;
 use crate::users::{TotalKind, UserListing, UserSummary};
@@ -262,6 +263,7 @@ fn UserRow(row: UserSummary, state: GridState, abilities: Abilities) -> impl Int
                         on:change=toggle
                     />
                 </label>
+                <Avatar user=id picture_at=row.picture_at name=name.clone() />
                 <a class="name" href=details_href(id, "profile")>{name}</a>
                 {move || badge().map(|(class, text)| view! { <span class=class>{text}</span> })}
             </td>
