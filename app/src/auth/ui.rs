@@ -129,6 +129,28 @@ pub(crate) fn SignedOutCard(title: Signal<String>, children: Children) -> impl I
     }
 }
 
+/// The fields of a person who joins (from an invitation or a request): their name, and
+/// a new password twice, with the shortest the server takes.
+#[component]
+pub(crate) fn NewPersonFields(min_chars: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label for="first_name">{move || t_string!(i18n, details.first_name)}</label>
+        <input id="first_name" type="text" name="first_name" autocomplete="given-name"
+            required autofocus maxlength="100" />
+        <label for="last_name">{move || t_string!(i18n, details.last_name)}</label>
+        <input id="last_name" type="text" name="last_name" autocomplete="family-name"
+            required maxlength="100" />
+        <label for="password">{move || t_string!(i18n, invite.password)}</label>
+        <input id="password" type="password" name="password" autocomplete="new-password"
+            required maxlength="256" aria-describedby="password-rules" />
+        <p class="hint" id="password-rules">{move || t_string!(i18n, reset.rules, min = min_chars)}</p>
+        <label for="confirm">{move || t_string!(i18n, reset.confirm_password)}</label>
+        <input id="confirm" type="password" name="confirm" autocomplete="new-password"
+            required maxlength="256" />
+    }
+}
+
 /// `/forgot-password`, split from the rest of the console's code.
 pub struct ForgotPasswordRoute;
 

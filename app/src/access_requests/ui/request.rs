@@ -3,7 +3,7 @@
 //! is hydrated.
 
 use crate::access_requests::{CompleteSignUp, RequestAccess, SignUpFor, sign_up_link};
-use crate::auth::ui::SignedOutCard;
+use crate::auth::ui::{NewPersonFields, SignedOutCard};
 use crate::i18n::{t_string, use_i18n};
 use crate::lang::errors::error_text;
 use leptos::prelude::*;
@@ -101,19 +101,7 @@ fn CompleteForm(token: String) -> impl IntoView {
                         {needs_approval.then(|| view! { <p class="hint">{move || t_string!(i18n, join.needs_approval)}</p> })}
                         <ActionForm action=complete attr:class="stack">
                             <input type="hidden" name="token" value=token />
-                            <label for="first_name">{move || t_string!(i18n, details.first_name)}</label>
-                            <input id="first_name" type="text" name="first_name" autocomplete="given-name"
-                                required autofocus maxlength="100" />
-                            <label for="last_name">{move || t_string!(i18n, details.last_name)}</label>
-                            <input id="last_name" type="text" name="last_name" autocomplete="family-name"
-                                required maxlength="100" />
-                            <label for="password">{move || t_string!(i18n, invite.password)}</label>
-                            <input id="password" type="password" name="password" autocomplete="new-password"
-                                required maxlength="256" aria-describedby="password-rules" />
-                            <p class="hint" id="password-rules">{move || t_string!(i18n, reset.rules, min = min_chars)}</p>
-                            <label for="confirm">{move || t_string!(i18n, reset.confirm_password)}</label>
-                            <input id="confirm" type="password" name="confirm" autocomplete="new-password"
-                                required maxlength="256" />
+                            <NewPersonFields min_chars />
                             {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                             <button class="button primary" type="submit" disabled=move || complete.pending().get()>
                                 {move || t_string!(i18n, join.submit)}
