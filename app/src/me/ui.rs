@@ -155,10 +155,12 @@ fn AccountView(
     view! {
         <section class="page" aria-labelledby="me-title">
             <header class="page-header">
-                <Avatar user=id picture_at=picture name=format!("{first_name} {last_name}") large=true />
-                <div>
-                    <h1 id="me-title">{format!("{first_name} {last_name}")}</h1>
-                    <p class="subtitle">{move || t_string!(i18n, me.title)}</p>
+                <div class="header-who">
+                    <Avatar user=id picture_at=picture name=format!("{first_name} {last_name}") large=true />
+                    <div>
+                        <h1 id="me-title">{format!("{first_name} {last_name}")}</h1>
+                        <p class="subtitle">{move || t_string!(i18n, me.title)}</p>
+                    </div>
                 </div>
                 {is_admin.then(|| view! { <a class="button" href="/users">{move || t_string!(i18n, me.to_console)}</a> })}
             </header>

@@ -315,23 +315,25 @@ fn UserHeader(user: UserDetails, abilities: Abilities, actions: Actions) -> impl
     let may_change_picture = abilities.update;
     view! {
         <header class="page-header details-header">
-            <Avatar user=user.id picture_at=picture name=user.full_name() large=true />
-            <div>
-                <h1 id="user-title">
-                    {user.full_name()}
-                    {move || badge().map(|(class, text)| view! { <span class=class>{text}</span> })}
-                </h1>
-                <p class="subtitle">
-                    <span class="email">{email.clone()}</span>
-                    " "
-                    <span class=format!("status status-{}", status.slug()) data-testid="user-status">
-                        {move || status_label(i18n.get_locale(), status)}
-                    </span>
-                </p>
-                {abilities.audit.then(|| view! {
-                    <p><a href=audit_href.clone()>{move || t_string!(i18n, details.audit_link)}</a></p>
-                })}
-                <PictureControl api=user_picture_api(user.id) picture_at=picture allowed=may_change_picture />
+            <div class="header-who">
+                <Avatar user=user.id picture_at=picture name=user.full_name() large=true />
+                <div>
+                    <h1 id="user-title">
+                        {user.full_name()}
+                        {move || badge().map(|(class, text)| view! { <span class=class>{text}</span> })}
+                    </h1>
+                    <p class="subtitle">
+                        <span class="email">{email.clone()}</span>
+                        " "
+                        <span class=format!("status status-{}", status.slug()) data-testid="user-status">
+                            {move || status_label(i18n.get_locale(), status)}
+                        </span>
+                    </p>
+                    {abilities.audit.then(|| view! {
+                        <p><a href=audit_href.clone()>{move || t_string!(i18n, details.audit_link)}</a></p>
+                    })}
+                    <PictureControl api=user_picture_api(user.id) picture_at=picture allowed=may_change_picture />
+                </div>
             </div>
             <more::MoreMenu user=user.clone() abilities actions />
         </header>
