@@ -1261,6 +1261,18 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 Permission::UsersApprove,
             ),
             (
+                Method::PUT,
+                format!("/api/users/{target}/picture"),
+                Some(json!({})),
+                Permission::UsersUpdate,
+            ),
+            (
+                Method::DELETE,
+                format!("/api/users/{target}/picture"),
+                None,
+                Permission::UsersUpdate,
+            ),
+            (
                 Method::POST,
                 "/api/save_profile_fields".to_owned(),
                 Some(json!({ "settings": {}, "version": 1 })),
