@@ -4,7 +4,7 @@
 use crate::apps::store::apps_of;
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::principal::{Grant, OwnAccount};
-use crate::db::Db;
+use crate::db::{Db, lock_account_row};
 use crate::domain::{Email, PersonName, SessionId, UserStatus};
 use crate::error::AppError;
 use crate::error::Problem;
@@ -93,13 +93,14 @@ pub async fn save_own_profile(
     let (account_id, user) = (grant.account_id(), grant.actor_id());
     let mut tx = db.write().await?;
     let policy = session_policy(&mut tx, account_id, session).await?.settings;
-    let (first, last, email): (String, String, String) = sqlx::query_as(&format!(
-        "SELECT first_name, last_name, email FROM users WHERE account_id = $1 AND id = $2{}",
-        db.backend().row_lock()
-    ))
-    .bind(account_id)
-    .bind(user)
-    .fetch_optional(&mut *tx)
+    let (first, last, email): (String, String, String) = lock_account_row(
+        &mut tx,
+        db.backend(),
+        "users",
+        "first_name, last_name, email",
+        account_id,
+        user.get(),
+    )
     .await?
     .ok_or(AppError::Unauthenticated)?;
     let new_first = edit.first_name.as_str();

@@ -3,7 +3,7 @@
 
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::principal::Actor;
-use crate::db::Db;
+use crate::db::{Db, lock_account_row};
 use crate::domain::{AccountId, UserId};
 use crate::error::AppError;
 use serde_json::json;
@@ -17,15 +17,10 @@ async fn lock_user(
     account: AccountId,
     user: UserId,
 ) -> Result<String, AppError> {
-    let (email,): (String,) = sqlx::query_as(&format!(
-        "SELECT email FROM users WHERE account_id = $1 AND id = $2{}",
-        db.backend().row_lock()
-    ))
-    .bind(account)
-    .bind(user)
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or_else(|| AppError::unknown_user(user.get()))?;
+    let (email,): (String,) =
+        lock_account_row(tx, db.backend(), "users", "email", account, user.get())
+            .await?
+            .ok_or_else(|| AppError::unknown_user(user.get()))?;
     Ok(email)
 }
 
