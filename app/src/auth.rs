@@ -1,6 +1,6 @@
 //! Signing in and out of the console, and who is signed in. Server-only parts:
 //! `principal` (who a request is and what they may do), `session`, `password`,
-//! `sign_in`, `access` and `return_path`; password resets by e-mail in `reset`; the
+//! `sign_in` with its e-mailed second step `sign_in_code`, `access` and `return_path`; password resets by e-mail in `reset`; the
 //! sign-in page and the password reset pages are in `ui`.
 
 #[cfg(feature = "ssr")]
@@ -22,6 +22,8 @@ pub mod return_path;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod sign_in;
+#[cfg(feature = "ssr")]
+pub mod sign_in_code;
 pub mod ui;
 
 use crate::domain::{Email, Permission, PermissionSet};
@@ -64,18 +66,37 @@ pub(crate) fn clear_session_cookie(secure: bool) -> Result<(), AppError> {
     set_cookie(&session::SessionToken::removal_cookie(secure))
 }
 
+/// The address a request came from, as the server saw it.
+#[cfg(feature = "ssr")]
+fn client_addr(parts: &http::request::Parts) -> Option<std::net::IpAddr> {
+    parts
+        .extensions
+        .get::<principal::ClientAddr>()
+        .map(|addr| addr.0)
+}
+
+/// Where a sign-in lands: `next` when it is a path of this site and the person reaches
+/// the console, else their home.
+#[cfg(feature = "ssr")]
+fn landing(access: access::Access, next: Option<&str>) -> String {
+    match access {
+        access::Access::Console => return_path::safe_return_path(next),
+        member => member.home().to_owned(),
+    }
+}
+
 /// Signs in with e-mail and password, sets the session cookie, and returns to `next`
-/// when it is a path of this site.
+/// when it is a path of this site. When the account asks this person for a second
+/// factor, no session starts: a code is e-mailed and the browser goes to the page that
+/// asks for it, holding only the challenge's cookie.
 #[server(prefix = "/api", endpoint = "login")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::state::{app_state, request_parts};
+    use sign_in::SignedIn;
     let state = app_state()?;
     let parts = request_parts()?;
-    let ip = parts
-        .extensions
-        .get::<principal::ClientAddr>()
-        .map(|addr| addr.0);
+    let ip = client_addr(&parts);
     state.attempts.check(ip)?;
     let email = Email::parse(&email).map_err(|_| AppError::InvalidCredentials)?;
     if password.len() > password::MAX_PASSWORD_LEN {
@@ -83,7 +104,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     }
     let client = session::Client::of_request(&parts.headers, ip);
     let locale = crate::console::language::request_locale();
-    let (token, access) = sign_in::sign_in(
+    let signed_in = sign_in::sign_in(
         &state.db,
         &email,
         password,
@@ -93,13 +114,82 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     )
     .await
     .inspect_err(|_| tracing::info!(email = %email, "sign-in refused"))?;
+    match signed_in {
+        SignedIn::Session(token, access) => {
+            set_cookie(&token.cookie(state.secure_cookies))?;
+            tracing::info!(email = %email, ?access, "signed in");
+            leptos_axum::redirect(&landing(access, next.as_deref()));
+        }
+        SignedIn::CodeSent(challenge) => {
+            let cookie = sign_in_code::challenge_cookie(Some(&challenge), state.secure_cookies);
+            set_cookie(&cookie)?;
+            tracing::info!(email = %email, "sign-in code sent");
+            leptos_axum::redirect(&code_page(next.as_deref(), false));
+        }
+    }
+    Ok(())
+}
+
+/// The page that asks for the e-mailed code, keeping where the sign-in returns to.
+#[cfg(feature = "ssr")]
+fn code_page(next: Option<&str>, resent: bool) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(next) = next.filter(|next| !next.is_empty()) {
+        query.append_pair("next", next);
+    }
+    if resent {
+        query.append_pair("resent", "1");
+    }
+    match query.finish() {
+        query if query.is_empty() => "/login/code".to_owned(),
+        query => format!("/login/code?{query}"),
+    }
+}
+
+/// The second step of a two-factor sign-in: the code from the e-mail. The right code
+/// starts the session, clears the challenge's cookie and lands as a sign-in does; a
+/// wrong, spent or expired one is 401, all alike.
+#[server(prefix = "/api", endpoint = "login_code")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn confirm_sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::state::{app_state, request_parts};
+    let state = app_state()?;
+    let parts = request_parts()?;
+    let ip = client_addr(&parts);
+    state.attempts.check(ip)?;
+    let challenge = session::token_cookie(&parts.headers, sign_in_code::CHALLENGE_COOKIE)
+        .ok_or(AppError::WrongCode)?;
+    let client = session::Client::of_request(&parts.headers, ip);
+    let locale = crate::console::language::request_locale();
+    let (token, access) = sign_in_code::confirm(
+        &state.db,
+        &challenge,
+        &code,
+        &client,
+        locale,
+        state.clock.now(),
+    )
+    .await?;
+    set_cookie(&sign_in_code::challenge_cookie(None, state.secure_cookies))?;
     set_cookie(&token.cookie(state.secure_cookies))?;
-    tracing::info!(email = %email, ?access, "signed in");
-    let landing = match access {
-        access::Access::Console => return_path::safe_return_path(next.as_deref()),
-        member => member.home().to_owned(),
-    };
-    leptos_axum::redirect(&landing);
+    tracing::info!(?access, "signed in with a code");
+    leptos_axum::redirect(&landing(access, next.as_deref()));
+    Ok(())
+}
+
+/// E-mails a new code for the sign-in under way; the old code stops working.
+#[server(prefix = "/api", endpoint = "resend_sign_in_code")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn resend_sign_in_code(next: Option<String>) -> Result<(), AppError> {
+    use crate::state::{app_state, request_parts};
+    let state = app_state()?;
+    let parts = request_parts()?;
+    state.attempts.check(client_addr(&parts))?;
+    let challenge = session::token_cookie(&parts.headers, sign_in_code::CHALLENGE_COOKIE)
+        .ok_or(AppError::WrongCode)?;
+    let locale = crate::console::language::request_locale();
+    sign_in_code::resend(&state.db, &challenge, locale, state.clock.now()).await?;
+    leptos_axum::redirect(&code_page(next.as_deref(), true));
     Ok(())
 }
 

@@ -23,6 +23,11 @@ pub enum AppError {
     /// answer for all, so a sign-in reveals nothing about an account.
     #[error("The e-mail or password is not correct.")]
     InvalidCredentials,
+    /// A sign-in code that is wrong, spent, expired or replaced: deliberately one answer.
+    #[error(
+        "The code is not right or no longer valid. Check the newest e-mail, or sign in again for a new code."
+    )]
+    WrongCode,
     #[error("{denied}")]
     Forbidden { denied: Denied },
     #[error("{missing}")]
@@ -162,6 +167,9 @@ pub enum Clash {
     /// A request from the address waits for an admin already.
     #[error("A request from {email} waits for an administrator already.")]
     RequestWaiting { email: String },
+    /// A sign-in code went out less than a minute ago.
+    #[error("A code was sent less than a minute ago. Ask again in {retry_after_secs} s.")]
+    CodeJustSent { retry_after_secs: u32 },
 }
 
 /// Why a request value was refused.
@@ -256,7 +264,7 @@ impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Unauthenticated | Self::InvalidCredentials | Self::WrongCode => 401,
             Self::Forbidden { .. } => 403,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,

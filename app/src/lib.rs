@@ -52,10 +52,11 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{Lazy, ParamSegment, SsrMode, StaticSegment, path};
 use leptos_use::UseLocalesOptions;
 
-/// Pages that work as plain HTML and ship no code at all: the sign-in page (its form,
-/// its errors and its language switch all work without JavaScript).
+/// Pages that work as plain HTML and ship no code at all: the sign-in page and its
+/// second step (their forms, their errors and the language switch all work without
+/// JavaScript).
 #[cfg(feature = "ssr")]
-const PAGES_WITHOUT_CODE: [&str; 1] = ["/login"];
+const PAGES_WITHOUT_CODE: [&str; 2] = ["/login", "/login/code"];
 
 /// The HTML document the server renders around the app. Its `lang` attribute is set by
 /// the i18n provider, from the same choice the page is rendered in.
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=|| view! { <main><NotFound /></main> }>
                     <Route path=path!("/login") view={Lazy::<auth::ui::LoginRoute>::new()} />
+                    <Route path=path!("/login/code") view={Lazy::<auth::ui::SignInCodeRoute>::new()} />
                     <Route path=path!("/forgot-password") view={Lazy::<auth::ui::ForgotPasswordRoute>::new()} />
                     <Route
                         path=path!("/reset-password")

@@ -12,10 +12,13 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::net::SocketAddr;
 
-/// Server functions anyone may call: they start or end a session, choose a language,
-/// reset a forgotten password, accept an invitation or ask to join.
-const PUBLIC_API: [&str; 11] = [
+/// Server functions anyone may call: they start or end a session (with its e-mailed
+/// code), choose a language, reset a forgotten password, accept an invitation or ask
+/// to join.
+const PUBLIC_API: [&str; 13] = [
     "/api/login",
+    "/api/login_code",
+    "/api/resend_sign_in_code",
     "/api/logout",
     "/api/set_language",
     "/api/request_password_reset",

@@ -1324,7 +1324,7 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 Method::POST,
                 "/api/save_sign_in_security".to_owned(),
                 Some(json!({
-                    "settings": { "lock_after": 4, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
+                    "settings": { "two_factor": "off", "lock_after": 4, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
                     "version": 1
                 })),
                 Permission::SettingsManage,
@@ -2364,7 +2364,7 @@ async fn sign_in_security_saves_over_its_version_refuses_bad_values_and_rules_th
         let read = &settings["sign_in_security"];
         assert_eq!(
             read["settings"],
-            json!({ "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 })
+            json!({ "two_factor": "off", "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 })
         );
         let version = read["version"].as_i64().unwrap();
         let save = |settings: Value, version: i64| {
@@ -2377,6 +2377,7 @@ async fn sign_in_security_saves_over_its_version_refuses_bad_values_and_rules_th
         };
         let policy = |lock_after: i64, window: i64, unlock: Value| {
             json!({
+                "two_factor": "off",
                 "lock_after": lock_after,
                 "lock_window_minutes": window,
                 "unlock_after_minutes": unlock
@@ -2391,7 +2392,7 @@ async fn sign_in_security_saves_over_its_version_refuses_bad_values_and_rules_th
             (policy(-1, 15, json!(30)), None),
             (json!({ "lock_after": 5 }), None),
             (
-                json!({ "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30, "lock_forever": true }),
+                json!({ "two_factor": "off", "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30, "lock_forever": true }),
                 None,
             ),
         ] {
@@ -2976,6 +2977,106 @@ async fn a_picture_is_decoded_resized_and_shown_only_to_its_user_and_admins() {
                 "settings.profile_fields_changed"
             ]
         );
+    })
+    .await;
+}
+
+/// The code in the newest sign-in code e-mail.
+async fn newest_sign_in_code(app: &TestApp) -> String {
+    let (text,): (String,) = sqlx::query_as(
+        "SELECT text_body FROM outbox WHERE subject LIKE 'Your sign-in code%'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    text.lines()
+        .find(|line| line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap()
+        .to_owned()
+}
+
+fn cookies_set(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn under_two_factor_a_password_opens_no_session_until_the_emailed_code_is_given() {
+    on_every_engine(|app| async move {
+        app.sign_in().await;
+        let settings: Value = app
+            .get_json(&app.client, "/api/get_user_settings")
+            .await
+            .unwrap();
+        let version = settings["sign_in_security"]["version"].clone();
+        app.post_json::<Value>(
+            &app.client,
+            "/api/save_sign_in_security",
+            json!({
+                "settings": { "two_factor": "admins", "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
+                "version": version
+            }),
+            HeaderMap::new(),
+        )
+        .await
+        .unwrap();
+
+        let browser = client();
+        let password = app.sign_in_with(&browser, PRIMARY_EMAIL, PASSWORD).await;
+        assert_eq!(password.headers()["location"], "/login/code");
+        let cookies = cookies_set(&password);
+        assert_eq!(cookies.len(), 1, "{cookies:?}");
+        assert!(cookies[0].starts_with("roster_sign_in="), "{cookies:?}");
+        let not_yet = app.current_admin(&browser).await.unwrap_err();
+        assert_eq!(not_yet.status, StatusCode::UNAUTHORIZED);
+
+        let give = |browser: &reqwest::Client, code: &str| {
+            browser
+                .post(app.url("/api/login_code"))
+                .form(&[("code", code), ("next", "/groups")])
+                .send()
+        };
+        let code = newest_sign_in_code(&app).await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let refused = give(&browser, wrong).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+        let error: Value = refused.json().await.unwrap();
+        assert_eq!(error["code"], "wrong_code");
+        let stranger = give(&client(), &code).await.unwrap();
+        assert_eq!(
+            stranger.status(),
+            StatusCode::UNAUTHORIZED,
+            "the code alone, without the challenge's cookie, is nothing"
+        );
+        let too_soon = browser
+            .post(app.url("/api/resend_sign_in_code"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(too_soon.status(), StatusCode::CONFLICT);
+
+        let accepted = give(&browser, &code).await.unwrap();
+        assert_eq!(accepted.headers()["location"], "/groups");
+        let cookies = cookies_set(&accepted);
+        assert!(cookies.iter().any(|c| c.starts_with("roster_session=")));
+        assert!(
+            cookies
+                .iter()
+                .any(|c| c.starts_with("roster_sign_in=;") && c.contains("Max-Age=0"))
+        );
+        let me = app.current_admin(&browser).await.unwrap();
+        assert_eq!(me.email.as_str(), PRIMARY_EMAIL);
+        let failures: (i64,) =
+            sqlx::query_as("SELECT failed_sign_ins FROM users WHERE is_primary_admin = 1")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(failures.0, 0, "a finished sign-in forgets the wrong code");
     })
     .await;
 }

@@ -35,14 +35,7 @@ impl SessionToken {
 
     /// The token in the request's `Cookie` headers, if any.
     pub fn from_headers(headers: &http::HeaderMap) -> Option<Self> {
-        headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(Cookie::split_parse)
-            .filter_map(Result::ok)
-            .find(|cookie| cookie.name() == SESSION_COOKIE && is_token(cookie.value()))
-            .map(|cookie| Self(cookie.value().to_owned()))
+        token_cookie(headers, SESSION_COOKIE).map(Self)
     }
 
     /// What the database stores in place of the token.
@@ -74,6 +67,18 @@ fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
 
 fn is_token(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The 256-bit token in the request's cookie `name`, if it holds one.
+pub(crate) fn token_cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name && is_token(cookie.value()))
+        .map(|cookie| cookie.value().to_owned())
 }
 
 /// The longest User-Agent a session keeps, in characters.

@@ -1,15 +1,20 @@
-//! Checking an e-mail and password and starting a session; a wrong password counts
-//! towards a lock (`lockout`).
+//! Checking an e-mail and password and starting a session, or, when the account's
+//! two-factor policy asks it of this person, e-mailing a code first (`sign_in_code`);
+//! a wrong password counts towards a lock (`lockout`).
 
 use super::access::Access;
+use super::link_token::LinkToken;
 use super::lockout;
 use super::password::reserve_hashing;
 use super::session::{Client, SessionToken, start_session};
+use super::sign_in_code;
 use crate::db::Db;
 use crate::db::sql::Flag;
 use crate::domain::{AccountId, Email, UserId, UserStatus};
 use crate::error::AppError;
 use crate::i18n::Locale;
+use crate::settings::sign_in_security::TwoFactor;
+use sqlx::{Any, Transaction};
 
 /// Accounts sharing one e-mail that a single sign-in will try.
 const MAX_ACCOUNTS_PER_EMAIL: i64 = 5;
@@ -25,14 +30,24 @@ struct Candidate {
     is_primary_admin: Flag,
     #[sqlx(try_from = "i64")]
     role_is_admin: Flag,
+    two_factor: i64,
+}
+
+/// Where a right password leads.
+pub enum SignedIn {
+    /// A session has started.
+    Session(SessionToken, Access),
+    /// The account asks this person for an e-mailed code: the token names the
+    /// challenge to the browser, and no session exists until the code is given.
+    CodeSent(LinkToken),
 }
 
 /// The users of `email` who have a password, in every account (a few at most).
 async fn candidates(db: &Db, email: &Email) -> Result<Vec<Candidate>, AppError> {
     Ok(sqlx::query_as(
         "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin,
-                r.is_admin AS role_is_admin
-         FROM users u JOIN roles r ON r.id = u.role_id
+                r.is_admin AS role_is_admin, a.two_factor
+         FROM users u JOIN roles r ON r.id = u.role_id JOIN accounts a ON a.id = u.account_id
          WHERE u.email = $1 AND u.password_hash IS NOT NULL
          ORDER BY u.id LIMIT $2",
     )
@@ -48,7 +63,9 @@ async fn candidates(db: &Db, email: &Email) -> Result<Vec<Candidate>, AppError> 
 /// nothing about an account. A place in the hashing queue is taken first: when none
 /// frees up in time, the answer is 503 before any other work. A lock whose time is up
 /// is lifted first; a password that matches none of the e-mail's users counts as a
-/// failure for each of them (and the lock e-mail is written in `locale`).
+/// failure for each of them (and the lock e-mail is written in `locale`). Under a
+/// two-factor policy that covers them, a right password sends a code instead of
+/// starting a session, and the failures are forgotten only once the code is given.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn sign_in(
     db: &Db,
@@ -57,7 +74,7 @@ pub async fn sign_in(
     client: &Client,
     locale: Locale,
     now: i64,
-) -> Result<(SessionToken, Access), AppError> {
+) -> Result<SignedIn, AppError> {
     let hashing = reserve_hashing().await?;
     let mut candidates = candidates(db, email).await?;
     // Only a locked user's sign-in pays for the write that may lift their lock.
@@ -94,25 +111,45 @@ pub async fn sign_in(
         // The hashing is done: the place is another request's while this one writes.
         drop(hashing);
         let mut tx = db.write().await?;
-        let token =
-            start_session(&mut *tx, candidate.id, candidate.account_id, client, now).await?;
-        // The profile-field policy live now is the one this session keeps.
-        sqlx::query(
-            "UPDATE users SET last_login_at = $1, profile_policy_version =
-                (SELECT profile_policy_version FROM accounts WHERE id = users.account_id)
-             WHERE id = $2",
-        )
-        .bind(now)
-        .bind(candidate.id)
-        .execute(&mut *tx)
-        .await?;
-        lockout::forget_failures(&mut tx, candidate.id).await?;
+        let policy = TwoFactor::from_code(candidate.two_factor).ok_or(AppError::Internal)?;
+        let signed_in = if policy.requires_code(access == Access::Console) {
+            let challenge = sign_in_code::open(&mut tx, candidate.id, locale, now).await?;
+            SignedIn::CodeSent(challenge)
+        } else {
+            let token =
+                open_session(&mut tx, candidate.id, candidate.account_id, client, now).await?;
+            SignedIn::Session(token, access)
+        };
         tx.commit().await?;
-        return Ok((token, access));
+        return Ok(signed_in);
     }
     drop(hashing);
     for user in failed {
         lockout::record_failure(db, user, client.ip, locale, now).await?;
     }
     Err(AppError::InvalidCredentials)
+}
+
+/// Starts the session of a sign-in that has passed every check, in `tx`: records the
+/// sign-in, forgets the user's failures, and keeps the profile-field policy live now as
+/// the session's.
+pub(crate) async fn open_session(
+    tx: &mut Transaction<'_, Any>,
+    user: UserId,
+    account: AccountId,
+    client: &Client,
+    now: i64,
+) -> Result<SessionToken, AppError> {
+    let token = start_session(&mut **tx, user, account, client, now).await?;
+    sqlx::query(
+        "UPDATE users SET last_login_at = $1, profile_policy_version =
+            (SELECT profile_policy_version FROM accounts WHERE id = users.account_id)
+         WHERE id = $2",
+    )
+    .bind(now)
+    .bind(user)
+    .execute(&mut **tx)
+    .await?;
+    lockout::forget_failures(tx, user).await?;
+    Ok(token)
 }

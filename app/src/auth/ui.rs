@@ -2,6 +2,10 @@
 //! a reset link opens), each loaded as its own piece of the wasm. All three are forms
 //! that work before the page is hydrated.
 
+mod code;
+
+pub use code::SignInCodeRoute;
+
 use super::Login;
 use super::reset::{RequestPasswordReset, ResetFor, ResetPassword, reset_link};
 use crate::console::{LanguageSwitch, PageReady};

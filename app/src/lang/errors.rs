@@ -9,6 +9,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
     match error {
         AppError::Unauthenticated => td_string!(locale, errors.unauthenticated).to_owned(),
         AppError::InvalidCredentials => td_string!(locale, errors.invalid_credentials).to_owned(),
+        AppError::WrongCode => td_string!(locale, errors.wrong_code).to_owned(),
         AppError::Forbidden { denied } => match denied {
             Denied::MissingPermission { permission } => {
                 td_string!(
@@ -73,6 +74,9 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             }
             Clash::RequestWaiting { email } => {
                 td_string!(locale, errors.request_waiting, email = email.as_str())
+            }
+            Clash::CodeJustSent { retry_after_secs } => {
+                td_string!(locale, errors.code_just_sent, seconds = *retry_after_secs)
             }
             Clash::DomainTaken { domain } => {
                 td_string!(locale, errors.domain_taken, domain = domain.as_str())
@@ -164,6 +168,7 @@ mod tests {
     fn english_texts_match_the_messages_scripts_receive() {
         for error in [
             AppError::InvalidCredentials,
+            AppError::WrongCode,
             AppError::Unauthenticated,
             AppError::Forbidden {
                 denied: Denied::CrossOrigin,

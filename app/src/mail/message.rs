@@ -113,6 +113,29 @@ pub fn password_reset(locale: Locale, to: Email, reset: &PasswordReset<'_>) -> M
     )
 }
 
+/// What a sign-in code e-mail needs to say.
+pub struct SignInCode<'a> {
+    pub account: &'a str,
+    pub first_name: &'a str,
+    pub code: &'a str,
+    /// How long the code stays valid.
+    pub valid_minutes: i64,
+}
+
+/// The e-mail that carries the code of a two-factor sign-in. It has no link: the code is
+/// typed where the sign-in began, so the e-mail cannot be used to sign in elsewhere.
+pub fn sign_in_code(locale: Locale, to: Email, message: &SignInCode<'_>) -> Mail {
+    let subject = td_string!(locale, mail.code_subject, account = message.account);
+    let paragraphs = [
+        greeting(locale, message.first_name),
+        td_string!(locale, mail.code_body, account = message.account),
+        message.code.to_owned(),
+        td_string!(locale, mail.code_expiry, minutes = message.valid_minutes),
+        td_string!(locale, mail.code_not_you).to_owned(),
+    ];
+    Mail::compose(locale, to, subject, message.account, &paragraphs, None)
+}
+
 /// What an invitation e-mail needs to say.
 pub struct Invitation<'a> {
     pub account: &'a str,

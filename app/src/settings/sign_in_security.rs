@@ -1,6 +1,7 @@
-//! Sign-in security, the rules that lock a user out: how many failed sign-ins within
-//! how many minutes lock them, and whether the lock lifts by itself. The limits are
-//! checked here, by the browser as the admin types and by the server on every save.
+//! Sign-in security: who must give an e-mailed code after their password (two-factor
+//! sign-in), and the rules that lock a user out: how many failed sign-ins within how
+//! many minutes lock them, and whether the lock lifts by itself. The limits are checked
+//! here, by the browser as the admin types and by the server on every save.
 
 use crate::error::{AppError, Problem};
 use serde::{Deserialize, Serialize};
@@ -14,10 +15,62 @@ pub const LOCK_WINDOW_MINUTES: RangeInclusive<u32> = 1..=1440;
 /// The minutes after which a lock lifts by itself: up to a week.
 pub const UNLOCK_AFTER_MINUTES: RangeInclusive<u32> = 1..=10_080;
 
-/// An account's lockout policy.
+/// Who must give a code e-mailed to them after a right password.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TwoFactor {
+    #[default]
+    Off,
+    /// Everyone who reaches the Admin Console.
+    Admins,
+    Everyone,
+}
+
+impl TwoFactor {
+    pub const ALL: [Self; 3] = [Self::Off, Self::Admins, Self::Everyone];
+
+    /// How the policy is stored.
+    pub fn code(self) -> i64 {
+        match self {
+            Self::Off => 0,
+            Self::Admins => 1,
+            Self::Everyone => 2,
+        }
+    }
+
+    pub fn from_code(code: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|policy| policy.code() == code)
+    }
+
+    /// Its name on the wire, in forms and in the audit trail.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Admins => "admins",
+            Self::Everyone => "everyone",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|policy| policy.key() == key)
+    }
+
+    /// Whether someone must give a code; `reaches_console` says whether they are an admin.
+    pub fn requires_code(self, reaches_console: bool) -> bool {
+        match self {
+            Self::Off => false,
+            Self::Admins => reaches_console,
+            Self::Everyone => true,
+        }
+    }
+}
+
+/// An account's sign-in policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignInSecurity {
+    /// Who must give an e-mailed code after their password.
+    pub two_factor: TwoFactor,
     /// Lock a user after this many failed sign-ins…
     pub lock_after: u32,
     /// …within this many minutes.
@@ -28,9 +81,10 @@ pub struct SignInSecurity {
 }
 
 impl Default for SignInSecurity {
-    /// Five failures within 15 minutes lock a user for 30 minutes.
+    /// No second factor; five failures within 15 minutes lock a user for 30 minutes.
     fn default() -> Self {
         Self {
+            two_factor: TwoFactor::Off,
             lock_after: 5,
             lock_window_minutes: 15,
             unlock_after_minutes: Some(30),
@@ -153,11 +207,13 @@ mod tests {
     fn the_limits_themselves_and_admin_only_unlock_are_allowed() {
         for policy in [
             SignInSecurity {
+                two_factor: TwoFactor::Everyone,
                 lock_after: 3,
                 lock_window_minutes: 1,
                 unlock_after_minutes: Some(1),
             },
             SignInSecurity {
+                two_factor: TwoFactor::Admins,
                 lock_after: 20,
                 lock_window_minutes: 1440,
                 unlock_after_minutes: Some(10_080),
@@ -169,6 +225,19 @@ mod tests {
         ] {
             assert_eq!(policy.check(), Ok(()));
         }
+    }
+
+    #[test]
+    fn a_code_is_asked_of_admins_only_or_of_everyone_as_the_policy_says() {
+        let asked = |policy: TwoFactor| [policy.requires_code(true), policy.requires_code(false)];
+        assert_eq!(asked(TwoFactor::Off), [false, false]);
+        assert_eq!(asked(TwoFactor::Admins), [true, false]);
+        assert_eq!(asked(TwoFactor::Everyone), [true, true]);
+        for policy in TwoFactor::ALL {
+            assert_eq!(TwoFactor::from_code(policy.code()), Some(policy));
+            assert_eq!(TwoFactor::from_key(policy.key()), Some(policy));
+        }
+        assert_eq!(TwoFactor::from_code(3), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::default_access::DefaultAccess;
 use super::profile_fields::store::{live_policy, readers_behind};
-use super::sign_in_security::SignInSecurity;
+use super::sign_in_security::{SignInSecurity, TwoFactor};
 use super::sign_up::{AccountDomain, AccountDomains, MAX_DOMAINS, SelfSignUp, SignUpMode};
 use super::welcome_emails::WelcomeEmails;
 use super::{UserSettings, Versioned};
@@ -44,21 +44,29 @@ fn is_set(value: Option<i64>) -> bool {
 }
 
 impl Section for SignInSecurity {
-    const COLUMNS: &'static [&'static str] =
-        &["lock_after", "lock_window_minutes", "unlock_after_minutes"];
+    const COLUMNS: &'static [&'static str] = &[
+        "two_factor",
+        "lock_after",
+        "lock_window_minutes",
+        "unlock_after_minutes",
+    ];
     const VERSION: &'static str = "sign_in_security_version";
     const SAVED: AuditAction = AuditAction::SignInSecurityChanged;
 
     fn from_columns(values: &[Option<i64>]) -> Result<Self, AppError> {
         Ok(Self {
-            lock_after: number(values[0])?,
-            lock_window_minutes: number(values[1])?,
-            unlock_after_minutes: values[2].map(|minutes| number(Some(minutes))).transpose()?,
+            two_factor: values[0]
+                .and_then(TwoFactor::from_code)
+                .ok_or(AppError::Internal)?,
+            lock_after: number(values[1])?,
+            lock_window_minutes: number(values[2])?,
+            unlock_after_minutes: values[3].map(|minutes| number(Some(minutes))).transpose()?,
         })
     }
 
     fn to_columns(&self) -> Vec<Option<i64>> {
         vec![
+            Some(self.two_factor.code()),
             Some(self.lock_after.into()),
             Some(self.lock_window_minutes.into()),
             self.unlock_after_minutes.map(i64::from),
@@ -68,6 +76,7 @@ impl Section for SignInSecurity {
     /// A lock that only an admin lifts has no unlock time.
     fn audit_values(&self) -> Value {
         let mut values = json!({
+            "two_factor": self.two_factor.key(),
             "lock_after": self.lock_after,
             "lock_window_minutes": self.lock_window_minutes,
         });
@@ -405,6 +414,7 @@ mod tests {
     }
 
     const ADMIN_ONLY: SignInSecurity = SignInSecurity {
+        two_factor: TwoFactor::Admins,
         lock_after: 3,
         lock_window_minutes: 60,
         unlock_after_minutes: None,

@@ -1,5 +1,6 @@
-//! The Sign-in security section: how many failed sign-ins within how many minutes lock a
-//! user, and whether the lock lifts by itself. Each box is checked as it is typed by the
+//! The Sign-in security section: who must give an e-mailed code after their password,
+//! how many failed sign-ins within how many minutes lock a user, and whether the lock
+//! lifts by itself. Each box is checked as it is typed by the
 //! rules the server applies; a save over another admin's newer one offers to reload.
 
 use super::{SaveRow, SettingsSection};
@@ -7,7 +8,7 @@ use crate::error::AppError;
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::settings::sign_in_security::{
-    LOCK_AFTER, LOCK_WINDOW_MINUTES, SignInSecurity, UNLOCK_AFTER_MINUTES, parse_within,
+    LOCK_AFTER, LOCK_WINDOW_MINUTES, SignInSecurity, TwoFactor, UNLOCK_AFTER_MINUTES, parse_within,
 };
 use crate::settings::{SaveSignInSecurity, Versioned};
 use leptos::prelude::*;
@@ -15,6 +16,14 @@ use std::ops::RangeInclusive;
 
 fn saved_text(locale: Locale) -> &'static str {
     td_string!(locale, settings.saved)
+}
+
+fn two_factor_text(locale: Locale, policy: TwoFactor) -> &'static str {
+    match policy {
+        TwoFactor::Off => td_string!(locale, settings.two_factor_off),
+        TwoFactor::Admins => td_string!(locale, settings.two_factor_admins),
+        TwoFactor::Everyone => td_string!(locale, settings.two_factor_everyone),
+    }
 }
 
 /// One number box with its limits and the problem its text has, if any.
@@ -71,6 +80,7 @@ pub(super) fn SignInSecuritySection(
     let i18n = use_i18n();
     let policy = saved.settings;
     let version = RwSignal::new(saved.version);
+    let two_factor = RwSignal::new(policy.two_factor);
     let lock_after = RwSignal::new(policy.lock_after.to_string());
     let window = RwSignal::new(policy.lock_window_minutes.to_string());
     let unlocks_by_itself = RwSignal::new(policy.unlock_after_minutes.is_some());
@@ -83,6 +93,7 @@ pub(super) fn SignInSecuritySection(
     );
     let typed = move || -> Result<SignInSecurity, AppError> {
         Ok(SignInSecurity {
+            two_factor: two_factor.get(),
             lock_after: parse_within("lock_after", &lock_after.read(), &LOCK_AFTER)?,
             lock_window_minutes: parse_within(
                 "lock_window_minutes",
@@ -124,6 +135,26 @@ pub(super) fn SignInSecuritySection(
             about=Signal::derive(move || t_string!(i18n, settings.sign_in_security_about))
         >
         <form class="settings-form" on:submit=submit novalidate>
+            <fieldset>
+                <legend>{move || t_string!(i18n, settings.two_factor)}</legend>
+                <p class="hint">{move || t_string!(i18n, settings.two_factor_about)}</p>
+                {TwoFactor::ALL
+                    .into_iter()
+                    .map(|policy| view! {
+                        <label class="choice">
+                            <input
+                                type="radio"
+                                name="two_factor"
+                                value=policy.key()
+                                disabled=disabled
+                                prop:checked=move || two_factor.get() == policy
+                                on:change=move |_| two_factor.set(policy)
+                            />
+                            <span>{move || two_factor_text(i18n.get_locale(), policy)}</span>
+                        </label>
+                    })
+                    .collect_view()}
+            </fieldset>
             <fieldset>
                 <legend>{move || t_string!(i18n, settings.when_to_lock)}</legend>
                 <NumberField
