@@ -10,6 +10,7 @@ use crate::apps::AppRole;
 use crate::domain::UserStatus;
 use crate::i18n::{Locale, td_string};
 use crate::settings::profile_fields::ProfileField;
+use crate::settings::sign_in_security::TwoFactor;
 
 /// The seeds' word for a status: Active / アクティブ, Not Active / 非アクティブ…
 pub fn status_label(locale: Locale, status: UserStatus) -> &'static str {
@@ -59,6 +60,7 @@ pub fn field_label(locale: Locale, field: &str) -> &str {
         "added" => td_string!(locale, fields.added),
         "removed" => td_string!(locale, fields.removed),
         "users" => td_string!(locale, fields.users),
+        "two_factor" => td_string!(locale, fields.two_factor),
         "lock_after" => td_string!(locale, fields.lock_after),
         "lock_window_minutes" => td_string!(locale, fields.lock_window_minutes),
         "unlock_after_minutes" => td_string!(locale, fields.unlock_after_minutes),
@@ -113,6 +115,11 @@ pub fn field_value(locale: Locale, field: &str, value: &str) -> String {
         "builder_access" | "app_creation_access" | "data_tables_access" => {
             value.parse().ok().map(toggle)
         }
+        "two_factor" => TwoFactor::from_key(value).map(|policy| match policy {
+            TwoFactor::Off => toggle(false),
+            TwoFactor::Admins => td_string!(locale, settings.two_factor_admins),
+            TwoFactor::Everyone => td_string!(locale, settings.two_factor_everyone),
+        }),
         // A rule of the profile-field policy, as its audit event names it.
         field if ProfileField::from_key(field).is_some() => match value {
             "hidden" => Some(td_string!(locale, settings.field_hidden)),
@@ -142,5 +149,19 @@ mod tests {
         );
         assert_eq!(status_label(Locale::ja, UserStatus::Suspended), "停止中");
         assert_eq!(status_label(Locale::ja, UserStatus::Locked), "ロック");
+    }
+
+    #[test]
+    fn the_audit_trail_reads_the_two_factor_policy_in_words() {
+        assert_eq!(field_label(Locale::en, "two_factor"), "Two-factor sign-in");
+        assert_eq!(field_value(Locale::en, "two_factor", "off"), "Off");
+        assert_eq!(
+            field_value(Locale::ja, "two_factor", "admins"),
+            "管理者に必須"
+        );
+        assert_eq!(
+            field_value(Locale::en, "two_factor", "sometimes"),
+            "sometimes"
+        );
     }
 }

@@ -3,7 +3,7 @@
 // can run again and again on the same database.
 import { test as base, expect, Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MAILDIR } from "../playwright.config";
 
@@ -78,19 +78,22 @@ export async function tryPassword(page: Page, email: string, password: string): 
   return (await page.getByRole("alert").textContent()) ?? "";
 }
 
-/** The messages the SMTP sink holds for `to`, raw. */
+/** The messages the SMTP sink holds for `to`, raw, oldest first. */
 export function messagesTo(to: string): string[] {
-  return ["new", "cur"].flatMap((dir) => {
-    let files: string[] = [];
-    try {
-      files = readdirSync(join(MAILDIR, dir));
-    } catch {
-      return [];
-    }
-    return files
-      .map((file) => readFileSync(join(MAILDIR, dir, file), "utf8"))
-      .filter((message) => message.includes(`To: ${to}`));
-  });
+  return ["new", "cur"]
+    .flatMap((dir) => {
+      let files: string[] = [];
+      try {
+        files = readdirSync(join(MAILDIR, dir));
+      } catch {
+        return [];
+      }
+      return files.map((file) => join(MAILDIR, dir, file));
+    })
+    .map((path) => ({ at: statSync(path).mtimeMs, message: readFileSync(path, "utf8") }))
+    .filter(({ message }) => message.includes(`To: ${to}`))
+    .sort((a, b) => a.at - b.at)
+    .map(({ message }) => message);
 }
 
 /** The link to `/{path}?token=…` in a raw `message`, as a path of this site. */
