@@ -157,8 +157,11 @@ pub async fn confirm_sign_in_code(code: String, next: Option<String>) -> Result<
     let parts = request_parts()?;
     let ip = client_addr(&parts);
     state.attempts.check(ip)?;
-    let challenge = session::token_cookie(&parts.headers, sign_in_code::CHALLENGE_COOKIE)
-        .ok_or(AppError::WrongCode)?;
+    let challenge = session::token_cookie(
+        &parts.headers,
+        sign_in_code::challenge_cookie_name(state.secure_cookies),
+    )
+    .ok_or(AppError::WrongCode)?;
     let client = session::Client::of_request(&parts.headers, ip);
     let locale = crate::console::language::request_locale();
     let (token, access) = sign_in_code::confirm(
@@ -185,8 +188,11 @@ pub async fn resend_sign_in_code(next: Option<String>) -> Result<(), AppError> {
     let state = app_state()?;
     let parts = request_parts()?;
     state.attempts.check(client_addr(&parts))?;
-    let challenge = session::token_cookie(&parts.headers, sign_in_code::CHALLENGE_COOKIE)
-        .ok_or(AppError::WrongCode)?;
+    let challenge = session::token_cookie(
+        &parts.headers,
+        sign_in_code::challenge_cookie_name(state.secure_cookies),
+    )
+    .ok_or(AppError::WrongCode)?;
     let locale = crate::console::language::request_locale();
     sign_in_code::resend(&state.db, &challenge, locale, state.clock.now()).await?;
     leptos_axum::redirect(&code_page(next.as_deref(), true));
@@ -198,7 +204,8 @@ pub async fn resend_sign_in_code(next: Option<String>) -> Result<(), AppError> {
 pub async fn logout() -> Result<(), AppError> {
     use crate::state::{app_state, request_parts};
     let state = app_state()?;
-    if let Some(token) = session::SessionToken::from_headers(&request_parts()?.headers) {
+    let headers = &request_parts()?.headers;
+    if let Some(token) = session::SessionToken::from_headers(headers, state.secure_cookies) {
         session::end_session(&state.db, &token).await?;
     }
     clear_session_cookie(state.secure_cookies)?;

@@ -64,6 +64,9 @@ pub enum Denied {
     /// A member (no admin role) asked for the console.
     #[error("The Admin Console is for admins; your account page is at /me.")]
     NotAnAdmin,
+    /// A request for a host other than the console's public one (e.g. DNS rebinding).
+    #[error("This console answers only at its own address.")]
+    OtherHost,
     /// Something only the account's Primary Admin may do.
     #[error("Only the Primary Admin may do this.")]
     PrimaryAdminOnly,

@@ -64,6 +64,7 @@ const PAGES_WITHOUT_CODE: [&str; 2] = ["/login", "/login/code"];
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let needs_code = use_context::<http::request::Parts>()
         .is_none_or(|parts| !PAGES_WITHOUT_CODE.contains(&parts.uri.path()));
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html>
@@ -79,6 +80,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only with this response's nonce (which
+/// Leptos puts on its hydration and streaming scripts) or loaded by them, wasm compiled
+/// by them, no plugins, no `<base>`, no framing, forms posted here only.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let policy = format!(
+        "script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    );
+    if let (Some(response), Ok(policy)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
     }
 }
 

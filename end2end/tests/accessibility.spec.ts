@@ -1,14 +1,17 @@
 // axe-core on every page of the console, in English and in Japanese: no violation of
-// the WCAG 2.1 A and AA rules.
+// the WCAG 2.1 A and AA rules, and none of the page's Content-Security-Policy.
 import AxeBuilder from "@axe-core/playwright";
 import { Browser, Page } from "@playwright/test";
-import { test, expect, hydrated, signIn, userRows } from "./support";
+import { test, expect, hydrated, signIn, userRows, cspViolations } from "./support";
 
 const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const CONSOLE_PAGES = ["/users", "/me", "/groups/1", "/audit-log", "/dashboard", "/user-settings", "/roles", "/groups", "/invite", "/approvals", "/apps", "/outbox", "/no-such-page"];
 const LOCALES = ["en-GB", "ja-JP"];
 
+const violationsOf = new WeakMap<Page, string[]>();
+
 async function expectNoViolations(page: Page) {
+  expect(violationsOf.get(page) ?? [], "the page broke its Content-Security-Policy").toEqual([]);
   const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
   const violations = results.violations.map((violation) => ({
     rule: violation.id,
@@ -19,7 +22,9 @@ async function expectNoViolations(page: Page) {
 
 async function pageIn(browser: Browser, locale: string): Promise<Page> {
   const context = await browser.newContext({ locale });
-  return context.newPage();
+  const page = await context.newPage();
+  violationsOf.set(page, cspViolations(page));
+  return page;
 }
 
 for (const locale of LOCALES) {

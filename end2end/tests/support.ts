@@ -10,13 +10,27 @@ import { MAILDIR } from "../playwright.config";
 export const ADMIN = { email: "admin@acme.test", password: "roster-demo-password", name: "Alex Morgan" };
 export const VIEWER = { email: "viewer@acme.test", name: "Riley Chen" };
 
-/** A test whose page fails it on any uncaught error in the browser. */
+/**
+ * What the browser refused under the page's Content-Security-Policy, collected from
+ * now on (Chromium reports each refusal on the console).
+ */
+export function cspViolations(page: Page): string[] {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) violations.push(message.text());
+  });
+  return violations;
+}
+
+/** A test whose page fails it on any uncaught error or CSP violation in the browser. */
 export const test = base.extend<{ page: Page }>({
   page: async ({ page }, use) => {
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
+    const violations = cspViolations(page);
     await use(page);
     expect(errors, "the page threw in the browser").toEqual([]);
+    expect(violations, "the page broke its Content-Security-Policy").toEqual([]);
   },
 });
 export { expect };

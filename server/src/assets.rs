@@ -28,6 +28,7 @@ pub fn serve(path: &str, request_headers: &HeaderMap) -> Option<Response> {
         return Response::builder()
             .status(StatusCode::NOT_MODIFIED)
             .header(header::ETAG, &etag)
+            .header(header::CACHE_CONTROL, "no-cache")
             .body(Body::empty())
             .ok();
     }

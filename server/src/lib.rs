@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod csrf;
 pub mod error_status;
+pub mod origin;
 pub mod pictures;
 pub mod principal;
 pub mod startup;

@@ -75,9 +75,10 @@ struct ServeArgs {
     /// Fill an empty database with the demo organisation and print its sign-in.
     #[arg(long, env = "ROSTER_DEMO")]
     demo: bool,
-    /// Mark cookies Secure: set when users reach the console over https.
-    #[arg(long, env = "ROSTER_SECURE_COOKIES")]
-    secure_cookies: bool,
+    /// Leave the Secure mark off cookies although the console is reached over the
+    /// network: only for a console served over plain http on purpose.
+    #[arg(long, env = "ROSTER_INSECURE_COOKIES")]
+    insecure_cookies: bool,
     /// The SMTP server for outgoing mail: smtp://USER:PASSWORD@HOST:587 (STARTTLS),
     /// smtps://HOST:465 (TLS), or smtp://127.0.0.1:PORT?tls=none (loopback only).
     /// Without it, mail waits in the console's Outbox.
@@ -86,8 +87,9 @@ struct ServeArgs {
     /// The From of outgoing mail [default: Roster <roster@localhost>]
     #[arg(long, env = "ROSTER_MAIL_FROM")]
     mail_from: Option<String>,
-    /// Where people reach the console, for links in e-mail [default: http:// and the
-    /// address listened on]
+    /// Where people reach the console, e.g. https://roster.example.com: the only host
+    /// it answers for, and the address in e-mailed links. Needed unless listening on a
+    /// loopback address [default: http:// and that address]
     #[arg(long, env = "ROSTER_PUBLIC_URL")]
     public_url: Option<String>,
     /// The shortest new password, 8 to 64 [default: 12]
@@ -169,7 +171,7 @@ async fn main() -> ExitCode {
 
 impl ServeArgs {
     /// `serve`'s settings when no command is given: the defaults and the environment
-    /// (`ROSTER_SMTP_URL`, `ROSTER_SECURE_COOKIES`…), exactly as `roster serve` reads them.
+    /// (`ROSTER_SMTP_URL`, `ROSTER_PUBLIC_URL`…), exactly as `roster serve` reads them.
     fn from_environment() -> Self {
         let command = Self::augment_args(clap::Command::new("serve"));
         command
@@ -192,7 +194,7 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), CliError> {
         addr,
         database_url: database.url.clone(),
         max_connections: database.connections,
-        secure_cookies: args.secure_cookies,
+        insecure_cookies: args.insecure_cookies,
         smtp_url: args.smtp_url.filter(|url| !url.is_empty()),
         mail_from: args.mail_from,
         public_url: args.public_url,

@@ -53,7 +53,7 @@ pub async fn resolve_principal(
         request.extensions_mut().insert(ClientAddr(addr));
     }
     let mut signed_in = false;
-    if let Some(token) = SessionToken::from_headers(request.headers()) {
+    if let Some(token) = SessionToken::from_headers(request.headers(), state.secure_cookies) {
         match resolve_session(&state.db, &token, state.clock.now(), addr).await {
             Ok(principal) => {
                 request.extensions_mut().insert(principal);

@@ -1,7 +1,8 @@
 //! Builds the HTTP application from its settings: the database, the routes of pages,
 //! server functions, health and static files, and the layers around them.
 
-use crate::{assets, csrf, error_status, principal};
+use crate::origin::{OriginError, PublicOrigin};
+use crate::{assets, csrf, error_status, origin, principal};
 use app::auth::attempts::AttemptLimit;
 use app::auth::lockout::unlock_due;
 use app::auth::session::sweep_expired_sessions;
@@ -31,6 +32,10 @@ use tower_http::trace::TraceLayer;
 /// about 100 KB.
 pub const MAX_REQUEST_BODY: usize = 512 * 1024;
 
+/// Browsers reach a console with Secure cookies over https only, for a year from its
+/// last answer.
+const HSTS: &str = "max-age=31536000";
+
 /// How often ended sessions are swept from the database.
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60);
 
@@ -41,15 +46,16 @@ pub struct Settings {
     pub addr: SocketAddr,
     pub database_url: String,
     pub max_connections: u32,
-    /// Mark cookies `Secure` (the console is served over https).
-    pub secure_cookies: bool,
+    /// Leave the `Secure` mark off cookies although the console is reached over the
+    /// network (served over plain http on purpose).
+    pub insecure_cookies: bool,
     /// The SMTP server mail goes out through (see `app::mail::smtp`); without one, mail
     /// waits in the outbox.
     pub smtp_url: Option<String>,
     /// The `From` of every message, e.g. `Roster <roster@example.com>`.
     pub mail_from: Option<String>,
-    /// Where people reach the console, for links in e-mail; `http://` and the address
-    /// listened on when not given.
+    /// Where people reach the console (see `origin`); needed unless it listens on a
+    /// loopback address, where it is `http://` and that address.
     pub public_url: Option<String>,
     pub passwords: PasswordSettings,
     /// Sign-ins and password resets a minute from one address (0: no limit).
@@ -89,21 +95,23 @@ impl Application {
             .await
             .map_err(StartupError::Bind)?;
         let addr = listener.local_addr().map_err(StartupError::Bind)?;
+        let origin = PublicOrigin::resolve(
+            settings.public_url.as_deref(),
+            addr,
+            settings.insecure_cookies,
+        )?;
         let state = AppState {
             db,
             clock,
-            secure_cookies: settings.secure_cookies,
+            secure_cookies: origin.secure_cookies,
             mail_delivery: mailer.is_some(),
-            public_url: settings
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{addr}")),
+            public_url: origin.url.clone(),
             passwords: settings.passwords,
             attempts: AttemptLimit::per_minute(settings.attempts_per_minute),
         };
         Ok(Self {
             listener,
-            router: router(state.clone(), addr),
+            router: router(state.clone(), addr, origin),
             state,
             mailer,
         })
@@ -146,6 +154,8 @@ pub enum StartupError {
     Backfill(#[source] app::error::AppError),
     #[error(transparent)]
     Mail(#[from] MailerError),
+    #[error(transparent)]
+    Origin(#[from] OriginError),
 }
 
 fn leptos_options(addr: SocketAddr) -> LeptosOptions {
@@ -157,8 +167,9 @@ fn leptos_options(addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// Every route of the console.
-pub fn router(state: AppState, addr: SocketAddr) -> Router {
+/// Every route of the console, answering for `origin` only.
+pub fn router(state: AppState, addr: SocketAddr, origin: PublicOrigin) -> Router {
+    let secure = origin.secure_cookies;
     let options = leptos_options(addr);
     let routes = generate_route_list(App);
     let page_context = {
@@ -208,7 +219,21 @@ pub fn router(state: AppState, addr: SocketAddr) -> Router {
             principal::resolve_principal,
         ))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(origin),
+            origin::refuse_other_hosts,
+        ))
         .layer(CompressionLayer::new())
+        // Pages and API answers carry personal data: no cache keeps them. The site's
+        // files and pictures say how they are cached themselves.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &Response| secure.then_some(HeaderValue::from_static(HSTS)),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -95,7 +95,7 @@ async fn spawn_configured(database_url: &str, configure: impl FnOnce(&mut Settin
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url: database_url.to_owned(),
         max_connections: 4,
-        secure_cookies: false,
+        insecure_cookies: false,
         smtp_url: None,
         mail_from: None,
         public_url: None,
@@ -3079,4 +3079,154 @@ async fn under_two_factor_a_password_opens_no_session_until_the_emailed_code_is_
         assert_eq!(failures.0, 0, "a finished sign-in forgets the wrong code");
     })
     .await;
+}
+
+/// The nonce of a page's Content-Security-Policy, after checking that the policy has
+/// every directive it should and that every script of the page carries that nonce.
+async fn page_nonce(response: reqwest::Response) -> String {
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for directive in [
+        "'strict-dynamic' 'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ] {
+        assert!(policy.contains(directive), "{policy}");
+    }
+    let start = policy.find("script-src 'nonce-").unwrap() + 18;
+    let length = policy[start..].find('\'').unwrap();
+    let nonce = policy[start..start + length].to_owned();
+    let html = response.text().await.unwrap();
+    let nonced = html.matches(&format!("<script nonce=\"{nonce}\"")).count()
+        + html
+            .matches(&format!("<script type=\"module\" nonce=\"{nonce}\""))
+            .count();
+    // leptos_i18n leaves an empty element where it would embed translations loaded on
+    // demand; a browser runs nothing from it and checks no policy.
+    let empty = html.matches("<script></script>").count();
+    assert_eq!(
+        nonced + empty,
+        html.matches("<script").count(),
+        "every script carries the response's nonce: {html}"
+    );
+    nonce
+}
+
+#[tokio::test]
+async fn pages_allow_only_their_own_nonced_scripts_and_nothing_personal_is_cached() {
+    let url = &database_urls().await[0];
+    let app = spawn_app(url).await;
+    app.sign_in().await;
+    let page = app.page("/users", HeaderMap::new()).await;
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let nonce = page_nonce(page).await;
+    let again = page_nonce(app.page("/users", HeaderMap::new()).await).await;
+    assert_ne!(again, nonce, "a nonce is used once");
+    let sign_in_page = app.client.get(app.url("/login")).send().await.unwrap();
+    page_nonce(sign_in_page).await;
+
+    let api = app
+        .client
+        .get(app.url("/api/current_admin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.headers()["cache-control"], "no-store");
+    assert!(
+        api.headers().get("strict-transport-security").is_none(),
+        "no HSTS over plain http"
+    );
+}
+
+#[tokio::test]
+async fn a_request_for_another_host_is_refused_so_dns_rebinding_reaches_nothing() {
+    let url = &database_urls().await[0];
+    let app = spawn_app(url).await;
+    let rebound = app
+        .client
+        .post(app.url("/api/login"))
+        .header("host", "attacker.example")
+        .form(&[("email", PRIMARY_EMAIL), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status(), StatusCode::FORBIDDEN);
+    let error: Value = rebound.json().await.unwrap();
+    assert_eq!(error["denied"]["code"], "other_host");
+    assert!(app.audit_trail().await.is_empty());
+    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+
+    let health = app
+        .client
+        .get(app.url("/healthz"))
+        .header("host", "10.0.0.7:3000")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        health.status(),
+        StatusCode::OK,
+        "probes by address are answered"
+    );
+    let port = app.address.rsplit(':').next().unwrap().to_owned();
+    let by_name = app
+        .client
+        .get(app.url("/login"))
+        .header("host", format!("localhost:{port}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_name.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn over_https_cookies_are_secure_and_host_only_and_browsers_are_told_to_stay_on_https() {
+    let url = &database_urls().await[0];
+    let app = spawn_configured(url, |settings| {
+        settings.public_url = Some("https://roster.example".to_owned());
+    })
+    .await;
+    let signed_in = client()
+        .post(app.url("/api/login"))
+        .header("host", "roster.example")
+        .form(&[("email", PRIMARY_EMAIL), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    assert_eq!(
+        signed_in.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let cookie = cookies_set(&signed_in).remove(0);
+    assert!(cookie.starts_with("__Host-roster_session="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    let me = |cookie: String| {
+        client()
+            .get(app.url("/api/current_admin"))
+            .header("host", "roster.example")
+            .header("cookie", cookie)
+            .send()
+    };
+    assert_eq!(me(pair.clone()).await.unwrap().status(), StatusCode::OK);
+    let unprefixed = pair.replace("__Host-roster_session", "roster_session");
+    assert_eq!(
+        me(unprefixed).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "only the __Host- cookie is read over https"
+    );
 }

@@ -15,8 +15,21 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor};
 use std::net::IpAddr;
 
-/// The session cookie's name.
+/// The session cookie's name over plain http (a console served on a loopback address).
 pub const SESSION_COOKIE: &str = "roster_session";
+/// Its name when cookies are Secure: the `__Host-` prefix makes the browser keep it only
+/// for this exact host, over https, for every path, so no other site or subdomain can
+/// set or replace it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-roster_session";
+
+/// The session cookie's name for a console whose cookies are (or are not) Secure.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 /// Inactivity after which a session ends (the seeds: 15 minutes).
 pub const IDLE_TIMEOUT_SECS: i64 = 15 * 60;
 /// A session's last activity is written only when older than this, so a burst of
@@ -33,9 +46,10 @@ impl SessionToken {
         Self(hex::encode(bytes))
     }
 
-    /// The token in the request's `Cookie` headers, if any.
-    pub fn from_headers(headers: &http::HeaderMap) -> Option<Self> {
-        token_cookie(headers, SESSION_COOKIE).map(Self)
+    /// The token in the request's `Cookie` headers, if any, under the name cookies of
+    /// this console (`secure` or not) have.
+    pub fn from_headers(headers: &http::HeaderMap, secure: bool) -> Option<Self> {
+        token_cookie(headers, session_cookie_name(secure)).map(Self)
     }
 
     /// What the database stores in place of the token.
@@ -57,7 +71,7 @@ impl SessionToken {
 }
 
 fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, value))
+    Cookie::build((session_cookie_name(secure), value))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
@@ -267,11 +281,12 @@ mod tests {
     fn the_cookie_is_http_only_strict_and_secure_over_https() {
         let token = SessionToken::generate();
         let cookie = token.cookie(true);
-        assert!(cookie.starts_with(&format!("{SESSION_COOKIE}={}", token.0)));
+        assert!(cookie.starts_with(&format!("{SECURE_SESSION_COOKIE}={}", token.0)));
         assert!(cookie.contains("HttpOnly"));
         assert!(cookie.contains("SameSite=Strict"));
         assert!(cookie.contains("Secure"));
-        assert!(!token.cookie(false).contains("Secure"));
+        let plain = token.cookie(false);
+        assert!(plain.starts_with(&format!("{SESSION_COOKIE}=")) && !plain.contains("Secure"));
         assert!(SessionToken::removal_cookie(false).contains("Max-Age=0"));
     }
 
@@ -281,14 +296,21 @@ mod tests {
         let mut headers = http::HeaderMap::new();
         let value = format!("theme=dark; {SESSION_COOKIE}={}; x=1", token.0);
         headers.insert(http::header::COOKIE, value.parse().unwrap());
-        assert_eq!(SessionToken::from_headers(&headers).unwrap().0, token.0);
+        assert_eq!(
+            SessionToken::from_headers(&headers, false).unwrap().0,
+            token.0
+        );
+        assert!(
+            SessionToken::from_headers(&headers, true).is_none(),
+            "a console over https reads only the __Host- cookie"
+        );
 
         let mut junk = http::HeaderMap::new();
         junk.insert(
             http::header::COOKIE,
             format!("{SESSION_COOKIE}=not-a-token").parse().unwrap(),
         );
-        assert!(SessionToken::from_headers(&junk).is_none());
+        assert!(SessionToken::from_headers(&junk, false).is_none());
     }
 
     mod stored {

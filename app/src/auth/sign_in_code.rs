@@ -22,8 +22,18 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
-/// The cookie that names the challenge to the browser between the two steps.
+/// The cookie that names the challenge to the browser between the two steps, over
+/// plain http and (`__Host-` prefixed, see the session cookie) when cookies are Secure.
 pub const CHALLENGE_COOKIE: &str = "roster_sign_in";
+pub const SECURE_CHALLENGE_COOKIE: &str = "__Host-roster_sign_in";
+
+pub fn challenge_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_CHALLENGE_COOKIE
+    } else {
+        CHALLENGE_COOKIE
+    }
+}
 /// How long a code is valid.
 pub const CODE_MINUTES: i64 = 10;
 /// Wrong codes after which the challenge is spent.
@@ -61,7 +71,7 @@ fn typed_code(typed: &str) -> String {
 /// The `Set-Cookie` value that hands the challenge to the browser, or removes it.
 pub fn challenge_cookie(token: Option<&LinkToken>, secure: bool) -> String {
     let mut cookie = cookie::Cookie::build((
-        CHALLENGE_COOKIE,
+        challenge_cookie_name(secure),
         token.map(LinkToken::as_str).unwrap_or_default().to_owned(),
     ))
     .path("/")
@@ -294,11 +304,14 @@ mod tests {
     fn the_challenge_cookie_is_http_only_strict_and_lives_as_long_as_the_code() {
         let token = LinkToken::generate();
         let cookie = challenge_cookie(Some(&token), true);
-        assert!(cookie.starts_with(&format!("{CHALLENGE_COOKIE}={}", token.as_str())));
+        assert!(cookie.starts_with(&format!("{SECURE_CHALLENGE_COOKIE}={}", token.as_str())));
         for part in ["HttpOnly", "SameSite=Strict", "Secure", "Max-Age=600"] {
             assert!(cookie.contains(part), "{cookie}");
         }
-        assert!(challenge_cookie(None, false).contains("Max-Age=0"));
+        let removal = challenge_cookie(None, false);
+        assert!(
+            removal.starts_with(&format!("{CHALLENGE_COOKIE}=;")) && removal.contains("Max-Age=0")
+        );
     }
 
     mod stored {

@@ -19,6 +19,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
                 )
             }
             Denied::CrossOrigin => td_string!(locale, errors.cross_origin).to_owned(),
+            Denied::OtherHost => td_string!(locale, errors.other_host).to_owned(),
             Denied::NotAnAdmin => td_string!(locale, errors.not_an_admin).to_owned(),
             Denied::PrimaryAdminOnly => td_string!(locale, errors.primary_admin_only).to_owned(),
         },
