@@ -213,6 +213,22 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
+/// The seconds this session has left unless it is active again. Asking is not
+/// activity: the server does not count this request as the person's.
+#[server(prefix = "/api", endpoint = "session_time_left", input = leptos::server_fn::codec::GetUrl)]
+pub async fn session_time_left() -> Result<i64, AppError> {
+    let ends_at = principal::current_principal()?.session_ends_at();
+    Ok(ends_at - crate::state::app_state()?.clock.now())
+}
+
+/// "Stay signed in": counts as activity at once, and answers the seconds the session
+/// has left now.
+#[server(prefix = "/api", endpoint = "stay_signed_in")]
+pub async fn stay_signed_in() -> Result<i64, AppError> {
+    let ends_at = principal::current_principal()?.session_ends_at();
+    Ok(ends_at - crate::state::app_state()?.clock.now())
+}
+
 /// Who is signed in, and what they may do; 403 for a member, who has no console.
 #[server(prefix = "/api", endpoint = "current_admin", input = leptos::server_fn::codec::GetUrl)]
 #[cfg_attr(

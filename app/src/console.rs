@@ -4,10 +4,12 @@
 //! share (`notices`).
 
 pub mod areas;
+pub mod idle;
 pub mod language;
 pub mod layout;
 pub mod notices;
 
+pub use idle::IdleWarning;
 pub use language::LanguageSwitch;
 pub use layout::{AdminContext, ConsoleLayout};
 pub use notices::{AreaPlaceholder, ErrorNotice, NotFound};

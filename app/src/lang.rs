@@ -61,6 +61,8 @@ pub fn field_label(locale: Locale, field: &str) -> &str {
         "removed" => td_string!(locale, fields.removed),
         "users" => td_string!(locale, fields.users),
         "two_factor" => td_string!(locale, fields.two_factor),
+        "idle_timeout_minutes" => td_string!(locale, fields.idle_timeout_minutes),
+        "session_lifetime_hours" => td_string!(locale, fields.session_lifetime_hours),
         "lock_after" => td_string!(locale, fields.lock_after),
         "lock_window_minutes" => td_string!(locale, fields.lock_window_minutes),
         "unlock_after_minutes" => td_string!(locale, fields.unlock_after_minutes),

@@ -4,7 +4,7 @@
 
 use crate::error_status::error_response;
 use app::auth::principal::ClientAddr;
-use app::auth::session::{SessionToken, resolve_session};
+use app::auth::session::{Activity, SessionToken, resolve_session};
 use app::error::AppError;
 use app::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
@@ -31,6 +31,11 @@ const PUBLIC_API: [&str; 13] = [
     "/api/complete_sign_up",
 ];
 
+/// The look at how long a session has left, which must not lengthen it, and the
+/// "Stay signed in" that does.
+const SESSION_TIME_LEFT: &str = "/api/session_time_left";
+const STAY_SIGNED_IN: &str = "/api/stay_signed_in";
+
 /// Paths that never need to know who asks: the site's files and the health check.
 fn is_anonymous(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
@@ -54,7 +59,12 @@ pub async fn resolve_principal(
     }
     let mut signed_in = false;
     if let Some(token) = SessionToken::from_headers(request.headers(), state.secure_cookies) {
-        match resolve_session(&state.db, &token, state.clock.now(), addr).await {
+        let activity = match path.as_str() {
+            SESSION_TIME_LEFT => Activity::Ignored,
+            STAY_SIGNED_IN => Activity::Renews,
+            _ => Activity::Counts,
+        };
+        match resolve_session(&state.db, &token, state.clock.now(), addr, activity).await {
             Ok(principal) => {
                 request.extensions_mut().insert(principal);
                 signed_in = true;

@@ -1324,7 +1324,7 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 Method::POST,
                 "/api/save_sign_in_security".to_owned(),
                 Some(json!({
-                    "settings": { "two_factor": "off", "lock_after": 4, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
+                    "settings": { "two_factor": "off", "idle_timeout_minutes": 15, "session_lifetime_hours": 12, "lock_after": 4, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
                     "version": 1
                 })),
                 Permission::SettingsManage,
@@ -2364,7 +2364,7 @@ async fn sign_in_security_saves_over_its_version_refuses_bad_values_and_rules_th
         let read = &settings["sign_in_security"];
         assert_eq!(
             read["settings"],
-            json!({ "two_factor": "off", "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 })
+            json!({ "two_factor": "off", "idle_timeout_minutes": 15, "session_lifetime_hours": 12, "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 })
         );
         let version = read["version"].as_i64().unwrap();
         let save = |settings: Value, version: i64| {
@@ -2377,7 +2377,7 @@ async fn sign_in_security_saves_over_its_version_refuses_bad_values_and_rules_th
         };
         let policy = |lock_after: i64, window: i64, unlock: Value| {
             json!({
-                "two_factor": "off",
+                "two_factor": "off", "idle_timeout_minutes": 15, "session_lifetime_hours": 12,
                 "lock_after": lock_after,
                 "lock_window_minutes": window,
                 "unlock_after_minutes": unlock
@@ -2392,7 +2392,7 @@ async fn sign_in_security_saves_over_its_version_refuses_bad_values_and_rules_th
             (policy(-1, 15, json!(30)), None),
             (json!({ "lock_after": 5 }), None),
             (
-                json!({ "two_factor": "off", "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30, "lock_forever": true }),
+                json!({ "two_factor": "off", "idle_timeout_minutes": 15, "session_lifetime_hours": 12, "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30, "lock_forever": true }),
                 None,
             ),
         ] {
@@ -3018,7 +3018,7 @@ async fn under_two_factor_a_password_opens_no_session_until_the_emailed_code_is_
             &app.client,
             "/api/save_sign_in_security",
             json!({
-                "settings": { "two_factor": "admins", "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
+                "settings": { "two_factor": "admins", "idle_timeout_minutes": 15, "session_lifetime_hours": 12, "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
                 "version": version
             }),
             HeaderMap::new(),
@@ -3229,4 +3229,56 @@ async fn over_https_cookies_are_secure_and_host_only_and_browsers_are_told_to_st
         StatusCode::UNAUTHORIZED,
         "only the __Host- cookie is read over https"
     );
+}
+
+#[tokio::test]
+async fn a_session_ends_after_the_accounts_idle_minutes_and_asking_its_time_left_does_not_lengthen_it()
+ {
+    on_every_engine(|app| async move {
+        app.sign_in().await;
+        let settings: Value = app
+            .get_json(&app.client, "/api/get_user_settings")
+            .await
+            .unwrap();
+        let version = settings["sign_in_security"]["version"].clone();
+        app.post_json::<Value>(
+            &app.client,
+            "/api/save_sign_in_security",
+            json!({
+                "settings": { "two_factor": "off", "idle_timeout_minutes": 5, "session_lifetime_hours": 12, "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
+                "version": version
+            }),
+            HeaderMap::new(),
+        )
+        .await
+        .unwrap();
+        let (_, second) = app
+            .second_admin("second@example.com", DefaultRole::UserAdmin)
+            .await;
+        let app = &app;
+        let time_left = |client: reqwest::Client| async move {
+            app.get_json::<i64>(&client, "/api/session_time_left").await
+        };
+        app.clock.advance(200);
+        assert_eq!(time_left(second.clone()).await.unwrap(), 100);
+        app.clock.advance(60);
+        assert_eq!(
+            time_left(second.clone()).await.unwrap(),
+            40,
+            "asking is not activity"
+        );
+        let stayed: i64 = app
+            .post_json(&second, "/api/stay_signed_in", json!({}), HeaderMap::new())
+            .await
+            .unwrap();
+        assert_eq!(stayed, 300);
+        app.clock.advance(299);
+        assert_eq!(time_left(second.clone()).await.unwrap(), 1);
+        app.clock.advance(1);
+        let ended = app.current_admin(&second).await.unwrap_err();
+        assert_eq!(ended.status, StatusCode::UNAUTHORIZED);
+        let nobody = time_left(client()).await.unwrap_err();
+        assert_eq!(nobody.status, StatusCode::UNAUTHORIZED);
+    })
+    .await;
 }

@@ -116,8 +116,9 @@ impl<C> Grant<C> {
 /// How the request proved who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Authentication {
-    /// The console's session cookie.
-    SessionCookie(SessionId),
+    /// The console's session cookie: which session, and when it ends unless it is
+    /// active again.
+    SessionCookie { id: SessionId, ends_at: i64 },
 }
 
 /// The signed-in person, as the header shows them.
@@ -259,6 +260,13 @@ impl Principal {
 
     pub fn profile(&self) -> &Profile {
         &self.profile
+    }
+
+    /// When this request's session ends unless it is active again.
+    pub fn session_ends_at(&self) -> i64 {
+        match self.authentication {
+            Authentication::SessionCookie { ends_at, .. } => ends_at,
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Server-side sessions: a random 256-bit token in an HttpOnly cookie, stored only as
-//! its SHA-256 digest. A session ends after 15 idle minutes, or at once on sign-out or
-//! when its user is deleted. Resolving a session is one read; its last activity is
+//! its SHA-256 digest. A session ends after its account's idle timeout (15 minutes by
+//! default) or lifetime (12 hours), or at once on sign-out or when its user is deleted. Resolving a session is one read; its last activity is
 //! written at most once a minute, so reads do not write.
 
 use super::access::Access;
@@ -30,8 +30,49 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
         SESSION_COOKIE
     }
 }
-/// Inactivity after which a session ends (the seeds: 15 minutes).
-pub const IDLE_TIMEOUT_SECS: i64 = 15 * 60;
+/// How long an account's sessions last, from its Sign-in security settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct SessionLimits {
+    /// Inactivity after which a session ends (the seeds: 15 minutes by default).
+    pub idle_secs: i64,
+    /// Time after sign-in at which a session ends whatever its activity.
+    pub lifetime_secs: i64,
+}
+
+/// The SQL columns of `SessionLimits`, from the accounts table as `a`.
+const LIMIT_COLUMNS: &str =
+    "60 * a.idle_timeout_minutes AS idle_secs, 3600 * a.session_lifetime_hours AS lifetime_secs";
+
+impl SessionLimits {
+    /// The limits of `account`'s sessions.
+    pub async fn of_account(
+        conn: &mut sqlx::AnyConnection,
+        account: AccountId,
+    ) -> Result<Self, AppError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {LIMIT_COLUMNS} FROM accounts a WHERE a.id = $1"
+        ))
+        .bind(account)
+        .fetch_one(conn)
+        .await?)
+    }
+
+    /// When a session started at `created_at`, last active at `last_seen_at`, ends
+    /// unless it is active again.
+    pub fn ends_at(&self, created_at: i64, last_seen_at: i64) -> i64 {
+        (last_seen_at + self.idle_secs).min(created_at + self.lifetime_secs)
+    }
+
+    /// Sessions live at `now` were active after this…
+    pub fn active_after(&self, now: i64) -> i64 {
+        now - self.idle_secs
+    }
+
+    /// …and started after this.
+    pub fn started_after(&self, now: i64) -> i64 {
+        now - self.lifetime_secs
+    }
+}
 /// A session's last activity is written only when older than this, so a burst of
 /// requests costs one write a minute; the idle timeout is exact to this minute.
 pub const ACTIVITY_RESOLUTION_SECS: i64 = 60;
@@ -173,26 +214,45 @@ struct SessionRow {
     role_is_admin: Flag,
     permission: Option<String>,
     picture_at: Option<i64>,
+    created_at: i64,
+    idle_secs: i64,
+    lifetime_secs: i64,
 }
 
-/// The principal whose live session `token` is. A session idle for 15 minutes, or whose
-/// user may no longer sign in, is ended and refused.
+/// Whether resolving a session counts as its activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// A request of the person: it keeps the session alive (written at most once a
+    /// minute).
+    Counts,
+    /// A look at how long the session has left, which must not lengthen it.
+    Ignored,
+    /// "Stay signed in": written at once.
+    Renews,
+}
+
+/// The principal whose live session `token` is. A session idle past its account's
+/// timeout or older than its lifetime, or whose user may no longer sign in, is ended
+/// and refused.
 pub async fn resolve_session(
     db: &Db,
     token: &SessionToken,
     now: i64,
     addr: Option<IpAddr>,
+    activity: Activity,
 ) -> Result<Principal, AppError> {
-    let rows: Vec<SessionRow> = sqlx::query_as(
+    let rows: Vec<SessionRow> = sqlx::query_as(&format!(
         "SELECT s.id AS session_id, s.last_seen_at, u.id AS user_id, u.account_id, u.email,
                 u.first_name, u.last_name, u.status, u.is_primary_admin,
-                r.name AS role_name, r.is_admin AS role_is_admin, p.permission, u.picture_at
+                r.name AS role_name, r.is_admin AS role_is_admin, p.permission, u.picture_at,
+                s.created_at, {LIMIT_COLUMNS}
          FROM sessions s
          JOIN users u ON u.id = s.user_id
+         JOIN accounts a ON a.id = s.account_id
          JOIN roles r ON r.id = u.role_id
          LEFT JOIN role_permissions p ON p.role_id = r.id
-         WHERE s.token_hash = $1",
-    )
+         WHERE s.token_hash = $1"
+    ))
     .bind(token.digest())
     .fetch_all(db.pool())
     .await?;
@@ -203,18 +263,30 @@ pub async fn resolve_session(
         first.is_primary_admin.into(),
         first.role_is_admin.into(),
     );
-    let idle = now - first.last_seen_at;
-    if idle >= IDLE_TIMEOUT_SECS || access == Access::None {
+    let limits = SessionLimits {
+        idle_secs: first.idle_secs,
+        lifetime_secs: first.lifetime_secs,
+    };
+    if limits.ends_at(first.created_at, first.last_seen_at) <= now || access == Access::None {
         end_session_by_id(db, first.session_id).await?;
         return Err(AppError::Unauthenticated);
     }
-    if idle >= ACTIVITY_RESOLUTION_SECS {
+    let idle = now - first.last_seen_at;
+    let touch = match activity {
+        Activity::Counts => idle >= ACTIVITY_RESOLUTION_SECS,
+        Activity::Ignored => false,
+        Activity::Renews => idle > 0,
+    };
+    let last_seen_at = if touch {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
             .bind(now)
             .bind(first.session_id)
             .execute(db.pool())
             .await?;
-    }
+        now
+    } else {
+        first.last_seen_at
+    };
 
     let permissions = rows
         .iter()
@@ -227,7 +299,10 @@ pub async fn resolve_session(
         first.is_primary_admin.into(),
         access == Access::Console,
         permissions,
-        Authentication::SessionCookie(first.session_id),
+        Authentication::SessionCookie {
+            id: first.session_id,
+            ends_at: limits.ends_at(first.created_at, last_seen_at),
+        },
         Profile {
             email: first.email.clone(),
             first_name: first.first_name.clone(),
@@ -256,13 +331,19 @@ async fn end_session_by_id(db: &Db, session_id: SessionId) -> Result<(), AppErro
     Ok(())
 }
 
-/// Removes every session idle for the timeout or longer; returns how many.
+/// Removes every session idle past its account's timeout or older than its lifetime;
+/// returns how many.
 pub async fn sweep_expired_sessions(db: &Db, now: i64) -> Result<u64, AppError> {
-    let swept = sqlx::query("DELETE FROM sessions WHERE last_seen_at <= $1")
-        .bind(now - IDLE_TIMEOUT_SECS)
-        .execute(db.pool())
-        .await?
-        .rows_affected();
+    let swept = sqlx::query(
+        "DELETE FROM sessions WHERE id IN (
+             SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.last_seen_at <= $1 - 60 * a.idle_timeout_minutes
+                OR s.created_at <= $1 - 3600 * a.session_lifetime_hours)",
+    )
+    .bind(now)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
     Ok(swept)
 }
 
@@ -350,15 +431,30 @@ mod tests {
                 let account = test_account(&db).await;
                 let (token, _) = signed_in(&db, &account, account.primary_admin_id).await;
                 for seconds in [1, 30, ACTIVITY_RESOLUTION_SECS - 1] {
-                    resolve_session(&db, &token, NOW + seconds, None)
+                    resolve_session(&db, &token, NOW + seconds, None, Activity::Counts)
                         .await
                         .unwrap();
                     assert_eq!(last_seen(&db).await, NOW, "{url}: +{seconds}s wrote");
                 }
                 let later = NOW + ACTIVITY_RESOLUTION_SECS;
-                resolve_session(&db, &token, later, None).await.unwrap();
+                resolve_session(&db, &token, later, None, Activity::Counts)
+                    .await
+                    .unwrap();
                 assert_eq!(last_seen(&db).await, later, "{url}");
             }
+        }
+
+        const DEFAULT_IDLE_SECS: i64 = 15 * 60;
+
+        async fn set_limits(db: &Db, idle_minutes: i64, lifetime_hours: i64) {
+            sqlx::query(
+                "UPDATE accounts SET idle_timeout_minutes = $1, session_lifetime_hours = $2",
+            )
+            .bind(idle_minutes)
+            .bind(lifetime_hours)
+            .execute(db.pool())
+            .await
+            .unwrap();
         }
 
         #[tokio::test]
@@ -367,12 +463,76 @@ mod tests {
                 let db = Db::connect(&url, 2).await.unwrap();
                 let account = test_account(&db).await;
                 let (token, _) = signed_in(&db, &account, account.primary_admin_id).await;
-                let live = sweep_expired_sessions(&db, NOW + IDLE_TIMEOUT_SECS - 1).await;
+                let live = sweep_expired_sessions(&db, NOW + DEFAULT_IDLE_SECS - 1).await;
                 assert_eq!(live.unwrap(), 0, "{url}");
-                let ended = sweep_expired_sessions(&db, NOW + IDLE_TIMEOUT_SECS).await;
+                let ended = sweep_expired_sessions(&db, NOW + DEFAULT_IDLE_SECS).await;
                 assert_eq!(ended.unwrap(), 1, "{url}");
-                let refused = resolve_session(&db, &token, NOW + 1, None).await;
+                let refused = resolve_session(&db, &token, NOW + 1, None, Activity::Counts).await;
                 assert!(matches!(refused, Err(AppError::Unauthenticated)), "{url}");
+            }
+        }
+
+        #[tokio::test]
+        async fn the_accounts_idle_timeout_ends_a_quiet_session_and_its_lifetime_any_session() {
+            for url in database_urls().await {
+                let db = Db::connect(&url, 2).await.unwrap();
+                let account = test_account(&db).await;
+                set_limits(&db, 5, 1).await;
+                let (quiet, _) = signed_in(&db, &account, account.primary_admin_id).await;
+                let (busy, _) = signed_in(&db, &account, account.primary_admin_id).await;
+                let principal = resolve_session(&db, &quiet, NOW + 299, None, Activity::Counts);
+                assert_eq!(principal.await.unwrap().session_ends_at(), NOW + 299 + 300);
+                let refused = resolve_session(&db, &quiet, NOW + 599, None, Activity::Counts);
+                assert!(
+                    matches!(refused.await, Err(AppError::Unauthenticated)),
+                    "{url}"
+                );
+
+                // Active every four minutes, it still ends an hour after sign-in.
+                for minute in (4..60).step_by(4) {
+                    let at = NOW + minute * 60;
+                    let kept = resolve_session(&db, &busy, at, None, Activity::Counts).await;
+                    let ends_at = kept.unwrap().session_ends_at();
+                    assert_eq!(ends_at, (at + 300).min(NOW + 3600), "{url}");
+                }
+                let ended = resolve_session(&db, &busy, NOW + 3600, None, Activity::Counts);
+                assert!(
+                    matches!(ended.await, Err(AppError::Unauthenticated)),
+                    "{url}"
+                );
+            }
+        }
+
+        #[tokio::test]
+        async fn asking_the_time_left_is_no_activity_and_staying_signed_in_is_at_once() {
+            for url in database_urls().await {
+                let db = Db::connect(&url, 2).await.unwrap();
+                let account = test_account(&db).await;
+                let (token, _) = signed_in(&db, &account, account.primary_admin_id).await;
+                let asked = resolve_session(&db, &token, NOW + 600, None, Activity::Ignored);
+                assert_eq!(
+                    asked.await.unwrap().session_ends_at(),
+                    NOW + DEFAULT_IDLE_SECS
+                );
+                assert_eq!(last_seen(&db).await, NOW, "{url}");
+                let stayed = resolve_session(&db, &token, NOW + 610, None, Activity::Renews);
+                assert_eq!(
+                    stayed.await.unwrap().session_ends_at(),
+                    NOW + 610 + DEFAULT_IDLE_SECS
+                );
+                assert_eq!(last_seen(&db).await, NOW + 610, "{url}");
+            }
+        }
+
+        #[tokio::test]
+        async fn the_sweep_follows_each_accounts_limits() {
+            for url in database_urls().await {
+                let db = Db::connect(&url, 2).await.unwrap();
+                let account = test_account(&db).await;
+                set_limits(&db, 60, 1).await;
+                signed_in(&db, &account, account.primary_admin_id).await;
+                assert_eq!(sweep_expired_sessions(&db, NOW + 3599).await.unwrap(), 0);
+                assert_eq!(sweep_expired_sessions(&db, NOW + 3600).await.unwrap(), 1);
             }
         }
     }

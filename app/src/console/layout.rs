@@ -60,7 +60,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match admin.await {
-                                Ok(admin) => view! { <AdminMenu admin /> }.into_any(),
+                                Ok(admin) => view! { <AdminMenu admin /><super::IdleWarning /> }.into_any(),
                                 Err(AppError::Unauthenticated) => {
                                     view! { <Redirect path=sign_in_path() /> }.into_any()
                                 }

@@ -3,7 +3,7 @@
 
 use super::{EndMySession, MyAccount, SaveMyProfile, load_my_account};
 use crate::auth::Logout;
-use crate::console::{ErrorNotice, LanguageSwitch, PageReady};
+use crate::console::{ErrorNotice, IdleWarning, LanguageSwitch, PageReady};
 use crate::domain::SessionId;
 use crate::i18n::{t_string, use_i18n};
 use crate::lang::errors::error_text;
@@ -67,7 +67,12 @@ pub fn MyAccountPage() -> impl IntoView {
                 <Transition fallback=move || view! { <p class="loading">{move || t_string!(i18n, me.loading)}</p> }>
                     {move || Suspend::new(async move {
                         match account.await {
-                            Ok(mine) => view! { <AccountView mine end ending_yours /><PageReady /> }.into_any(),
+                            Ok(mine) => view! {
+                                <AccountView mine end ending_yours />
+                                <IdleWarning />
+                                <PageReady />
+                            }
+                            .into_any(),
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                         }
                     })}

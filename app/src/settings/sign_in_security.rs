@@ -1,6 +1,6 @@
 //! Sign-in security: who must give an e-mailed code after their password (two-factor
-//! sign-in), and the rules that lock a user out: how many failed sign-ins within how
-//! many minutes lock them, and whether the lock lifts by itself. The limits are checked
+//! sign-in), how long sessions last, and the rules that lock a user out: how many failed
+//! sign-ins within how many minutes lock them, and whether the lock lifts by itself. The limits are checked
 //! here, by the browser as the admin types and by the server on every save.
 
 use crate::error::{AppError, Problem};
@@ -14,6 +14,11 @@ pub const LOCK_AFTER: RangeInclusive<u32> = 3..=20;
 pub const LOCK_WINDOW_MINUTES: RangeInclusive<u32> = 1..=1440;
 /// The minutes after which a lock lifts by itself: up to a week.
 pub const UNLOCK_AFTER_MINUTES: RangeInclusive<u32> = 1..=10_080;
+/// Minutes without activity that end a session: never under 5, which would end sessions
+/// while people read, nor over an hour.
+pub const IDLE_TIMEOUT_MINUTES: RangeInclusive<u32> = 5..=60;
+/// Hours after sign-in that end a session whatever its activity: up to a week.
+pub const SESSION_LIFETIME_HOURS: RangeInclusive<u32> = 1..=168;
 
 /// Who must give a code e-mailed to them after a right password.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +76,10 @@ impl TwoFactor {
 pub struct SignInSecurity {
     /// Who must give an e-mailed code after their password.
     pub two_factor: TwoFactor,
+    /// A session ends after this many minutes without activity…
+    pub idle_timeout_minutes: u32,
+    /// …and this many hours after sign-in in any case.
+    pub session_lifetime_hours: u32,
     /// Lock a user after this many failed sign-ins…
     pub lock_after: u32,
     /// …within this many minutes.
@@ -81,10 +90,13 @@ pub struct SignInSecurity {
 }
 
 impl Default for SignInSecurity {
-    /// No second factor; five failures within 15 minutes lock a user for 30 minutes.
+    /// No second factor; sessions end after 15 idle minutes (the seeds) or 12 hours;
+    /// five failures within 15 minutes lock a user for 30 minutes.
     fn default() -> Self {
         Self {
             two_factor: TwoFactor::Off,
+            idle_timeout_minutes: 15,
+            session_lifetime_hours: 12,
             lock_after: 5,
             lock_window_minutes: 15,
             unlock_after_minutes: Some(30),
@@ -105,6 +117,16 @@ fn check_range(field: &str, value: u32, range: &RangeInclusive<u32>) -> Result<(
 impl SignInSecurity {
     /// Refuses the first value outside its limits, naming its field.
     pub fn check(&self) -> Result<(), AppError> {
+        check_range(
+            "idle_timeout_minutes",
+            self.idle_timeout_minutes,
+            &IDLE_TIMEOUT_MINUTES,
+        )?;
+        check_range(
+            "session_lifetime_hours",
+            self.session_lifetime_hours,
+            &SESSION_LIFETIME_HOURS,
+        )?;
         check_range("lock_after", self.lock_after, &LOCK_AFTER)?;
         check_range(
             "lock_window_minutes",
@@ -158,6 +180,34 @@ mod tests {
         for (policy, field) in [
             (
                 SignInSecurity {
+                    idle_timeout_minutes: 4,
+                    ..base
+                },
+                "idle_timeout_minutes",
+            ),
+            (
+                SignInSecurity {
+                    idle_timeout_minutes: 61,
+                    ..base
+                },
+                "idle_timeout_minutes",
+            ),
+            (
+                SignInSecurity {
+                    session_lifetime_hours: 0,
+                    ..base
+                },
+                "session_lifetime_hours",
+            ),
+            (
+                SignInSecurity {
+                    session_lifetime_hours: 169,
+                    ..base
+                },
+                "session_lifetime_hours",
+            ),
+            (
+                SignInSecurity {
                     lock_after: 2,
                     ..base
                 },
@@ -208,12 +258,16 @@ mod tests {
         for policy in [
             SignInSecurity {
                 two_factor: TwoFactor::Everyone,
+                idle_timeout_minutes: 5,
+                session_lifetime_hours: 1,
                 lock_after: 3,
                 lock_window_minutes: 1,
                 unlock_after_minutes: Some(1),
             },
             SignInSecurity {
                 two_factor: TwoFactor::Admins,
+                idle_timeout_minutes: 60,
+                session_lifetime_hours: 168,
                 lock_after: 20,
                 lock_window_minutes: 1440,
                 unlock_after_minutes: Some(10_080),

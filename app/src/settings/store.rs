@@ -46,6 +46,8 @@ fn is_set(value: Option<i64>) -> bool {
 impl Section for SignInSecurity {
     const COLUMNS: &'static [&'static str] = &[
         "two_factor",
+        "idle_timeout_minutes",
+        "session_lifetime_hours",
         "lock_after",
         "lock_window_minutes",
         "unlock_after_minutes",
@@ -58,15 +60,19 @@ impl Section for SignInSecurity {
             two_factor: values[0]
                 .and_then(TwoFactor::from_code)
                 .ok_or(AppError::Internal)?,
-            lock_after: number(values[1])?,
-            lock_window_minutes: number(values[2])?,
-            unlock_after_minutes: values[3].map(|minutes| number(Some(minutes))).transpose()?,
+            idle_timeout_minutes: number(values[1])?,
+            session_lifetime_hours: number(values[2])?,
+            lock_after: number(values[3])?,
+            lock_window_minutes: number(values[4])?,
+            unlock_after_minutes: values[5].map(|minutes| number(Some(minutes))).transpose()?,
         })
     }
 
     fn to_columns(&self) -> Vec<Option<i64>> {
         vec![
             Some(self.two_factor.code()),
+            Some(self.idle_timeout_minutes.into()),
+            Some(self.session_lifetime_hours.into()),
             Some(self.lock_after.into()),
             Some(self.lock_window_minutes.into()),
             self.unlock_after_minutes.map(i64::from),
@@ -77,6 +83,8 @@ impl Section for SignInSecurity {
     fn audit_values(&self) -> Value {
         let mut values = json!({
             "two_factor": self.two_factor.key(),
+            "idle_timeout_minutes": self.idle_timeout_minutes,
+            "session_lifetime_hours": self.session_lifetime_hours,
             "lock_after": self.lock_after,
             "lock_window_minutes": self.lock_window_minutes,
         });
@@ -415,6 +423,8 @@ mod tests {
 
     const ADMIN_ONLY: SignInSecurity = SignInSecurity {
         two_factor: TwoFactor::Admins,
+        idle_timeout_minutes: 30,
+        session_lifetime_hours: 8,
         lock_after: 3,
         lock_window_minutes: 60,
         unlock_after_minutes: None,

@@ -6,7 +6,7 @@ use crate::apps::MemberRole;
 use crate::apps::store::{NewApp, insert_app};
 use crate::auth::password::hash_password;
 use crate::auth::principal::Principal;
-use crate::auth::session::{Client, SessionToken, resolve_session, start_session};
+use crate::auth::session::{Activity, Client, SessionToken, resolve_session, start_session};
 use crate::db::Db;
 use crate::domain::ProductAccess;
 use crate::domain::{AppId, Email, PersonName, UserId, UserStatus};
@@ -143,7 +143,7 @@ pub async fn signed_in(
     let token = start_session(db.pool(), user, account.account_id, &client, NOW)
         .await
         .expect("the session starts");
-    let principal = resolve_session(db, &token, NOW, None)
+    let principal = resolve_session(db, &token, NOW, None, Activity::Counts)
         .await
         .expect("the session resolves");
     (token, principal)

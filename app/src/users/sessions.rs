@@ -79,6 +79,6 @@ pub async fn end_sessions(user: i64, session: Option<i64>) -> Result<u64, AppErr
 #[cfg(feature = "ssr")]
 pub fn current_session(principal: &crate::auth::principal::Principal) -> SessionId {
     match principal.authentication() {
-        crate::auth::principal::Authentication::SessionCookie(id) => id,
+        crate::auth::principal::Authentication::SessionCookie { id, .. } => id,
     }
 }

@@ -1,6 +1,6 @@
 //! The Sign-in security section: who must give an e-mailed code after their password,
-//! how many failed sign-ins within how many minutes lock a user, and whether the lock
-//! lifts by itself. Each box is checked as it is typed by the
+//! how long sessions last, how many failed sign-ins within how many minutes lock a
+//! user, and whether the lock lifts by itself. Each box is checked as it is typed by the
 //! rules the server applies; a save over another admin's newer one offers to reload.
 
 use super::{SaveRow, SettingsSection};
@@ -8,7 +8,8 @@ use crate::error::AppError;
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::settings::sign_in_security::{
-    LOCK_AFTER, LOCK_WINDOW_MINUTES, SignInSecurity, TwoFactor, UNLOCK_AFTER_MINUTES, parse_within,
+    IDLE_TIMEOUT_MINUTES, LOCK_AFTER, LOCK_WINDOW_MINUTES, SESSION_LIFETIME_HOURS, SignInSecurity,
+    TwoFactor, UNLOCK_AFTER_MINUTES, parse_within,
 };
 use crate::settings::{SaveSignInSecurity, Versioned};
 use leptos::prelude::*;
@@ -81,6 +82,8 @@ pub(super) fn SignInSecuritySection(
     let policy = saved.settings;
     let version = RwSignal::new(saved.version);
     let two_factor = RwSignal::new(policy.two_factor);
+    let idle = RwSignal::new(policy.idle_timeout_minutes.to_string());
+    let lifetime = RwSignal::new(policy.session_lifetime_hours.to_string());
     let lock_after = RwSignal::new(policy.lock_after.to_string());
     let window = RwSignal::new(policy.lock_window_minutes.to_string());
     let unlocks_by_itself = RwSignal::new(policy.unlock_after_minutes.is_some());
@@ -94,6 +97,16 @@ pub(super) fn SignInSecuritySection(
     let typed = move || -> Result<SignInSecurity, AppError> {
         Ok(SignInSecurity {
             two_factor: two_factor.get(),
+            idle_timeout_minutes: parse_within(
+                "idle_timeout_minutes",
+                &idle.read(),
+                &IDLE_TIMEOUT_MINUTES,
+            )?,
+            session_lifetime_hours: parse_within(
+                "session_lifetime_hours",
+                &lifetime.read(),
+                &SESSION_LIFETIME_HOURS,
+            )?,
             lock_after: parse_within("lock_after", &lock_after.read(), &LOCK_AFTER)?,
             lock_window_minutes: parse_within(
                 "lock_window_minutes",
@@ -154,6 +167,25 @@ pub(super) fn SignInSecuritySection(
                         </label>
                     })
                     .collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>{move || t_string!(i18n, settings.sessions)}</legend>
+                <NumberField
+                    id="idle-timeout"
+                    field="idle_timeout_minutes"
+                    label=Signal::derive(move || t_string!(i18n, settings.idle_timeout))
+                    range=IDLE_TIMEOUT_MINUTES
+                    text=idle
+                    disabled=disabled
+                />
+                <NumberField
+                    id="session-lifetime"
+                    field="session_lifetime_hours"
+                    label=Signal::derive(move || t_string!(i18n, settings.session_lifetime))
+                    range=SESSION_LIFETIME_HOURS
+                    text=lifetime
+                    disabled=disabled
+                />
             </fieldset>
             <fieldset>
                 <legend>{move || t_string!(i18n, settings.when_to_lock)}</legend>

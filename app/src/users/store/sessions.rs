@@ -5,7 +5,7 @@
 use super::selection::{Selected, ensure_user, fetch_one};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::principal::{Actor, Grant, SessionsKill, UsersRead};
-use crate::auth::session::IDLE_TIMEOUT_SECS;
+use crate::auth::session::SessionLimits;
 use crate::db::Db;
 use crate::db::sql::Sql;
 use crate::domain::{AccountId, Email, SessionId, UserId};
@@ -50,14 +50,16 @@ pub(crate) async fn live_sessions(
     yours: SessionId,
     now: i64,
 ) -> Result<Vec<SessionInfo>, AppError> {
+    let limits = SessionLimits::of_account(&mut *conn, account_id).await?;
     let rows: Vec<SessionRow> = sqlx::query_as(
         "SELECT id, user_agent, ip, created_at, last_seen_at FROM sessions
-         WHERE account_id = $1 AND user_id = $2 AND last_seen_at > $3
-         ORDER BY last_seen_at DESC, id DESC LIMIT $4",
+         WHERE account_id = $1 AND user_id = $2 AND last_seen_at > $3 AND created_at > $4
+         ORDER BY last_seen_at DESC, id DESC LIMIT $5",
     )
     .bind(account_id)
     .bind(user)
-    .bind(now - IDLE_TIMEOUT_SECS)
+    .bind(limits.active_after(now))
+    .bind(limits.started_after(now))
     .bind(MAX_LISTED_SESSIONS)
     .fetch_all(conn)
     .await?;
@@ -119,20 +121,24 @@ pub(crate) async fn end_live_sessions(
     let account_id = actor.account_id;
     let mut tx = db.write().await?;
     let owner = fetch_one::<SessionOwner>(&mut tx, db.backend(), account_id, user).await?;
+    let limits = SessionLimits::of_account(&mut tx, account_id).await?;
     let (live,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM sessions WHERE account_id = $1 AND user_id = $2 AND last_seen_at > $3",
+        "SELECT COUNT(*) FROM sessions
+         WHERE account_id = $1 AND user_id = $2 AND last_seen_at > $3 AND created_at > $4",
     )
     .bind(account_id)
     .bind(owner.id)
-    .bind(now - IDLE_TIMEOUT_SECS)
+    .bind(limits.active_after(now))
+    .bind(limits.started_after(now))
     .fetch_one(&mut *tx)
     .await?;
     let mut sql = Sql::new("DELETE FROM sessions WHERE account_id = ");
     let account = sql.int(account_id.get());
     let user_id = sql.int(owner.id.get());
-    let since = sql.int(now - IDLE_TIMEOUT_SECS);
+    let active = sql.int(limits.active_after(now));
+    let started = sql.int(limits.started_after(now));
     sql.push(&format!(
-        "{account} AND user_id = {user_id} AND last_seen_at > {since}"
+        "{account} AND user_id = {user_id} AND last_seen_at > {active} AND created_at > {started}"
     ));
     if let Some(id) = session {
         let id = sql.int(id.get());
@@ -171,7 +177,7 @@ pub(crate) async fn end_live_sessions(
 mod tests {
     use super::*;
     use crate::accounts::DefaultRole;
-    use crate::auth::session::{Client, resolve_session, start_session};
+    use crate::auth::session::{Activity, Client, resolve_session, start_session};
     use crate::testing::fixtures::{
         NOW, add_admin, audited_actions, other_account, signed_in, test_account,
     };
@@ -219,10 +225,12 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(ended, vec![listed[0].id], "{url}");
-            let refused = resolve_session(&db, &mobile, NOW + 11, None).await;
+            let refused = resolve_session(&db, &mobile, NOW + 11, None, Activity::Counts).await;
             assert!(matches!(refused, Err(AppError::Unauthenticated)), "{url}");
             assert!(
-                resolve_session(&db, &desktop, NOW + 11, None).await.is_ok(),
+                resolve_session(&db, &desktop, NOW + 11, None, Activity::Counts)
+                    .await
+                    .is_ok(),
                 "{url}"
             );
 
@@ -236,7 +244,7 @@ mod tests {
             );
             let all = end_sessions(&db, &kill, ann, None, NOW + 12).await.unwrap();
             assert_eq!(all.len(), 1, "{url}");
-            let refused = resolve_session(&db, &desktop, NOW + 13, None).await;
+            let refused = resolve_session(&db, &desktop, NOW + 13, None, Activity::Counts).await;
             assert!(matches!(refused, Err(AppError::Unauthenticated)), "{url}");
             assert_eq!(
                 audited_actions(&db).await,
@@ -273,11 +281,15 @@ mod tests {
                 "{url}"
             );
             assert!(
-                resolve_session(&db, &bobs, NOW, None).await.is_ok(),
+                resolve_session(&db, &bobs, NOW, None, Activity::Counts)
+                    .await
+                    .is_ok(),
                 "{url}"
             );
             assert!(
-                resolve_session(&db, &bosses, NOW, None).await.is_ok(),
+                resolve_session(&db, &bosses, NOW, None, Activity::Counts)
+                    .await
+                    .is_ok(),
                 "{url}"
             );
             assert!(audited_actions(&db).await.is_empty(), "{url}");
