@@ -2,7 +2,7 @@
 // the WCAG 2.1 A and AA rules, and none of the page's Content-Security-Policy.
 import AxeBuilder from "@axe-core/playwright";
 import { Browser, Page } from "@playwright/test";
-import { test, expect, hydrated, signIn, userRows, cspViolations } from "./support";
+import { test, expect, hydrated, signIn, userRows, cspViolations, runId, addUser, idleSessions } from "./support";
 
 const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const CONSOLE_PAGES = ["/users", "/me", "/groups/1", "/audit-log", "/dashboard", "/user-settings", "/roles", "/groups", "/invite", "/approvals", "/apps", "/outbox", "/no-such-page"];
@@ -74,6 +74,27 @@ for (const locale of LOCALES) {
     await expectNoViolations(page);
     await page.locator("[data-action=transfer]").click();
     await expect(page.getByRole("dialog")).toBeVisible();
+    await expectNoViolations(page);
+  });
+}
+
+for (const locale of LOCALES) {
+  test(`the idle warning passes axe in ${locale}`, async ({ browser }) => {
+    const email = `${runId()}.axe@acme.test`;
+    const password = "an axe checker's password";
+    addUser({ email, firstName: "Axel", lastName: "Checker", password });
+    const page = await pageIn(browser, locale);
+    await page.clock.install();
+    await page.goto("/login");
+    await page.locator("#email").fill(email);
+    await page.locator("#password").fill(password);
+    await page.locator("#password").press("Enter");
+    await expect(page).toHaveURL(/\/me$/);
+    await hydrated(page);
+    // The default idle timeout is 15 minutes: 14.5 of them pass.
+    idleSessions(email, 870);
+    await page.clock.fastForward(870_000);
+    await expect(page.getByRole("alertdialog")).toBeVisible();
     await expectNoViolations(page);
   });
 }

@@ -69,6 +69,7 @@ export function addUser(user: {
   password?: string;
 }): number {
   const args = [
+    "user",
     "--email", user.email,
     "--first-name", user.firstName,
     "--last-name", user.lastName,
@@ -76,10 +77,19 @@ export function addUser(user: {
   ];
   if (user.ownsApp) args.push("--owns-app", user.ownsApp);
   if (user.password) args.push("--password", user.password);
+  return Number(fixture(args).trim());
+}
+
+/** Makes every session of `email` look idle for `seconds` more than it is. */
+export function idleSessions(email: string, seconds: number) {
+  fixture(["idle-sessions", "--email", email, "--seconds", String(seconds)]);
+}
+
+function fixture(args: string[]): string {
   const output = execFileSync(process.env.E2E_FIXTURE_BIN ?? "../target/debug/roster-fixture", args, {
     env: { ...process.env, ROSTER_DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite://../target/e2e.db" },
   });
-  return Number(output.toString().trim());
+  return output.toString();
 }
 
 /** Signs in on `/login` with a password expected to be refused; answers the refusal. */

@@ -8,7 +8,7 @@ use app::accounts::CreatedAccount;
 use app::apps::MemberRole;
 use app::apps::store::user_apps;
 use app::auth::principal::{Grant, UsersDelete, UsersRead};
-use app::auth::session::{Client, resolve_session, start_session};
+use app::auth::session::{Activity, Client, resolve_session, start_session};
 use app::db::Db;
 use app::domain::{SessionId, UserId, UserStatus};
 use app::loader::add_generated_users;
@@ -460,7 +460,7 @@ async fn bench_engine(url: &str, args: &Args) {
         .expect("the Primary Admin may delete");
 
     let session = time(args.repetitions * 5, || async {
-        resolve_session(&db, &token, NOW, None)
+        resolve_session(&db, &token, NOW, None, Activity::Counts)
             .await
             .expect("the session resolves");
     })

@@ -1,7 +1,8 @@
 //! `roster-fixture`: adds the users and apps a browser journey needs to the first
 //! account of a database, through the product's own code, and prints their ids. Each
 //! journey adds its own people (with a unique suffix), so journeys can run again and
-//! again on the same database.
+//! again on the same database. It also moves a user's sessions back in time, so a
+//! journey can reach the end of an idle timeout without waiting for it.
 
 use app::apps::MemberRole;
 use app::apps::store::{NewApp, insert_app};
@@ -11,13 +12,32 @@ use app::domain::ProductAccess;
 use app::domain::{Email, PersonName, UserStatus};
 use app::loader::first_account;
 use app::users::new_user::{NewUser, insert_user};
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(about = "Add a user (and the app they own) to the first account, for browser journeys")]
-struct Args {
+#[command(about = "Prepare the first account of a database for browser journeys")]
+struct Cli {
     #[arg(long, env = "ROSTER_DATABASE_URL")]
     database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add a user (and the app they own); prints their id.
+    User(NewUserArgs),
+    /// Make every session of a user look idle for SECONDS more than it is.
+    IdleSessions {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        seconds: i64,
+    },
+}
+
+#[derive(clap::Args)]
+struct NewUserArgs {
     #[arg(long)]
     email: String,
     #[arg(long)]
@@ -56,9 +76,27 @@ enum FixtureError {
 
 #[tokio::main]
 async fn main() -> Result<(), FixtureError> {
-    let args = Args::parse();
-    let db = Db::connect(&args.database_url, 2).await?;
-    let (account_id, role_id) = first_account(&db)
+    let cli = Cli::parse();
+    let db = Db::connect(&cli.database_url, 2).await?;
+    match cli.command {
+        Command::User(args) => add_user(&db, args).await,
+        Command::IdleSessions { email, seconds } => {
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = last_seen_at - $1,
+                                     created_at = created_at - $1
+                 WHERE user_id IN (SELECT id FROM users WHERE email = $2)",
+            )
+            .bind(seconds)
+            .bind(email)
+            .execute(db.pool())
+            .await?;
+            Ok(())
+        }
+    }
+}
+
+async fn add_user(db: &Db, args: NewUserArgs) -> Result<(), FixtureError> {
+    let (account_id, role_id) = first_account(db)
         .await?
         .ok_or_else(|| FixtureError::Input("the database has no account".into()))?;
     let input = |error: String| FixtureError::Input(error);
