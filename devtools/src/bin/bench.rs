@@ -1,6 +1,6 @@
 //! `roster-bench`: the Users grid's, the User Details page's and the session check's
-//! figures over a large account, on SQLite and, when `ROSTER_TEST_POSTGRES_URL` is set,
-//! on PostgreSQL. Times are measured around the store functions the server functions
+//! figures over a large account, and a sign-in's with and without its e-mailed second
+//! step, on SQLite and, when `ROSTER_TEST_POSTGRES_URL` is set, on PostgreSQL. Times are measured around the store functions the server functions
 //! call (server-side, without HTTP), in a fresh database filled by the same loader as
 //! `roster seed`.
 
@@ -9,11 +9,16 @@ use app::apps::MemberRole;
 use app::apps::store::user_apps;
 use app::auth::principal::{Grant, UsersDelete, UsersRead};
 use app::auth::session::{Activity, Client, resolve_session, start_session};
+use app::auth::sign_in::{SignedIn, sign_in};
+use app::auth::sign_in_code;
 use app::db::Db;
+use app::domain::Email;
 use app::domain::{SessionId, UserId, UserStatus};
+use app::i18n::Locale;
 use app::loader::add_generated_users;
 use app::loader::names::{FIRST_NAMES, LAST_NAMES};
-use app::testing::fixtures::{NOW, add_app, signed_in, test_account};
+use app::settings::sign_in_security::TwoFactor;
+use app::testing::fixtures::{NOW, PASSWORD, PRIMARY_EMAIL, add_app, signed_in, test_account};
 use app::testing::scratch::{postgres_url, sqlite_url};
 use app::users::query::{Cursor, GridParams, SortField, UserQuery};
 use app::users::selection::UserIds;
@@ -37,6 +42,9 @@ struct Args {
     /// and the session check).
     #[arg(long)]
     details_only: bool,
+    /// Measure only a sign-in, without and with the e-mailed code (no users loaded).
+    #[arg(long)]
+    sign_in_only: bool,
 }
 
 #[tokio::main]
@@ -47,8 +55,13 @@ async fn main() {
         engines.push(("PostgreSQL", url));
     }
     for (engine, url) in engines {
-        println!("\n## {engine}: {} users\n", args.users);
-        bench_engine(&url, &args).await;
+        if args.sign_in_only {
+            println!("\n## {engine}: sign-in\n");
+            bench_sign_in(&url, args.repetitions).await;
+        } else {
+            println!("\n## {engine}: {} users\n", args.users);
+            bench_engine(&url, &args).await;
+        }
         remove_sqlite_files(&url);
     }
 }
@@ -102,6 +115,80 @@ fn query(sort: SortField, search: Option<&str>, after: Option<String>) -> UserQu
         ..GridParams::default()
     })
     .expect("benchmark queries are valid")
+}
+
+/// A sign-in of the Primary Admin: the password alone; the password step when the
+/// account asks for a code (the hash, the challenge and the e-mail in the outbox); and
+/// the code step (no hash: a lookup, the session and the challenge spent).
+async fn bench_sign_in(url: &str, repetitions: usize) {
+    let db = Db::connect(url, 4).await.expect("the database opens");
+    test_account(&db).await;
+    let email = Email::parse(PRIMARY_EMAIL).expect("the fixture's e-mail parses");
+    let client = Client {
+        user_agent: "roster-bench".into(),
+        ip: None,
+    };
+    let password_step = || async {
+        sign_in(&db, &email, PASSWORD.into(), &client, Locale::en, NOW)
+            .await
+            .expect("the password is right")
+    };
+    let plain = time(repetitions, || async {
+        password_step().await;
+    })
+    .await;
+    sqlx::query("UPDATE accounts SET two_factor = $1")
+        .bind(TwoFactor::Everyone.code())
+        .execute(db.pool())
+        .await
+        .expect("the policy is set");
+    let challenged = time(repetitions, || async {
+        password_step().await;
+    })
+    .await;
+    let mut samples = Vec::with_capacity(repetitions);
+    for _ in 0..repetitions {
+        let SignedIn::CodeSent(challenge) = password_step().await else {
+            panic!("the account asks for a code");
+        };
+        let (text,): (String,) =
+            sqlx::query_as("SELECT text_body FROM outbox ORDER BY id DESC LIMIT 1")
+                .fetch_one(db.pool())
+                .await
+                .expect("the code was e-mailed");
+        let code = text
+            .lines()
+            .find(|line| line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit()))
+            .expect("the e-mail carries the code");
+        let started = Instant::now();
+        sign_in_code::confirm(&db, challenge.as_str(), code, &client, Locale::en, NOW)
+            .await
+            .expect("the code is right");
+        samples.push(started.elapsed());
+    }
+    samples.sort();
+    let at = |share: usize| samples[(samples.len() * share / 100).min(samples.len() - 1)];
+    println!("| sign-in, one at a time | median ms | p95 ms | p99 ms |");
+    println!("|---|---|---|---|");
+    for (what, timing) in [
+        ("password, no second factor (session started)", plain),
+        ("password step, code required (code e-mailed)", challenged),
+        (
+            "code step (session started)",
+            Timing {
+                median: at(50),
+                p95: at(95),
+                p99: at(99),
+            },
+        ),
+    ] {
+        println!(
+            "| {what} | {} | {} | {} |",
+            ms(timing.median),
+            ms(timing.p95),
+            ms(timing.p99)
+        );
+    }
 }
 
 /// The User Details page's three tabs, one read each, for a user in the middle of the
