@@ -158,8 +158,8 @@ pub async fn add_account_domain(domain: String) -> Result<AccountDomains, AppErr
     store::add_domain(&state.db, &grant, &domain, state.clock.now()).await
 }
 
-/// Takes `domain` off the account's domains; answers the rest. 404 when the account
-/// has no such added domain.
+/// Takes `domain` off the account's domains; answers the rest. 400 for what is not a
+/// domain an account may have, 404 when the account has no such added domain.
 #[server(prefix = "/api", endpoint = "remove_account_domain", input = leptos::server_fn::codec::Json)]
 #[cfg_attr(
     feature = "ssr",
@@ -168,9 +168,9 @@ pub async fn add_account_domain(domain: String) -> Result<AccountDomains, AppErr
 pub async fn remove_account_domain(domain: String) -> Result<AccountDomains, AppError> {
     use crate::auth::principal::{SettingsManage, current_principal};
     let grant = current_principal()?.grant::<SettingsManage>()?;
+    let domain = sign_up::AccountDomain::parse(&domain)?;
     let state = crate::state::app_state()?;
-    let domain = domain.trim().trim_start_matches('@').to_lowercase();
-    store::remove_domain(&state.db, &grant, &domain, state.clock.now()).await
+    store::remove_domain(&state.db, &grant, domain.as_str(), state.clock.now()).await
 }
 
 /// Saves the profile-field policy as a new version over `version`; a save over a newer

@@ -11,8 +11,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 
-/// Error bodies are small; anything larger is passed through untouched.
-const MAX_ERROR_BODY: usize = 64 * 1024;
+/// The largest error body read back: an error may quote what was sent, up to the
+/// request limit. Anything larger is passed through untouched.
+const MAX_ERROR_BODY: usize = 1024 * 1024;
 
 /// The JSON answer for `error`: its code and parameters, and a readable message.
 pub fn error_response(error: &AppError) -> Response {

@@ -3282,3 +3282,126 @@ async fn a_session_ends_after_the_accounts_idle_minutes_and_asking_its_time_left
     })
     .await;
 }
+
+/// Bodies no client should send: broken and wrongly typed JSON, broken forms, deep
+/// nesting, NUL and control characters, numbers past i64, strings past every limit, and
+/// one body past the request limit. `seed` varies the field names a body guesses.
+fn malformed_bodies(seed: usize) -> Vec<(&'static str, Vec<u8>)> {
+    const JSON: &str = "application/json";
+    const FORM: &str = "application/x-www-form-urlencoded";
+    let fields = [
+        "id", "ids", "q", "name", "email", "code", "token", "version", "settings", "edit", "after",
+        "user", "group", "app", "domain", "locale", "password", "approve",
+    ];
+    let field = fields[seed % fields.len()];
+    let other = fields[(seed * 7 + 3) % fields.len()];
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    let long = "x".repeat(300_000);
+    vec![
+        (JSON, Vec::new()),
+        (JSON, b"{".to_vec()),
+        (JSON, b"null".to_vec()),
+        (JSON, b"[1, 2, 3]".to_vec()),
+        (JSON, format!("{{\"{field}\": {deep}}}").into_bytes()),
+        (
+            JSON,
+            format!("{{\"{field}\": \"a\\u0000b\", \"{other}\": \"\\u0007\"}}").into_bytes(),
+        ),
+        (
+            JSON,
+            format!("{{\"{field}\": 1e400, \"{other}\": -9223372036854775809}}").into_bytes(),
+        ),
+        (
+            JSON,
+            format!("{{\"{field}\": -1, \"{other}\": 9223372036854775807}}").into_bytes(),
+        ),
+        (JSON, format!("{{\"{field}\": \"{long}\"}}").into_bytes()),
+        (
+            JSON,
+            format!("{{\"{field}\": {{\"{other}\": [null, true, {{}}]}}}}").into_bytes(),
+        ),
+        (JSON, vec![0xff, 0xfe, 0x00, 0x7b]),
+        (FORM, b"a=%ZZ&&=&%".to_vec()),
+        (FORM, format!("{field}=%00&{other}=-1").into_bytes()),
+        (FORM, format!("{field}={long}").into_bytes()),
+        (
+            FORM,
+            format!("{field}[]=1&{field}[x]=2&{other}=").into_bytes(),
+        ),
+        (
+            JSON,
+            format!("{{\"{field}\": [], \"{other}\": \"\\ud800\"}}").into_bytes(),
+        ),
+        (
+            FORM,
+            format!("{field}=%F0%28%8C%BC&{other}=%E2%80%AE").into_bytes(),
+        ),
+        ("text/plain", b"hello".to_vec()),
+        ("application/octet-stream", vec![0u8; 2048]),
+        (JSON, vec![b' '; MAX_REQUEST_BODY + 1]),
+    ]
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_bodies_get_no_5xx_from_any_server_function_and_change_nothing() {
+    let mut paths: Vec<(&'static str, Method)> = leptos::server_fn::axum::server_fn_paths()
+        // Signing out would end the session the rest of the run uses.
+        .filter(|(path, _)| *path != "/api/logout")
+        .map(|(path, method)| {
+            (
+                path,
+                Method::from_bytes(method.as_str().as_bytes()).unwrap(),
+            )
+        })
+        .collect();
+    paths.sort_by_key(|(path, _)| *path);
+    assert!(paths.len() >= 50, "every server function is registered");
+    on_every_engine(|app| {
+        let paths = paths.clone();
+        async move {
+            app.sign_in().await;
+            let mut sent = 0;
+            for (index, (path, method)) in paths.iter().enumerate() {
+                for (content_type, body) in malformed_bodies(index) {
+                    let users = app.user_count().await;
+                    let events = app.audit_trail().await.len();
+                    let request = if *method == Method::GET {
+                        let query: String =
+                            String::from_utf8_lossy(&body).chars().take(4_000).collect();
+                        if content_type.starts_with("application/x-www-form") {
+                            app.client.get(format!("{}?{query}", app.url(path)))
+                        } else {
+                            app.client.get(app.url(path)).query(&[("q", query)])
+                        }
+                    } else {
+                        app.client
+                            .request(method.clone(), app.url(path))
+                            .header("content-type", content_type)
+                            .body(body.clone())
+                    };
+                    let status = request.send().await.unwrap().status();
+                    sent += 1;
+                    assert!(
+                        status.as_u16() < 500,
+                        "{method} {path} answered {status} to a {content_type} body of {} bytes",
+                        body.len()
+                    );
+                    if !status.is_success() {
+                        assert_eq!(
+                            app.user_count().await,
+                            users,
+                            "{path} refused yet changed users"
+                        );
+                        assert_eq!(
+                            app.audit_trail().await.len(),
+                            events,
+                            "{path} refused yet audited"
+                        );
+                    }
+                }
+            }
+            assert!(sent >= 1_000, "{sent} bodies sent");
+        }
+    })
+    .await;
+}
