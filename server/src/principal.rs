@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 /// Server functions anyone may call: they start or end a session (with its e-mailed
 /// code), choose a language, reset a forgotten password, accept an invitation or ask
 /// to join.
-const PUBLIC_API: [&str; 13] = [
+pub const PUBLIC_API: [&str; 13] = [
     "/api/login",
     "/api/login_code",
     "/api/resend_sign_in_code",
