@@ -229,6 +229,35 @@ pub async fn stay_signed_in() -> Result<i64, AppError> {
     Ok(ends_at - crate::state::app_state()?.clock.now())
 }
 
+/// Gives the signed-in person's password again, for the changes that need a recent
+/// sign-in; a wrong one is 400 and counts towards their lock.
+#[server(prefix = "/api", endpoint = "confirm_password")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn confirm_password(password: String) -> Result<(), AppError> {
+    use crate::state::{app_state, request_parts};
+    let principal = principal::current_principal()?;
+    if password.len() > password::MAX_PASSWORD_LEN {
+        return Err(AppError::invalid(
+            "password",
+            crate::error::Problem::NotYourPassword,
+        ));
+    }
+    let state = app_state()?;
+    let parts = request_parts()?;
+    let client = session::Client::of_request(&parts.headers, client_addr(&parts));
+    let principal::Authentication::SessionCookie { id, .. } = principal.authentication();
+    sign_in::confirm_password(
+        &state.db,
+        principal.user_id(),
+        id,
+        password,
+        &client,
+        crate::console::language::request_locale(),
+        state.clock.now(),
+    )
+    .await
+}
+
 /// Who is signed in, and what they may do; 403 for a member, who has no console.
 #[server(prefix = "/api", endpoint = "current_admin", input = leptos::server_fn::codec::GetUrl)]
 #[cfg_attr(

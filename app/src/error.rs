@@ -64,6 +64,9 @@ pub enum Denied {
     /// A member (no admin role) asked for the console.
     #[error("The Admin Console is for admins; your account page is at /me.")]
     NotAnAdmin,
+    /// A change that needs the person to have proved who they are in the last minutes.
+    #[error("Confirm your password first: this change needs a sign-in within the last 5 minutes.")]
+    RecentSignInNeeded,
     /// A request for a host other than the console's public one (e.g. DNS rebinding).
     #[error("This console answers only at its own address.")]
     OtherHost,
@@ -220,6 +223,8 @@ pub enum Problem {
     NotADomain,
     #[error("a public e-mail provider's domain cannot belong to an account")]
     PublicDomain,
+    #[error("this is not your password")]
+    NotYourPassword,
     #[error("not a phone number (digits, optionally with + and spaces or dashes)")]
     NotAPhoneNumber,
     #[error("not a postal code")]

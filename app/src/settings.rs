@@ -73,7 +73,8 @@ pub async fn get_user_settings() -> Result<UserSettings, AppError> {
 }
 
 /// Saves the account's sign-in security over `version`; a save over a newer one is 409.
-/// It applies at once, to the locks in place too.
+/// It applies at once, to the locks in place too. Changing who must give a code needs a
+/// sign-in (or the password given again) within the last 5 minutes: 403 otherwise.
 #[server(prefix = "/api", endpoint = "save_sign_in_security", input = leptos::server_fn::codec::Json)]
 #[cfg_attr(
     feature = "ssr",
@@ -84,11 +85,19 @@ pub async fn save_sign_in_security(
     version: i64,
 ) -> Result<Versioned<SignInSecurity>, AppError> {
     use crate::auth::principal::{SettingsManage, current_principal};
-    let grant = current_principal()?.grant::<SettingsManage>()?;
+    let principal = current_principal()?;
+    let grant = principal.grant::<SettingsManage>()?;
     settings.check()?;
     let state = crate::state::app_state()?;
+    let now = state.clock.now();
+    let mut conn = state.db.pool().acquire().await?;
+    let before = store::read_section::<SignInSecurity>(&mut conn, grant.account_id()).await?;
+    drop(conn);
+    if before.settings.two_factor != settings.two_factor {
+        principal.require_recent_sign_in(now)?;
+    }
     let change = Versioned { settings, version };
-    store::save(&state.db, &grant, change, state.clock.now()).await
+    store::save(&state.db, &grant, change, now).await
 }
 
 /// Saves when new users get a welcome e-mail, over `version`.

@@ -1,7 +1,8 @@
 // Two-factor sign-in: an admin requires an e-mailed code of admins; signing in again, a
 // right password leads to the code page, a wrong code is refused, the code from the
 // e-mail (read from the SMTP sink) finishes the sign-in; the policy goes back to off.
-import { test, expect, hydrated, signIn, messagesTo, ADMIN } from "./support";
+// Changing the policy more than five minutes after signing in asks for the password.
+import { test, expect, hydrated, signIn, messagesTo, idleSessions, ADMIN } from "./support";
 import { Page } from "@playwright/test";
 
 async function setTwoFactor(page: Page, choice: string) {
@@ -47,4 +48,28 @@ test("with codes required of admins, a sign-in waits for the e-mailed code", asy
   } finally {
     await setTwoFactor(page, "Off: a password is enough");
   }
+});
+
+test("changing who gives a code more than five minutes after sign-in asks for the password first", async ({ page }) => {
+  await signIn(page);
+  idleSessions(ADMIN.email, 301);
+  await page.goto("/user-settings");
+  await hydrated(page);
+  const section = page.getByRole("region", { name: "Sign-in security" });
+  await section.getByLabel("Required for everyone").check();
+  await section.getByRole("button", { name: "Save" }).click();
+  const dialog = page.getByRole("alertdialog", { name: "Confirm it is you" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await dialog.getByLabel("Your password").fill("not the password");
+  await dialog.getByLabel("Your password").press("Enter");
+  await expect(dialog.getByRole("alert")).toHaveText("this is not your password");
+  await dialog.getByLabel("Your password").fill(ADMIN.password);
+  await dialog.getByLabel("Your password").press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("sign-in-security-outcome")).toHaveText("Sign-in security saved.");
+  await page.reload();
+  await hydrated(page);
+  await expect(section.getByLabel("Required for everyone")).toBeChecked();
+  await setTwoFactor(page, "Off: a password is enough");
 });

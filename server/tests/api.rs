@@ -1373,6 +1373,7 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
             "/api/save_my_profile",
             "/api/session_time_left",
             "/api/stay_signed_in",
+            "/api/confirm_password",
             // The Primary Admin's alone, tested on its own.
             "/api/transfer_ownership",
         ];
@@ -3471,6 +3472,57 @@ async fn malformed_and_oversized_bodies_get_no_5xx_from_any_server_function_and_
             }
             assert!(sent >= 1_000, "{sent} bodies sent");
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn changing_who_gives_a_code_needs_a_sign_in_within_five_minutes_or_the_password_again() {
+    on_every_engine(|app| async move {
+        app.sign_in().await;
+        let save = |two_factor: &'static str, lock_after: i64, version: i64| {
+            app.post_json::<Value>(
+                &app.client,
+                "/api/save_sign_in_security",
+                json!({
+                    "settings": { "two_factor": two_factor, "idle_timeout_minutes": 15, "session_lifetime_hours": 12, "lock_after": lock_after, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
+                    "version": version
+                }),
+                HeaderMap::new(),
+            )
+        };
+        app.clock.advance(301);
+        let refused = save("everyone", 5, 1).await.unwrap_err();
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            refused.error,
+            AppError::Forbidden {
+                denied: Denied::RecentSignInNeeded
+            }
+        );
+        assert!(app.audit_trail().await.is_empty(), "nothing changed");
+        let other_settings = save("off", 6, 1).await.unwrap();
+        assert_eq!(other_settings["version"], 2, "the rest of the section needs no password");
+
+        let confirm = |password: &'static str| {
+            app.client
+                .post(app.url("/api/confirm_password"))
+                .form(&[("password", password)])
+                .send()
+        };
+        let wrong = confirm("not my password").await.unwrap();
+        assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+        assert!(save("everyone", 6, 2).await.is_err());
+        assert_eq!(confirm(PASSWORD).await.unwrap().status(), StatusCode::OK);
+        let saved = save("everyone", 6, 2).await.unwrap();
+        assert_eq!(saved["settings"]["two_factor"], "everyone");
+        let nobody = client()
+            .post(app.url("/api/confirm_password"))
+            .form(&[("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(nobody.status(), StatusCode::UNAUTHORIZED);
     })
     .await;
 }

@@ -8,6 +8,10 @@ use crate::error::{AppError, Denied};
 use std::marker::PhantomData;
 use std::net::IpAddr;
 
+/// How recent a sign-in (or a password given again) must be for the changes that could
+/// take over an account.
+pub const RECENT_SIGN_IN_SECS: i64 = 5 * 60;
+
 /// Something an admin may be allowed to do: a type for each `Permission`.
 pub trait Capability {
     const PERMISSION: Permission;
@@ -116,9 +120,13 @@ impl<C> Grant<C> {
 /// How the request proved who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Authentication {
-    /// The console's session cookie: which session, and when it ends unless it is
-    /// active again.
-    SessionCookie { id: SessionId, ends_at: i64 },
+    /// The console's session cookie: which session, when it ends unless it is active
+    /// again, and when its person last proved who they are.
+    SessionCookie {
+        id: SessionId,
+        ends_at: i64,
+        verified_at: i64,
+    },
 }
 
 /// The signed-in person, as the header shows them.
@@ -266,6 +274,20 @@ impl Principal {
     pub fn session_ends_at(&self) -> i64 {
         match self.authentication {
             Authentication::SessionCookie { ends_at, .. } => ends_at,
+        }
+    }
+
+    /// Refuses (403 `recent_sign_in_needed`) unless the person proved who they are in
+    /// the last `RECENT_SIGN_IN_SECS`: at sign-in, or by giving their password again.
+    /// The changes that could take over an account ask this first.
+    pub fn require_recent_sign_in(&self, now: i64) -> Result<(), AppError> {
+        let Authentication::SessionCookie { verified_at, .. } = self.authentication;
+        if now - verified_at <= RECENT_SIGN_IN_SECS {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden {
+                denied: Denied::RecentSignInNeeded,
+            })
         }
     }
 }

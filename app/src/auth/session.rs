@@ -178,9 +178,9 @@ where
         .take(MAX_USER_AGENT_CHARS)
         .collect();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, account_id, created_at, last_seen_at, user_agent, ip,
-                               profile_policy_version)
-         VALUES ($1, $2, $3, $4, $4, $5, $6,
+        "INSERT INTO sessions (token_hash, user_id, account_id, created_at, last_seen_at,
+                               verified_at, user_agent, ip, profile_policy_version)
+         VALUES ($1, $2, $3, $4, $4, $4, $5, $6,
                  (SELECT profile_policy_version FROM accounts WHERE id = $3))",
     )
     .bind(token.digest())
@@ -215,6 +215,7 @@ struct SessionRow {
     permission: Option<String>,
     picture_at: Option<i64>,
     created_at: i64,
+    verified_at: i64,
     idle_secs: i64,
     lifetime_secs: i64,
 }
@@ -245,7 +246,7 @@ pub async fn resolve_session(
         "SELECT s.id AS session_id, s.last_seen_at, u.id AS user_id, u.account_id, u.email,
                 u.first_name, u.last_name, u.status, u.is_primary_admin,
                 r.name AS role_name, r.is_admin AS role_is_admin, p.permission, u.picture_at,
-                s.created_at, {LIMIT_COLUMNS}
+                s.created_at, s.verified_at, {LIMIT_COLUMNS}
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          JOIN accounts a ON a.id = s.account_id
@@ -302,6 +303,7 @@ pub async fn resolve_session(
         Authentication::SessionCookie {
             id: first.session_id,
             ends_at: limits.ends_at(first.created_at, last_seen_at),
+            verified_at: first.verified_at,
         },
         Profile {
             email: first.email.clone(),
@@ -521,6 +523,85 @@ mod tests {
                     NOW + 610 + DEFAULT_IDLE_SECS
                 );
                 assert_eq!(last_seen(&db).await, NOW + 610, "{url}");
+            }
+        }
+
+        #[tokio::test]
+        async fn a_change_needing_a_recent_sign_in_is_refused_five_minutes_on_until_the_password_is_given()
+         {
+            use crate::auth::sign_in::confirm_password;
+            use crate::i18n::Locale;
+            use crate::testing::fixtures::PASSWORD;
+            for url in database_urls().await {
+                let db = Db::connect(&url, 2).await.unwrap();
+                let account = test_account(&db).await;
+                let (token, _) = signed_in(&db, &account, account.primary_admin_id).await;
+                let at = |now: i64| resolve_session(&db, &token, now, None, Activity::Ignored);
+                assert_eq!(
+                    at(NOW + 300)
+                        .await
+                        .unwrap()
+                        .require_recent_sign_in(NOW + 300),
+                    Ok(())
+                );
+                let refused = at(NOW + 301)
+                    .await
+                    .unwrap()
+                    .require_recent_sign_in(NOW + 301);
+                assert_eq!(
+                    refused,
+                    Err(AppError::Forbidden {
+                        denied: crate::error::Denied::RecentSignInNeeded
+                    }),
+                    "{url}"
+                );
+                let principal = at(NOW + 400).await.unwrap();
+                let Authentication::SessionCookie { id, .. } = principal.authentication();
+                let client = Client::default();
+                let wrong = confirm_password(
+                    &db,
+                    principal.user_id(),
+                    id,
+                    "nope".into(),
+                    &client,
+                    Locale::en,
+                    NOW + 400,
+                );
+                assert_eq!(
+                    wrong.await,
+                    Err(AppError::invalid(
+                        "password",
+                        crate::error::Problem::NotYourPassword
+                    ))
+                );
+                let (failures,): (i64,) =
+                    sqlx::query_as("SELECT failed_sign_ins FROM users WHERE id = $1")
+                        .bind(principal.user_id())
+                        .fetch_one(db.pool())
+                        .await
+                        .unwrap();
+                assert_eq!(
+                    failures, 1,
+                    "{url}: a wrong password counts towards the lock"
+                );
+                confirm_password(
+                    &db,
+                    principal.user_id(),
+                    id,
+                    PASSWORD.into(),
+                    &client,
+                    Locale::en,
+                    NOW + 400,
+                )
+                .await
+                .unwrap();
+                assert_eq!(
+                    at(NOW + 700)
+                        .await
+                        .unwrap()
+                        .require_recent_sign_in(NOW + 700),
+                    Ok(())
+                );
             }
         }
 

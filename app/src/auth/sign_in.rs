@@ -1,6 +1,7 @@
 //! Checking an e-mail and password and starting a session, or, when the account's
 //! two-factor policy asks it of this person, e-mailing a code first (`sign_in_code`);
-//! a wrong password counts towards a lock (`lockout`).
+//! checking the password of someone signed in again, before a change that needs a
+//! recent sign-in. A wrong password counts towards a lock (`lockout`).
 
 use super::access::Access;
 use super::link_token::LinkToken;
@@ -10,8 +11,8 @@ use super::session::{Client, SessionToken, start_session};
 use super::sign_in_code;
 use crate::db::Db;
 use crate::db::sql::Flag;
-use crate::domain::{AccountId, Email, UserId, UserStatus};
-use crate::error::AppError;
+use crate::domain::{AccountId, Email, SessionId, UserId, UserStatus};
+use crate::error::{AppError, Problem};
 use crate::i18n::Locale;
 use crate::settings::sign_in_security::TwoFactor;
 use sqlx::{Any, Transaction};
@@ -152,4 +153,37 @@ pub(crate) async fn open_session(
     .await?;
     lockout::forget_failures(tx, user).await?;
     Ok(token)
+}
+
+/// Proves again who the person behind `session` is: their right password marks the
+/// session as verified `now`; a wrong one is refused (400 `password: not_your_password`)
+/// and counts towards their lock like a wrong sign-in.
+pub async fn confirm_password(
+    db: &Db,
+    user: UserId,
+    session: SessionId,
+    password: String,
+    client: &Client,
+    locale: Locale,
+    now: i64,
+) -> Result<(), AppError> {
+    let hashing = reserve_hashing().await?;
+    let (hash,): (Option<String>,) =
+        sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_one(db.pool())
+            .await?;
+    let right = hashing.verify(password, hash).await?;
+    drop(hashing);
+    if !right {
+        lockout::record_failure(db, user, client.ip, locale, now).await?;
+        return Err(AppError::invalid("password", Problem::NotYourPassword));
+    }
+    sqlx::query("UPDATE sessions SET verified_at = $1 WHERE id = $2 AND user_id = $3")
+        .bind(now)
+        .bind(session)
+        .bind(user)
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }

@@ -3,8 +3,10 @@
 //! that work before the page is hydrated.
 
 mod code;
+mod confirm_password;
 
 pub use code::SignInCodeRoute;
+pub use confirm_password::ConfirmPasswordDialog;
 
 use super::Login;
 use super::reset::{RequestPasswordReset, ResetFor, ResetPassword, reset_link};

@@ -20,6 +20,9 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             }
             Denied::CrossOrigin => td_string!(locale, errors.cross_origin).to_owned(),
             Denied::OtherHost => td_string!(locale, errors.other_host).to_owned(),
+            Denied::RecentSignInNeeded => {
+                td_string!(locale, errors.recent_sign_in_needed).to_owned()
+            }
             Denied::NotAnAdmin => td_string!(locale, errors.not_an_admin).to_owned(),
             Denied::PrimaryAdminOnly => td_string!(locale, errors.primary_admin_only).to_owned(),
         },
@@ -147,6 +150,7 @@ fn problem_text(locale: Locale, problem: &Problem) -> String {
         Problem::NotTheSame => td_string!(locale, problems.not_the_same).to_owned(),
         Problem::NotADomain => td_string!(locale, problems.not_a_domain).to_owned(),
         Problem::PublicDomain => td_string!(locale, problems.public_domain).to_owned(),
+        Problem::NotYourPassword => td_string!(locale, problems.not_your_password).to_owned(),
         Problem::NotAPhoneNumber => td_string!(locale, problems.not_a_phone_number).to_owned(),
         Problem::NotAPostalCode => td_string!(locale, problems.not_a_postal_code).to_owned(),
         Problem::NotACountry => td_string!(locale, problems.not_a_country).to_owned(),

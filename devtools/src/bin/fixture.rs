@@ -27,7 +27,8 @@ struct Cli {
 enum Command {
     /// Add a user (and the app they own); prints their id.
     User(NewUserArgs),
-    /// Make every session of a user look idle for SECONDS more than it is.
+    /// Move every session of a user SECONDS into the past: its start, its last
+    /// activity and its last proof of who they are.
     IdleSessions {
         #[arg(long)]
         email: String,
@@ -83,7 +84,8 @@ async fn main() -> Result<(), FixtureError> {
         Command::IdleSessions { email, seconds } => {
             sqlx::query(
                 "UPDATE sessions SET last_seen_at = last_seen_at - $1,
-                                     created_at = created_at - $1
+                                     created_at = created_at - $1,
+                                     verified_at = verified_at - $1
                  WHERE user_id IN (SELECT id FROM users WHERE email = $2)",
             )
             .bind(seconds)

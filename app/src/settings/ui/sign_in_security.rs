@@ -4,7 +4,8 @@
 //! rules the server applies; a save over another admin's newer one offers to reload.
 
 use super::{SaveRow, SettingsSection};
-use crate::error::AppError;
+use crate::auth::ui::ConfirmPasswordDialog;
+use crate::error::{AppError, Denied};
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::settings::sign_in_security::{
@@ -125,20 +126,27 @@ pub(super) fn SignInSecuritySection(
         })
     };
     let save = ServerAction::<SaveSignInSecurity>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(saved)) = save.value().get() {
-            version.set(saved.version);
-        }
+    // A change of the two-factor policy may first need the password again.
+    let asking_password = RwSignal::new(false);
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(saved)) => version.set(saved.version),
+        Some(Err(AppError::Forbidden {
+            denied: Denied::RecentSignInNeeded,
+        })) => asking_password.set(true),
+        _ => {}
     });
     let pending = save.pending();
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
+    let send = move || {
         if let Ok(settings) = typed() {
             save.dispatch(SaveSignInSecurity {
                 settings,
                 version: version.get_untracked(),
             });
         }
+    };
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        send();
     };
     let disabled = !can_manage;
     view! {
@@ -251,6 +259,13 @@ pub(super) fn SignInSecuritySection(
                 reload
             />
         </form>
+        {move || asking_password.get().then(|| view! {
+            <ConfirmPasswordDialog
+                open=asking_password
+                reason=Signal::derive(move || t_string!(i18n, reauth.text).to_owned())
+                confirmed=move |()| send()
+            />
+        })}
         </SettingsSection>
     }
 }
