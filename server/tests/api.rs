@@ -1,7 +1,9 @@
 //! The real server on port 0, called over HTTP, on SQLite and (when
 //! `ROSTER_TEST_POSTGRES_URL` is set) on PostgreSQL: sign-in, sessions, authorisation,
 //! the Delete Selected rules, bad input, paging, languages and the defects found by
-//! review, each with the test that failed before its fix.
+//! review, each with the test that failed before its fix. Each test serves from a
+//! multi-thread runtime, as the `roster` binary does: on a current-thread runtime shared
+//! with the client, a server-side render now and then never answered.
 
 use app::accounts::{CreatedAccount, DefaultRole};
 use app::apps::MemberRole;
@@ -303,6 +305,32 @@ impl TestApp {
     }
 
     /// A second admin of the first account with `role`, signed in on their own client.
+    /// Saves the default Sign-in security with `changes` over its current version, as
+    /// the Primary Admin signed in on `self.client`.
+    async fn change_sign_in_security(&self, changes: Value) {
+        let settings: Value = self
+            .get_json(&self.client, "/api/get_user_settings")
+            .await
+            .unwrap();
+        let mut policy = json!({
+            "two_factor": "off", "idle_timeout_minutes": 15, "session_lifetime_hours": 12,
+            "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30
+        });
+        for (field, value) in changes.as_object().unwrap() {
+            policy[field] = value.clone();
+        }
+        let body =
+            json!({ "settings": policy, "version": settings["sign_in_security"]["version"] });
+        self.post_json::<Value>(
+            &self.client,
+            "/api/save_sign_in_security",
+            body,
+            HeaderMap::new(),
+        )
+        .await
+        .unwrap();
+    }
+
     /// A signed-in admin whose custom role holds `permission` alone.
     async fn custom_admin(&self, email: &str, permission: Permission) -> reqwest::Client {
         let (role,): (i64,) = sqlx::query_as(
@@ -388,7 +416,7 @@ where
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_with_the_right_password_opens_the_console() {
     on_every_engine(|app| async move {
         let response = app.sign_in_with(&app.client, PRIMARY_EMAIL, PASSWORD).await;
@@ -415,7 +443,7 @@ async fn signing_in_with_the_right_password_opens_the_console() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     on_every_engine(|app| async move {
         let wrong_password = app
@@ -436,7 +464,7 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_signs_in_to_their_own_account_and_never_reaches_the_console() {
     on_every_engine(|app| async move {
         let member = add_admin(
@@ -506,7 +534,7 @@ async fn a_member_signs_in_to_their_own_account_and_never_reaches_the_console() 
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_right_password_of_a_user_who_may_not_sign_in_reads_exactly_like_a_wrong_one() {
     on_every_engine(|app| async move {
         let barred = add_admin(
@@ -545,7 +573,7 @@ async fn a_right_password_of_a_user_who_may_not_sign_in_reads_exactly_like_a_wro
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_without_a_session_get_401_and_pages_go_to_sign_in() {
     on_every_engine(|app| async move {
         let refusal = app.list_users("").await.unwrap_err();
@@ -567,7 +595,7 @@ async fn requests_without_a_session_get_401_and_pages_go_to_sign_in() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_selected_keeps_app_owners_with_their_reason_and_deletes_the_rest() {
     on_every_engine(|app| async move {
         let owner = app
@@ -613,7 +641,7 @@ async fn delete_selected_keeps_app_owners_with_their_reason_and_deletes_the_rest
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admins_cannot_delete_themselves_or_the_primary_admin() {
     on_every_engine(|app| async move {
         let (second, client) = app
@@ -635,7 +663,7 @@ async fn admins_cannot_delete_themselves_or_the_primary_admin() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_role_without_the_delete_permission_is_forbidden_and_nothing_changes() {
     on_every_engine(|app| async move {
         let target = app
@@ -671,7 +699,7 @@ async fn an_admin_role_without_the_delete_permission_is_forbidden_and_nothing_ch
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn state_changes_from_another_origin_are_refused() {
     on_every_engine(|app| async move {
         let target = app
@@ -711,7 +739,7 @@ async fn state_changes_from_another_origin_are_refused() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_a_4xx_naming_the_problem_and_changes_nothing() {
     on_every_engine(|app| async move {
         let kept = app
@@ -781,7 +809,7 @@ async fn bad_input_gets_a_4xx_naming_the_problem_and_changes_nothing() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_over_the_limit_is_refused_with_413_before_it_is_read() {
     on_every_engine(|app| async move {
         app.sign_in().await;
@@ -803,7 +831,7 @@ async fn a_body_over_the_limit_is_refused_with_413_before_it_is_read() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ids_of_another_account_are_unknown_and_nothing_is_deleted() {
     on_every_engine(|app| async move {
         let mine = app
@@ -824,7 +852,7 @@ async fn ids_of_another_account_are_unknown_and_nothing_is_deleted() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifteen_idle_minutes_end_the_session_but_activity_keeps_it_alive() {
     on_every_engine(|app| async move {
         app.sign_in().await;
@@ -847,7 +875,7 @@ async fn fifteen_idle_minutes_end_the_session_but_activity_keeps_it_alive() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_out_session_is_refused_even_when_its_cookie_is_replayed() {
     on_every_engine(|app| async move {
         let cookie = app.sign_in().await;
@@ -870,7 +898,7 @@ async fn a_signed_out_session_is_refused_even_when_its_cookie_is_replayed() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_an_admin_ends_their_session_at_once() {
     on_every_engine(|app| async move {
         let (second, second_client) = app
@@ -887,7 +915,7 @@ async fn deleting_an_admin_ends_their_session_at_once() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_sign_in_only_paths_of_this_site_are_returned_to() {
     on_every_engine(|app| async move {
         for (next, expected) in [
@@ -929,7 +957,7 @@ async fn after_sign_in_only_paths_of_this_site_are_returned_to() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_deletes_and_reads_never_fail_with_a_server_error() {
     on_every_engine(|app| async move {
         let targets = app.members("busy", 20).await;
@@ -953,7 +981,7 @@ async fn concurrent_deletes_and_reads_never_fail_with_a_server_error() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paging_over_http_shows_every_user_once_under_every_sort() {
     on_every_engine(|app| async move {
         app::loader::add_generated_users(
@@ -996,7 +1024,7 @@ async fn paging_over_http_shows_every_user_once_under_every_sort() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_speaks_the_language_the_browser_asks_for_or_the_admin_chose() {
     on_every_engine(|app| async move {
         app.member("Hana", "hana@example.com", UserStatus::Suspended)
@@ -1037,7 +1065,7 @@ async fn the_console_speaks_the_language_the_browser_asks_for_or_the_admin_chose
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_answers_while_the_database_is_reachable() {
     on_every_engine(|app| async move {
         let response = reqwest::get(app.url("/healthz")).await.unwrap();
@@ -1046,7 +1074,7 @@ async fn health_answers_while_the_database_is_reachable() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn choosing_a_language_remembers_it_and_unknown_languages_are_refused() {
     on_every_engine(|app| async move {
         let chosen = app
@@ -1083,7 +1111,7 @@ async fn choosing_a_language_remembers_it_and_unknown_languages_are_refused() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes_nothing() {
     on_every_engine(|app| async move {
         let target = app
@@ -1430,7 +1458,7 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn suspending_an_admin_ends_their_session_at_once_and_activating_lets_them_back() {
     on_every_engine(|app| async move {
         let (second, client) = app
@@ -1467,7 +1495,7 @@ async fn suspending_an_admin_ends_their_session_at_once_and_activating_lets_them
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transitions_the_state_machine_forbids_are_reported_with_their_reason_and_change_nothing() {
     on_every_engine(|app| async move {
         let active = app
@@ -1538,7 +1566,7 @@ async fn transitions_the_state_machine_forbids_are_reported_with_their_reason_an
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_status_change_with_bad_input_gets_a_4xx_and_changes_nothing() {
     on_every_engine(|app| async move {
         let mine = app
@@ -1570,7 +1598,7 @@ async fn a_status_change_with_bad_input_gets_a_4xx_and_changes_nothing() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_log_lists_changes_newest_first_filtered_and_paged() {
     on_every_engine(|app| async move {
         let members = app.members("m", 55).await;
@@ -1641,7 +1669,7 @@ async fn the_audit_log_lists_changes_newest_first_filtered_and_paged() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_second_of_two_profile_saves_gets_409_and_the_first_is_kept() {
     on_every_engine(|app| async move {
         let ann = app
@@ -1672,7 +1700,7 @@ async fn the_second_of_two_profile_saves_gets_409_and_the_first_is_kept() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_profile_save_with_bad_input_is_refused_and_changes_nothing() {
     on_every_engine(|app| async move {
         let ann = app
@@ -1736,7 +1764,7 @@ async fn a_profile_save_with_bad_input_is_refused_and_changes_nothing() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_session_is_refused_at_once_and_killing_your_own_signs_you_out() {
     on_every_engine(|app| async move {
         let (second, client) = app
@@ -1794,7 +1822,7 @@ async fn a_killed_session_is_refused_at_once_and_killing_your_own_signs_you_out(
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_primary_admin_transfers_ownership_and_the_former_owner_can_then_be_deleted() {
     on_every_engine(|app| async move {
         let ann = app
@@ -1857,7 +1885,7 @@ async fn only_the_primary_admin_transfers_ownership_and_the_former_owner_can_the
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_app_role_is_assigned_switched_and_the_owners_cannot_be_removed_over_http() {
     on_every_engine(|app| async move {
         let ann = app
@@ -1930,7 +1958,7 @@ async fn an_app_role_is_assigned_switched_and_the_owners_cannot_be_removed_over_
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn groups_are_made_renamed_joined_and_deleted_over_http_and_each_refusal_changes_nothing() {
     on_every_engine(|app| async move {
         let ann = app
@@ -2098,7 +2126,7 @@ fn reset_token(message: &str) -> String {
     text[start..start + 64].to_owned()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_link_arrives_over_smtp_works_once_and_ends_every_session() {
     let sink = SmtpSink::start();
     for url in database_urls().await {
@@ -2181,7 +2209,7 @@ async fn a_reset_link_arrives_over_smtp_works_once_and_ends_every_session() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_sso_on_a_reset_is_refused_and_nothing_is_written() {
     on_every_engine(|app| async move {
         let ann = app
@@ -2211,7 +2239,7 @@ async fn with_sso_on_a_reset_is_refused_and_nothing_is_written() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forgot_password_answers_the_same_for_any_address_and_mails_only_known_ones() {
     on_every_engine(|app| async move {
         let ask = |email: &str| {
@@ -2251,7 +2279,7 @@ async fn forgot_password_answers_the_same_for_any_address_and_mails_only_known_o
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_wrong_passwords_lock_a_user_who_then_reads_the_same_refusal_until_the_lock_lifts() {
     on_every_engine(|app| async move {
         let (ann, ann_client) = app
@@ -2309,7 +2337,7 @@ async fn five_wrong_passwords_lock_a_user_who_then_reads_the_same_refusal_until_
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_unlocks_a_locked_user_from_the_grid_and_their_failures_start_again() {
     on_every_engine(|app| async move {
         let ann = app
@@ -2340,7 +2368,7 @@ async fn an_admin_unlocks_a_locked_user_from_the_grid_and_their_failures_start_a
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_address_trying_too_fast_gets_429_with_retry_after_before_any_password_is_checked() {
     let url = database_urls().await.remove(0);
     let app = spawn_configured(&url, |settings| settings.attempts_per_minute = 3).await;
@@ -2371,7 +2399,7 @@ async fn an_address_trying_too_fast_gets_429_with_retry_after_before_any_passwor
     assert_eq!(failures, 3, "the turned-away attempt was never checked");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixty_four_wrong_passwords_at_once_lock_the_user_once_count_each_and_never_fail() {
     on_every_engine(|app| async move {
         let (ann, _) = app
@@ -2419,7 +2447,7 @@ async fn sixty_four_wrong_passwords_at_once_lock_the_user_once_count_each_and_ne
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_security_saves_over_its_version_refuses_bad_values_and_rules_the_next_lock() {
     on_every_engine(|app| async move {
         let ann = app
@@ -2552,7 +2580,7 @@ async fn newest_invitation_token(app: &TestApp) -> String {
     text[start..start + 64].to_owned()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invited_person_signs_up_through_the_link_and_signs_in_while_bad_requests_change_nothing()
  {
     on_every_engine(|app| async move {
@@ -2627,7 +2655,7 @@ async fn an_invited_person_signs_up_through_the_link_and_signs_in_while_bad_requ
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_public_or_malformed_domain_is_refused_and_a_domain_belongs_to_one_account() {
     on_every_engine(|app| async move {
         app.sign_in().await;
@@ -2681,7 +2709,7 @@ async fn newest_sign_up_token(app: &TestApp) -> String {
     text[start..start + 64].to_owned()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_of_the_accounts_domain_proves_their_address_and_joins_once_an_admin_approves() {
     on_every_engine(|app| async move {
         app.sign_in().await;
@@ -2801,7 +2829,7 @@ async fn a_person_of_the_accounts_domain_proves_their_address_and_joins_once_an_
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_keeps_the_profile_fields_of_their_session_until_they_sign_in_again() {
     on_every_engine(|app| async move {
         app.sign_in().await;
@@ -2938,7 +2966,7 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     bytes
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_picture_is_decoded_resized_and_shown_only_to_its_user_and_admins() {
     on_every_engine(|app| async move {
         app.sign_in().await;
@@ -3075,26 +3103,12 @@ fn cookies_set(response: &reqwest::Response) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn under_two_factor_a_password_opens_no_session_until_the_emailed_code_is_given() {
     on_every_engine(|app| async move {
         app.sign_in().await;
-        let settings: Value = app
-            .get_json(&app.client, "/api/get_user_settings")
-            .await
-            .unwrap();
-        let version = settings["sign_in_security"]["version"].clone();
-        app.post_json::<Value>(
-            &app.client,
-            "/api/save_sign_in_security",
-            json!({
-                "settings": { "two_factor": "admins", "idle_timeout_minutes": 15, "session_lifetime_hours": 12, "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
-                "version": version
-            }),
-            HeaderMap::new(),
-        )
-        .await
-        .unwrap();
+        app.change_sign_in_security(json!({ "two_factor": "admins", "idle_timeout_minutes": 15 }))
+            .await;
 
         let browser = client();
         let password = app.sign_in_with(&browser, PRIMARY_EMAIL, PASSWORD).await;
@@ -3186,7 +3200,7 @@ async fn page_nonce(response: reqwest::Response) -> String {
     nonce
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_allow_only_their_own_nonced_scripts_and_nothing_personal_is_cached() {
     let url = &database_urls().await[0];
     let app = spawn_app(url).await;
@@ -3212,7 +3226,7 @@ async fn pages_allow_only_their_own_nonced_scripts_and_nothing_personal_is_cache
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_for_another_host_is_refused_so_dns_rebinding_reaches_nothing() {
     let url = &database_urls().await[0];
     let app = spawn_app(url).await;
@@ -3257,7 +3271,7 @@ async fn a_request_for_another_host_is_refused_so_dns_rebinding_reaches_nothing(
     assert_eq!(by_name.status(), StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_https_cookies_are_secure_and_host_only_and_browsers_are_told_to_stay_on_https() {
     let url = &database_urls().await[0];
     let app = spawn_configured(url, |settings| {
@@ -3301,27 +3315,13 @@ async fn over_https_cookies_are_secure_and_host_only_and_browsers_are_told_to_st
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_ends_after_the_accounts_idle_minutes_and_asking_its_time_left_does_not_lengthen_it()
  {
     on_every_engine(|app| async move {
         app.sign_in().await;
-        let settings: Value = app
-            .get_json(&app.client, "/api/get_user_settings")
-            .await
-            .unwrap();
-        let version = settings["sign_in_security"]["version"].clone();
-        app.post_json::<Value>(
-            &app.client,
-            "/api/save_sign_in_security",
-            json!({
-                "settings": { "two_factor": "off", "idle_timeout_minutes": 5, "session_lifetime_hours": 12, "lock_after": 5, "lock_window_minutes": 15, "unlock_after_minutes": 30 },
-                "version": version
-            }),
-            HeaderMap::new(),
-        )
-        .await
-        .unwrap();
+        app.change_sign_in_security(json!({ "two_factor": "off", "idle_timeout_minutes": 5 }))
+            .await;
         let (_, second) = app
             .second_admin("second@example.com", DefaultRole::UserAdmin)
             .await;
@@ -3412,7 +3412,7 @@ fn malformed_bodies(seed: usize) -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_and_oversized_bodies_get_no_5xx_from_any_server_function_and_change_nothing() {
     let mut paths: Vec<(&'static str, Method)> = leptos::server_fn::axum::server_fn_paths()
         // Signing out would end the session the rest of the run uses.
@@ -3476,7 +3476,7 @@ async fn malformed_and_oversized_bodies_get_no_5xx_from_any_server_function_and_
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changing_who_gives_a_code_needs_a_sign_in_within_five_minutes_or_the_password_again() {
     on_every_engine(|app| async move {
         app.sign_in().await;

@@ -2,7 +2,31 @@
 //! request of a session: an active admin the console, an active member their own
 //! account page, anyone else nothing.
 
+use crate::db::sql::Flag;
 use crate::domain::UserStatus;
+
+/// What `Access::of` reads, as columns of a query: `status`, `is_primary_admin` and the
+/// role's `is_admin` as `role_is_admin`. Flattened into the rows of sign-in and session
+/// queries.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct AccessColumns {
+    #[sqlx(try_from = "i64")]
+    pub status: UserStatus,
+    #[sqlx(try_from = "i64")]
+    pub is_primary_admin: Flag,
+    #[sqlx(try_from = "i64")]
+    pub role_is_admin: Flag,
+}
+
+impl AccessColumns {
+    pub fn access(self) -> Access {
+        Access::of(
+            self.status,
+            self.is_primary_admin.into(),
+            self.role_is_admin.into(),
+        )
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {

@@ -3,11 +3,10 @@
 //! default) or lifetime (12 hours), or at once on sign-out or when its user is deleted. Resolving a session is one read; its last activity is
 //! written at most once a minute, so reads do not write.
 
-use super::access::Access;
+use super::access::{Access, AccessColumns};
 use super::principal::{Authentication, Principal, Profile};
 use crate::db::Db;
-use crate::db::sql::Flag;
-use crate::domain::{AccountId, Email, Permission, SessionId, UserId, UserStatus};
+use crate::domain::{AccountId, Email, Permission, SessionId, UserId};
 use crate::error::AppError;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use cookie::{Cookie, SameSite};
@@ -205,13 +204,9 @@ struct SessionRow {
     email: Email,
     first_name: String,
     last_name: String,
-    #[sqlx(try_from = "i64")]
-    status: UserStatus,
-    #[sqlx(try_from = "i64")]
-    is_primary_admin: Flag,
+    #[sqlx(flatten)]
+    may: AccessColumns,
     role_name: String,
-    #[sqlx(try_from = "i64")]
-    role_is_admin: Flag,
     permission: Option<String>,
     picture_at: Option<i64>,
     created_at: i64,
@@ -259,11 +254,7 @@ pub async fn resolve_session(
     .await?;
     let first = rows.first().ok_or(AppError::Unauthenticated)?;
 
-    let access = Access::of(
-        first.status,
-        first.is_primary_admin.into(),
-        first.role_is_admin.into(),
-    );
+    let access = first.may.access();
     let limits = SessionLimits {
         idle_secs: first.idle_secs,
         lifetime_secs: first.lifetime_secs,
@@ -297,7 +288,7 @@ pub async fn resolve_session(
     Ok(Principal::new(
         first.user_id,
         first.account_id,
-        first.is_primary_admin.into(),
+        first.may.is_primary_admin.into(),
         access == Access::Console,
         permissions,
         Authentication::SessionCookie {

@@ -3,14 +3,13 @@
 //! checking the password of someone signed in again, before a change that needs a
 //! recent sign-in. A wrong password counts towards a lock (`lockout`).
 
-use super::access::Access;
+use super::access::{Access, AccessColumns};
 use super::link_token::LinkToken;
 use super::lockout;
 use super::password::reserve_hashing;
 use super::session::{Client, SessionToken, start_session};
 use super::sign_in_code;
 use crate::db::Db;
-use crate::db::sql::Flag;
 use crate::domain::{AccountId, Email, SessionId, UserId, UserStatus};
 use crate::error::{AppError, Problem};
 use crate::i18n::Locale;
@@ -25,12 +24,8 @@ struct Candidate {
     id: UserId,
     account_id: AccountId,
     password_hash: Option<String>,
-    #[sqlx(try_from = "i64")]
-    status: UserStatus,
-    #[sqlx(try_from = "i64")]
-    is_primary_admin: Flag,
-    #[sqlx(try_from = "i64")]
-    role_is_admin: Flag,
+    #[sqlx(flatten)]
+    may: AccessColumns,
     two_factor: i64,
 }
 
@@ -81,7 +76,7 @@ pub async fn sign_in(
     // Only a locked user's sign-in pays for the write that may lift their lock.
     if candidates
         .iter()
-        .any(|user| user.status == UserStatus::Locked)
+        .any(|user| user.may.status == UserStatus::Locked)
         && lockout::unlock_due(db, Some(email), now).await? > 0
     {
         candidates = self::candidates(db, email).await?;
@@ -100,11 +95,7 @@ pub async fn sign_in(
             failed.push(candidate.id);
             continue;
         }
-        let access = Access::of(
-            candidate.status,
-            candidate.is_primary_admin.into(),
-            candidate.role_is_admin.into(),
-        );
+        let access = candidate.may.access();
         if access == Access::None {
             tracing::info!(user = %candidate.id, "refused: may not sign in");
             return Err(AppError::InvalidCredentials);

@@ -6,14 +6,13 @@
 //! allows 5 tries, and a new one replaces the old. Every wrong code counts towards the
 //! user's lock as a wrong password does; a wrong, spent and expired code read the same.
 
-use super::access::Access;
+use super::access::{Access, AccessColumns};
 use super::link_token::{self, LinkToken};
 use super::lockout;
 use super::session::{Client, SessionToken};
 use super::sign_in::open_session;
 use crate::db::Db;
-use crate::db::sql::Flag;
-use crate::domain::{AccountId, Email, UserId, UserStatus};
+use crate::domain::{AccountId, Email, UserId};
 use crate::error::{AppError, Clash};
 use crate::i18n::Locale;
 use crate::mail::message::{SignInCode, sign_in_code};
@@ -199,12 +198,8 @@ struct Pending {
 #[derive(sqlx::FromRow)]
 struct Signer {
     account_id: AccountId,
-    #[sqlx(try_from = "i64")]
-    status: UserStatus,
-    #[sqlx(try_from = "i64")]
-    is_primary_admin: Flag,
-    #[sqlx(try_from = "i64")]
-    role_is_admin: Flag,
+    #[sqlx(flatten)]
+    may: AccessColumns,
 }
 
 /// Ends the challenge `token` with `typed`, the code the person gave: the right code
@@ -257,11 +252,7 @@ pub async fn confirm(
     .bind(pending.user_id)
     .fetch_one(&mut *tx)
     .await?;
-    let access = Access::of(
-        signer.status,
-        signer.is_primary_admin.into(),
-        signer.role_is_admin.into(),
-    );
+    let access = signer.may.access();
     if spent != 1 || access == Access::None {
         return Err(AppError::WrongCode);
     }
@@ -317,6 +308,7 @@ mod tests {
     mod stored {
         use super::super::*;
         use crate::auth::sign_in::{SignedIn, sign_in};
+        use crate::domain::UserStatus;
         use crate::settings::sign_in_security::TwoFactor;
         use crate::testing::fixtures::{NOW, PASSWORD, PRIMARY_EMAIL, add_member, test_account};
         use crate::testing::scratch::database_urls;
