@@ -63,7 +63,7 @@ test("changing who gives a code more than five minutes after sign-in asks for th
   await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
   await dialog.getByLabel("Your password").fill("not the password");
   await dialog.getByLabel("Your password").press("Enter");
-  await expect(dialog.getByRole("alert")).toHaveText("this is not your password");
+  await expect(dialog.getByRole("alert")).toHaveText("Password: this is not your password");
   await dialog.getByLabel("Your password").fill(ADMIN.password);
   await dialog.getByLabel("Your password").press("Enter");
   await expect(dialog).toBeHidden();
