@@ -78,7 +78,6 @@ fn SignInCodePage() -> impl IntoView {
                     {move || t_string!(i18n, code.resend)}
                 </button>
             </ActionForm>
-            <p class="hint"><a href="/login">{move || t_string!(i18n, code.start_over)}</a></p>
         </SignedOutCard>
     }
 }
