@@ -6,5 +6,6 @@
 
 pub mod clock;
 pub mod fixtures;
+pub mod oidc_provider;
 pub mod scratch;
 pub mod smtp_sink;
