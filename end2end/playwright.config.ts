@@ -8,6 +8,9 @@ const binary = process.env.E2E_ROSTER_BIN ?? "../target/debug/roster";
 const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 3125);
 const aiosmtpd = process.env.ROSTER_TEST_AIOSMTPD ?? "../target/tools/aiosmtpd/bin/aiosmtpd";
 export const MAILDIR = process.env.E2E_MAILDIR ?? "../target/e2e-mail";
+// The OpenID Connect provider SSO signs in through: npm's oidc-provider on loopback.
+export const OIDC_PORT = Number(process.env.E2E_OIDC_PORT ?? 3190);
+export const OIDC_CLIENT = { id: "roster-e2e", secret: "the journeys' client secret" };
 
 export default defineConfig({
   testDir: "./tests",
@@ -53,6 +56,18 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
+      command: "../scripts/oidc-provider",
+      env: {
+        OIDC_PORT: String(OIDC_PORT),
+        OIDC_CLIENT_ID: OIDC_CLIENT.id,
+        OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
+        OIDC_REDIRECT_URIS: `http://127.0.0.1:${port}/api/sso/callback`,
+      },
+      url: `http://127.0.0.1:${OIDC_PORT}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+    },
+    {
       command: `${binary} serve --demo --addr 127.0.0.1:${port}`,
       env: {
         ROSTER_DATABASE_URL: databaseUrl,
@@ -61,6 +76,8 @@ export default defineConfig({
         ROSTER_MAIL_FROM: "Acme Console <console@acme.test>",
         // Every journey signs in from this one address, faster than a person would.
         ROSTER_SIGN_IN_ATTEMPTS_PER_MINUTE: "300",
+        // Seals the SSO client secret; made on first start.
+        ROSTER_SECRET_KEY_FILE: "../target/e2e-secret.key",
       },
       url: `http://127.0.0.1:${port}/healthz`,
       reuseExistingServer: false,

@@ -78,10 +78,16 @@ pub enum AuditAction {
     ProfileFieldsChanged,
     /// A user's profile picture was set, replaced or removed.
     PictureChanged,
+    /// The SSO identity provider was saved.
+    SsoProviderChanged,
+    /// A test sign-in through the SSO identity provider succeeded.
+    SsoTested,
+    /// SSO was turned on or off.
+    SsoSwitched,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 32] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -111,6 +117,9 @@ impl AuditAction {
         Self::AccessRejected,
         Self::ProfileFieldsChanged,
         Self::PictureChanged,
+        Self::SsoProviderChanged,
+        Self::SsoTested,
+        Self::SsoSwitched,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -144,6 +153,9 @@ impl AuditAction {
             Self::AccessRejected => "user.access_rejected",
             Self::ProfileFieldsChanged => "settings.profile_fields_changed",
             Self::PictureChanged => "user.picture_changed",
+            Self::SsoProviderChanged => "settings.sso_provider_changed",
+            Self::SsoTested => "settings.sso_tested",
+            Self::SsoSwitched => "settings.sso_switched",
         }
     }
 

@@ -78,7 +78,7 @@ fn client_addr(parts: &http::request::Parts) -> Option<std::net::IpAddr> {
 /// Where a sign-in lands: `next` when it is a path of this site and the person reaches
 /// the console, else their home.
 #[cfg(feature = "ssr")]
-fn landing(access: access::Access, next: Option<&str>) -> String {
+pub fn landing(access: access::Access, next: Option<&str>) -> String {
     match access {
         access::Access::Console => return_path::safe_return_path(next),
         member => member.home().to_owned(),
@@ -86,12 +86,19 @@ fn landing(access: access::Access, next: Option<&str>) -> String {
 }
 
 /// Signs in with e-mail and password, sets the session cookie, and returns to `next`
-/// when it is a path of this site. When the account asks this person for a second
+/// when it is a path of this site. `admin` marks the admins' sign-in page
+/// (`/login/admin`): only admins get in there, also while SSO is on; elsewhere, nobody
+/// of an account with SSO on. When the account asks this person for a second
 /// factor, no session starts: a code is e-mailed and the browser goes to the page that
 /// asks for it, holding only the challenge's cookie.
 #[server(prefix = "/api", endpoint = "login")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
-pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+    admin: Option<bool>,
+) -> Result<(), AppError> {
     use crate::state::{app_state, request_parts};
     use sign_in::SignedIn;
     let state = app_state()?;
@@ -104,10 +111,16 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     }
     let client = session::Client::of_request(&parts.headers, ip);
     let locale = crate::console::language::request_locale();
+    let door = if admin.unwrap_or(false) {
+        sign_in::Door::AdminsOnly
+    } else {
+        sign_in::Door::Everyone
+    };
     let signed_in = sign_in::sign_in(
         &state.db,
         &email,
         password,
+        door,
         &client,
         locale,
         state.clock.now(),

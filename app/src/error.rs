@@ -176,6 +176,20 @@ pub enum Clash {
     /// A sign-in code went out less than a minute ago.
     #[error("A code was sent less than a minute ago. Ask again in {retry_after_secs} s.")]
     CodeJustSent { retry_after_secs: u32 },
+    /// Changing the provider SSO signs in through while people sign in through it.
+    #[error("SSO is on: turn it off before changing its identity provider.")]
+    SsoOn,
+    /// SSO turned on before a test sign-in succeeded with the provider as saved.
+    #[error(
+        "Test the sign-in through the identity provider first: SSO can be turned on once a test succeeds with these settings."
+    )]
+    SsoUntested,
+    /// No identity provider is saved yet.
+    #[error("Set up the identity provider first.")]
+    SsoNotSetUp,
+    /// The server has no key to seal an SSO client secret with.
+    #[error("Roster was started without --secret-key-file, so it cannot keep a client secret.")]
+    NoSecretKey,
 }
 
 /// Why a request value was refused.
@@ -237,6 +251,8 @@ pub enum Problem {
     NotAnImage,
     #[error("larger than {max_mb} MB")]
     FileTooLarge { max_mb: u32 },
+    #[error("an https:// address (http:// only on this machine) without a query")]
+    NotAnIssuer,
 }
 
 /// Up to ten ids, and "…" when there are more.

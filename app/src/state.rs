@@ -20,6 +20,9 @@ pub struct AppState {
     pub passwords: PasswordSettings,
     /// The per-address limit on sign-ins and password resets.
     pub attempts: crate::auth::attempts::AttemptLimit,
+    /// The key secrets kept for third parties are sealed with; without one, SSO cannot
+    /// be set up.
+    pub secret_key: Option<crate::secret_box::SecretKey>,
 }
 
 /// What the server was told about new passwords and the links that set them.

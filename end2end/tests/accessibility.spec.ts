@@ -28,7 +28,7 @@ async function pageIn(browser: Browser, locale: string): Promise<Page> {
 }
 
 for (const locale of LOCALES) {
-  for (const path of ["/login", "/login/code", "/forgot-password", "/reset-password?token=unknown", "/accept-invitation?token=unknown", "/request-access", "/request-access?token=unknown"]) {
+  for (const path of ["/login", "/login/admin", "/login?sso=failed", "/login/code", "/forgot-password", "/reset-password?token=unknown", "/accept-invitation?token=unknown", "/request-access", "/request-access?token=unknown"]) {
     test(`${path} passes axe signed out in ${locale}`, async ({ browser }) => {
       const page = await pageIn(browser, locale);
       await page.goto(path);

@@ -4,7 +4,7 @@ import { test, expect, ADMIN, VIEWER, hydrated, signIn, userRows, runId, addUser
 test("an admin signs in and sees the Users grid", async ({ page }) => {
   await page.goto("/users");
   await expect(page).toHaveURL(/\/login\?next=%2Fusers$/);
-  await page.getByLabel("E-mail").fill(ADMIN.email);
+  await page.getByLabel("E-mail", { exact: true }).fill(ADMIN.email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert")).toHaveText("The e-mail or password is not correct.");
@@ -106,7 +106,7 @@ test("the first page is readable before any script runs", async ({ browser }) =>
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto("/login");
-  await page.getByLabel("E-mail").fill(ADMIN.email);
+  await page.getByLabel("E-mail", { exact: true }).fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/users$/);

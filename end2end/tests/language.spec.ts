@@ -27,7 +27,7 @@ test("a browser asking for Japanese gets the sign-in page in Japanese, and can s
   await page.goto("/login?next=%2Fusers");
   await expect(page.locator("html")).toHaveAttribute("lang", "ja");
   await expect(page.getByRole("heading", { name: "管理コンソールにサインイン" })).toBeVisible();
-  await page.getByLabel("メールアドレス").fill("admin@acme.test");
+  await page.getByLabel("メールアドレス", { exact: true }).fill("admin@acme.test");
   await page.getByLabel("パスワード").fill("wrong password");
   await page.getByRole("button", { name: "サインイン" }).click();
   await expect(page.getByRole("alert")).toHaveText("メールアドレスまたはパスワードが正しくありません。");
@@ -35,7 +35,7 @@ test("a browser asking for Japanese gets the sign-in page in Japanese, and can s
   await page.getByRole("button", { name: "言語: English" }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expect(page.getByRole("heading", { name: "Sign in to the Admin Console" })).toBeVisible();
-  await page.getByLabel("E-mail").fill("admin@acme.test");
+  await page.getByLabel("E-mail", { exact: true }).fill("admin@acme.test");
   await page.getByLabel("Password").fill("roster-demo-password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/users$/);

@@ -9,5 +9,6 @@ pub mod error_status;
 pub mod origin;
 pub mod pictures;
 pub mod principal;
+pub mod sso;
 pub mod startup;
 pub mod telemetry;

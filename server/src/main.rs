@@ -8,6 +8,7 @@ use app::domain::email::EmailError;
 use app::domain::person_name::NameError;
 use app::domain::{Email, PersonName};
 use app::error::AppError;
+use app::secret_box::{KeyFileError, SecretKey};
 use app::state::PasswordSettings;
 use app::{demo, loader};
 use clap::{Args, FromArgMatches, Parser, Subcommand};
@@ -104,6 +105,12 @@ struct ServeArgs {
     /// How long an invitation's sign-up link works, in days, 1 to 30 [default: 7]
     #[arg(long, env = "ROSTER_INVITATION_DAYS", value_parser = clap::value_parser!(u16).range(1..=30))]
     invitation_days: Option<u16>,
+    /// A file holding the key that seals secrets kept for others (an SSO client
+    /// secret): 64 hex digits, created (readable by its owner only) when missing.
+    /// Every replica on one database needs the same file; without one, SSO cannot be
+    /// set up.
+    #[arg(long, env = "ROSTER_SECRET_KEY_FILE")]
+    secret_key_file: Option<std::path::PathBuf>,
 }
 
 /// The database every command works on.
@@ -136,6 +143,8 @@ enum CliError {
     Io(#[from] std::io::Error),
     #[error("the database: {0}")]
     Sql(#[from] sqlx::Error),
+    #[error("--secret-key-file {0}")]
+    SecretKey(#[from] KeyFileError),
 }
 
 #[tokio::main]
@@ -190,6 +199,11 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), CliError> {
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
     };
     let passwords = password_settings(&args);
+    let secret_key = args
+        .secret_key_file
+        .as_deref()
+        .map(SecretKey::from_file)
+        .transpose()?;
     let settings = Settings {
         addr,
         database_url: database.url.clone(),
@@ -202,6 +216,7 @@ async fn serve(database: &Database, args: ServeArgs) -> Result<(), CliError> {
         attempts_per_minute: args
             .sign_in_attempts_per_minute
             .unwrap_or(DEFAULT_ATTEMPTS_PER_MINUTE),
+        secret_key,
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let application = Application::build(&settings, clock.clone()).await?;

@@ -12,10 +12,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::net::SocketAddr;
 
-/// Server functions anyone may call: they start or end a session (with its e-mailed
-/// code), choose a language, reset a forgotten password, accept an invitation or ask
-/// to join.
-pub const PUBLIC_API: [&str; 13] = [
+/// API paths anyone may call: they start or end a session (with its e-mailed code, or
+/// through the SSO identity provider), choose a language, reset a forgotten password,
+/// accept an invitation or ask to join.
+pub const PUBLIC_API: [&str; 15] = [
     "/api/login",
     "/api/login_code",
     "/api/resend_sign_in_code",
@@ -29,6 +29,8 @@ pub const PUBLIC_API: [&str; 13] = [
     "/api/request_access",
     "/api/sign_up_link",
     "/api/complete_sign_up",
+    app::sso::START_PATH,
+    app::sso::CALLBACK_PATH,
 ];
 
 /// The look at how long a session has left, which must not lengthen it, and the

@@ -9,6 +9,7 @@ use app::auth::session::sweep_expired_sessions;
 use app::clock::Clock;
 use app::db::{Db, DbSetupError};
 use app::mail::smtp::{DEFAULT_FROM, Mailer, MailerError};
+use app::secret_box::SecretKey;
 use app::state::{AppState, PasswordSettings};
 use app::{App, shell};
 use axum::Router;
@@ -60,6 +61,8 @@ pub struct Settings {
     pub passwords: PasswordSettings,
     /// Sign-ins and password resets a minute from one address (0: no limit).
     pub attempts_per_minute: u32,
+    /// The key secrets kept for third parties (an SSO client secret) are sealed with.
+    pub secret_key: Option<SecretKey>,
 }
 
 /// A server bound to its port, ready to run.
@@ -108,6 +111,7 @@ impl Application {
             public_url: origin.url.clone(),
             passwords: settings.passwords,
             attempts: AttemptLimit::per_minute(settings.attempts_per_minute),
+            secret_key: settings.secret_key.clone(),
         };
         Ok(Self {
             listener,
@@ -210,6 +214,7 @@ pub fn router(state: AppState, addr: SocketAddr, origin: PublicOrigin) -> Router
     // Pictures take larger bodies, under a limit of their own.
     Router::new()
         .merge(crate::pictures::routes(state.clone()))
+        .merge(crate::sso::routes(state.clone()))
         .merge(limited)
         .layer(axum::middleware::from_fn(
             error_status::status_from_app_error,

@@ -103,6 +103,7 @@ async fn spawn_configured(database_url: &str, configure: impl FnOnce(&mut Settin
         public_url: None,
         passwords: PasswordSettings::default(),
         attempts_per_minute: 0,
+        secret_key: Some(app::secret_box::SecretKey::generate()),
     };
     configure(&mut settings);
     let clock = Arc::new(ManualClock::starting_at(NOW));
@@ -1384,6 +1385,32 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 })),
                 Permission::SettingsManage,
             ),
+            (
+                Method::GET,
+                "/api/get_sso_settings".to_owned(),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::POST,
+                "/api/save_sso_provider".to_owned(),
+                Some(json!({
+                    "provider": {
+                        "issuer": "https://idp.example.com",
+                        "client_id": "roster",
+                        "client_secret": "s3cret",
+                        "allowed_domains": "example.com"
+                    },
+                    "version": 0
+                })),
+                Permission::SettingsManage,
+            ),
+            (
+                Method::POST,
+                "/api/switch_sso".to_owned(),
+                Some(json!({ "enabled": false, "version": 1 })),
+                Permission::SettingsManage,
+            ),
         ];
         for permission in Permission::ALL {
             assert!(
@@ -2215,12 +2242,13 @@ async fn with_sso_on_a_reset_is_refused_and_nothing_is_written() {
         let ann = app
             .member("Ann", "ann@example.com", UserStatus::Active)
             .await;
+        // Signed in before SSO is on: after, only the admins' door takes a password.
+        app.sign_in().await;
         sqlx::query("UPDATE accounts SET sso_enabled = 1 WHERE id = $1")
             .bind(app.account.account_id)
             .execute(app.db.pool())
             .await
             .unwrap();
-        app.sign_in().await;
         let refusal = app
             .post_json::<String>(
                 &app.client,
@@ -3531,6 +3559,187 @@ async fn changing_who_gives_a_code_needs_a_sign_in_within_five_minutes_or_the_pa
             .await
             .unwrap();
         assert_eq!(nobody.status(), StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}
+
+/// Follows `response` (a start of Roster's) through the OpenID provider's login form,
+/// signing in as `email`, and answers the server's response to the provider's callback.
+async fn through_provider(
+    app: &TestApp,
+    client: &reqwest::Client,
+    mut response: reqwest::Response,
+    email: &str,
+) -> reqwest::Response {
+    let callback = app.url(app::sso::CALLBACK_PATH);
+    loop {
+        let here = response.url().clone();
+        if response.status().is_redirection() {
+            let location = response.headers()["location"].to_str().unwrap().to_owned();
+            let next = here.join(&location).unwrap();
+            if next.as_str().starts_with(&callback) {
+                return client.get(next).send().await.unwrap();
+            }
+            response = client.get(next).send().await.unwrap();
+            continue;
+        }
+        assert_eq!(response.status(), StatusCode::OK, "at {here}");
+        if here.as_str().starts_with(&app.address) {
+            // Roster's page that goes on to the provider by itself.
+            let onward = onward_address(response).await;
+            response = client.get(onward).send().await.unwrap();
+            continue;
+        }
+        let form = here.join(&format!("{}/login", here.path())).unwrap();
+        response = client
+            .post(form)
+            .form(&[("login", email), ("password", "anything")])
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// Where one of Roster's pages that go on by themselves leads.
+async fn onward_address(response: reqwest::Response) -> String {
+    let page = response.text().await.unwrap();
+    let start = page.find("url=").expect("a page that goes on") + 4;
+    let end = start + page[start..].find('"').unwrap();
+    page[start..end].replace("&amp;", "&")
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_sso_on_members_sign_in_through_the_provider_and_admins_bypass_it_at_the_admins_door()
+{
+    use app::sso::{CALLBACK_PATH, START_PATH, TEST_DONE_PATH, TEST_PATH};
+    use app::testing::oidc_provider::{CLIENT_ID, CLIENT_SECRET, OidcProvider};
+    on_every_engine(|app| async move {
+        let provider = OidcProvider::start(&app.url(CALLBACK_PATH));
+        app.sign_in().await;
+        let mia = app
+            .member("Mia", "mia@example.com", UserStatus::Active)
+            .await;
+        let save = |version: i64| {
+            let body = json!({
+                "provider": {
+                    "issuer": provider.issuer(),
+                    "client_id": CLIENT_ID,
+                    "client_secret": CLIENT_SECRET,
+                    "allowed_domains": "example.com"
+                },
+                "version": version
+            });
+            app.client
+                .post(app.url("/api/save_sso_provider"))
+                .json(&body)
+                .send()
+        };
+        assert_eq!(save(0).await.unwrap().status(), StatusCode::OK);
+        let switch_on = || {
+            app.client
+                .post(app.url("/api/switch_sso"))
+                .json(&json!({ "enabled": true, "version": 1 }))
+                .send()
+        };
+        let untested = decode::<Value>(switch_on().await.unwrap())
+            .await
+            .unwrap_err();
+        assert_eq!(untested.status, StatusCode::CONFLICT);
+
+        // The Primary Admin tests a sign-in through the provider; back on this site,
+        // with their session, the test is recorded; then SSO can be turned on.
+        let test = app.client.get(app.url(TEST_PATH)).send().await.unwrap();
+        let passed = through_provider(&app, &app.client, test, PRIMARY_EMAIL).await;
+        let done = onward_address(passed).await;
+        assert_eq!(done, TEST_DONE_PATH);
+        let stranger = client().get(app.url(&done)).send().await.unwrap();
+        assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
+        let recorded = app.client.get(app.url(&done)).send().await.unwrap();
+        assert_eq!(location(&recorded), "/user-settings?sso_test=ok#sso");
+        assert_eq!(switch_on().await.unwrap().status(), StatusCode::OK);
+        assert_eq!(
+            save(1).await.unwrap().status(),
+            StatusCode::CONFLICT,
+            "not while on"
+        );
+
+        // A member signs in through the provider, never with a password.
+        let start = |client: &reqwest::Client, email: &'static str| {
+            client
+                .post(app.url(START_PATH))
+                .form(&[("email", email)])
+                .send()
+        };
+        let member = client();
+        let started = start(&member, "mia@example.com").await.unwrap();
+        let landed = through_provider(&app, &member, started, "mia@example.com").await;
+        assert_eq!(landed.status(), StatusCode::OK);
+        assert!(landed.text().await.unwrap().contains("url=/me"));
+        let me = member.get(app.url("/api/my_account")).send().await.unwrap();
+        assert_eq!(me.status(), StatusCode::OK, "the member's session works");
+        let member_test = member.get(app.url(TEST_PATH)).send().await.unwrap();
+        assert_eq!(member_test.status(), StatusCode::FORBIDDEN);
+
+        // Admins' passwords work only at the admins' door; nobody's password is reset.
+        let admin = client();
+        let at_login = app.sign_in_with(&admin, PRIMARY_EMAIL, PASSWORD).await;
+        assert_eq!(at_login.status(), StatusCode::UNAUTHORIZED);
+        let at_admins_door = admin
+            .post(app.url("/api/login"))
+            .form(&[
+                ("email", PRIMARY_EMAIL),
+                ("password", PASSWORD),
+                ("admin", "true"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(at_admins_door.status(), StatusCode::OK);
+        let reset = admin
+            .post(app.url("/api/send_password_reset"))
+            .json(&json!({ "user": mia }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reset.status(), StatusCode::CONFLICT);
+
+        // A callback whose state is not this browser's signs nobody in.
+        let forger = client();
+        let started = start(&forger, "mia@example.com").await.unwrap();
+        assert!(
+            onward_address(started)
+                .await
+                .starts_with(&provider.issuer())
+        );
+        let forged = forger
+            .get(app.url(&format!("{CALLBACK_PATH}?code=stolen&state=forged")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(location(&forged), "/login?sso=failed");
+        let unknown = start(&client(), "who@nowhere.example").await.unwrap();
+        assert_eq!(location(&unknown), "/login?sso=unknown");
+
+        let actions: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        for action in [
+            "settings.sso_provider_changed",
+            "settings.sso_tested",
+            "settings.sso_switched",
+        ] {
+            assert!(
+                actions.contains(&action.to_owned()),
+                "{action} in {actions:?}"
+            );
+        }
     })
     .await;
 }

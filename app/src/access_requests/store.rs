@@ -252,7 +252,7 @@ fn active_user(
     names: (PersonName, PersonName),
     role: RoleId,
     access: ProductAccess,
-    password_hash: String,
+    password_hash: Option<String>,
     now: i64,
 ) -> NewUser {
     NewUser {
@@ -264,7 +264,7 @@ fn active_user(
         role_id: role,
         is_primary_admin: false,
         access,
-        password_hash: Some(password_hash),
+        password_hash,
         created_at: now,
         invited_at: None,
         last_login_at: None,
@@ -298,58 +298,98 @@ pub async fn complete(
     if used != 1 {
         return Err(link_gone());
     }
+    let person = Person {
+        email: &link.email,
+        first_name: &joining.first_name,
+        last_name: &joining.last_name,
+        password_hash: Some(&joining.password_hash),
+        addr: joining.addr,
+    };
     let joined = if link.needs_approval {
-        sqlx::query(
-            "INSERT INTO access_requests
-                (account_id, email, first_name, last_name, password_hash, requested_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(account)
-        .bind(link.email.as_str())
-        .bind(joining.first_name.as_str())
-        .bind(joining.last_name.as_str())
-        .bind(&joining.password_hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        insert_request(&mut tx, account, &person, now).await?;
         Joined::Waiting
     } else {
-        let role = member_role(&mut tx, account).await?;
-        let access = read_section::<DefaultAccess>(&mut tx, account).await?;
-        let names = (joining.first_name.clone(), joining.last_name.clone());
-        let new_user = active_user(
-            account,
-            link.email.clone(),
-            names,
-            role,
-            access.settings.access,
-            joining.password_hash.clone(),
-            now,
-        );
-        let user = insert_user(&mut *tx, &new_user).await?;
-        let actor = Actor {
-            account_id: account,
-            user_id: user,
-            email: link.email.clone(),
-            addr: joining.addr,
-        };
-        let event = AuditEvent {
-            action: AuditAction::UserSignedUp,
-            target: AuditTarget::User(user),
-            target_label: link.email.to_string(),
-            before: None,
-            after: Some(joined_values(
-                &link.email,
-                &joining.first_name,
-                &joining.last_name,
-                role,
-            )),
-        };
-        audit::record(&mut tx, &actor, now, &[event]).await?;
+        sign_up_member(&mut tx, account, &person, now).await?;
         Joined::Active
     };
     tx.commit().await?;
     Ok(joined)
+}
+
+/// A person joining an account: their address, names, and password when Roster keeps
+/// it (`None` when their identity provider does).
+pub(crate) struct Person<'a> {
+    pub email: &'a Email,
+    pub first_name: &'a PersonName,
+    pub last_name: &'a PersonName,
+    pub password_hash: Option<&'a str>,
+    pub addr: Option<IpAddr>,
+}
+
+/// Puts `person`'s request in the account's queue.
+pub(crate) async fn insert_request(
+    tx: &mut Transaction<'_, Any>,
+    account: AccountId,
+    person: &Person<'_>,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO access_requests
+            (account_id, email, first_name, last_name, password_hash, requested_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(account)
+    .bind(person.email.as_str())
+    .bind(person.first_name.as_str())
+    .bind(person.last_name.as_str())
+    .bind(person.password_hash)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Lets `person` in at once: an Active user with the Member role and the account's
+/// default access, audited as their own sign-up.
+pub(crate) async fn sign_up_member(
+    tx: &mut Transaction<'_, Any>,
+    account: AccountId,
+    person: &Person<'_>,
+    now: i64,
+) -> Result<UserId, AppError> {
+    let role = member_role(tx, account).await?;
+    let access = read_section::<DefaultAccess>(tx, account).await?;
+    let names = (person.first_name.clone(), person.last_name.clone());
+    let new_user = active_user(
+        account,
+        person.email.clone(),
+        names,
+        role,
+        access.settings.access,
+        person.password_hash.map(str::to_owned),
+        now,
+    );
+    let user = insert_user(&mut **tx, &new_user).await?;
+    let actor = Actor {
+        account_id: account,
+        user_id: user,
+        email: person.email.clone(),
+        addr: person.addr,
+    };
+    let event = AuditEvent {
+        action: AuditAction::UserSignedUp,
+        target: AuditTarget::User(user),
+        target_label: person.email.to_string(),
+        before: None,
+        after: Some(joined_values(
+            person.email,
+            person.first_name,
+            person.last_name,
+            role,
+        )),
+    };
+    audit::record(tx, &actor, now, &[event]).await?;
+    Ok(user)
 }
 
 /// What the audit trail keeps of a person who joined.
@@ -500,14 +540,14 @@ pub async fn decide(
                 PersonName::parse(&request.first_name).map_err(|_| AppError::Internal)?,
                 PersonName::parse(&request.last_name).map_err(|_| AppError::Internal)?,
             );
-            let hash = request.password_hash.clone().ok_or(AppError::Internal)?;
+            // A request made through SSO has no password: the identity provider owns it.
             let new_user = active_user(
                 account,
                 email.clone(),
                 names.clone(),
                 role,
                 access.settings.access,
-                hash,
+                request.password_hash.clone(),
                 now,
             );
             let user: UserId = insert_user(&mut *tx, &new_user).await?;

@@ -73,6 +73,11 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
             td_string!(locale, audit.action_profile_fields_changed)
         }
         AuditAction::PictureChanged => td_string!(locale, audit.action_picture_changed),
+        AuditAction::SsoProviderChanged => {
+            td_string!(locale, audit.action_sso_provider_changed)
+        }
+        AuditAction::SsoTested => td_string!(locale, audit.action_sso_tested),
+        AuditAction::SsoSwitched => td_string!(locale, audit.action_sso_switched),
         AuditAction::SignUpChanged => td_string!(locale, audit.action_sign_up_changed),
         AuditAction::DomainAdded => td_string!(locale, audit.action_domain_added),
         AuditAction::DomainRemoved => td_string!(locale, audit.action_domain_removed),

@@ -185,7 +185,7 @@ mod tests {
     use super::*;
     use crate::accounts::DefaultRole;
     use crate::auth::session::Client;
-    use crate::auth::sign_in::sign_in;
+    use crate::auth::sign_in::{Door, sign_in};
     use crate::testing::fixtures::{NOW, PASSWORD, add_admin, audited_actions, test_account};
     use crate::testing::scratch::database_urls;
 
@@ -212,9 +212,17 @@ mod tests {
             ip: None,
         };
         let email = Email::parse(email).unwrap();
-        sign_in(db, &email, password.into(), &client, Locale::en, now)
-            .await
-            .is_ok()
+        sign_in(
+            db,
+            &email,
+            password.into(),
+            Door::Everyone,
+            &client,
+            Locale::en,
+            now,
+        )
+        .await
+        .is_ok()
     }
 
     #[tokio::test]

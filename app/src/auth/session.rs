@@ -125,13 +125,22 @@ fn is_token(value: &str) -> bool {
 
 /// The 256-bit token in the request's cookie `name`, if it holds one.
 pub(crate) fn token_cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    cookie_value(headers, name, is_token)
+}
+
+/// The value of the request's cookie `name` that `fits`, if it sent one.
+pub(crate) fn cookie_value(
+    headers: &http::HeaderMap,
+    name: &str,
+    fits: fn(&str) -> bool,
+) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == name && is_token(cookie.value()))
+        .find(|cookie| cookie.name() == name && fits(cookie.value()))
         .map(|cookie| cookie.value().to_owned())
 }
 

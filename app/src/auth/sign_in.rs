@@ -27,6 +27,28 @@ struct Candidate {
     #[sqlx(flatten)]
     may: AccessColumns,
     two_factor: i64,
+    sso_enabled: i64,
+}
+
+/// Which sign-in page a password comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    /// `/login`: anyone whose account does not sign in through SSO.
+    Everyone,
+    /// `/login/admin`: admins only, also while their account has SSO on (the seeds'
+    /// bypass).
+    AdminsOnly,
+}
+
+impl Door {
+    /// Whether someone who may reach `access`, in an account with SSO on or off, may
+    /// sign in with a password through this door.
+    pub fn lets_in(self, access: Access, sso_enabled: bool) -> bool {
+        match self {
+            Self::Everyone => !sso_enabled,
+            Self::AdminsOnly => access == Access::Console,
+        }
+    }
 }
 
 /// Where a right password leads.
@@ -42,7 +64,7 @@ pub enum SignedIn {
 async fn candidates(db: &Db, email: &Email) -> Result<Vec<Candidate>, AppError> {
     Ok(sqlx::query_as(
         "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin,
-                r.is_admin AS role_is_admin, a.two_factor
+                r.is_admin AS role_is_admin, a.two_factor, a.sso_enabled
          FROM users u JOIN roles r ON r.id = u.role_id JOIN accounts a ON a.id = u.account_id
          WHERE u.email = $1 AND u.password_hash IS NOT NULL
          ORDER BY u.id LIMIT $2",
@@ -62,11 +84,15 @@ async fn candidates(db: &Db, email: &Email) -> Result<Vec<Candidate>, AppError> 
 /// failure for each of them (and the lock e-mail is written in `locale`). Under a
 /// two-factor policy that covers them, a right password sends a code instead of
 /// starting a session, and the failures are forgotten only once the code is given.
+/// A right password through a `door` that does not let its person in (a member while
+/// SSO is on) opens nothing and counts as no failure; with no other account of the
+/// e-mail opening, the answer is the same as for a wrong password.
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn sign_in(
     db: &Db,
     email: &Email,
     password: String,
+    door: Door,
     client: &Client,
     locale: Locale,
     now: i64,
@@ -99,6 +125,11 @@ pub async fn sign_in(
         if access == Access::None {
             tracing::info!(user = %candidate.id, "refused: may not sign in");
             return Err(AppError::InvalidCredentials);
+        }
+        if !door.lets_in(access, candidate.sso_enabled != 0) {
+            // Not a failure, and the same e-mail may open another account here.
+            tracing::info!(user = %candidate.id, ?door, "refused: not through this door");
+            continue;
         }
         // The hashing is done: the place is another request's while this one writes.
         drop(hashing);
@@ -177,4 +208,70 @@ pub async fn confirm_password(
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::DefaultRole;
+    use crate::testing::fixtures::{NOW, PASSWORD, PRIMARY_EMAIL, add_admin, test_account};
+    use crate::testing::scratch::database_urls;
+
+    #[test]
+    fn the_sign_in_page_lets_in_everyone_without_sso_and_the_admins_page_admins_only() {
+        assert!(Door::Everyone.lets_in(Access::OwnAccount, false));
+        assert!(Door::Everyone.lets_in(Access::Console, false));
+        assert!(!Door::Everyone.lets_in(Access::Console, true));
+        assert!(!Door::Everyone.lets_in(Access::OwnAccount, true));
+        assert!(Door::AdminsOnly.lets_in(Access::Console, true));
+        assert!(Door::AdminsOnly.lets_in(Access::Console, false));
+        assert!(!Door::AdminsOnly.lets_in(Access::OwnAccount, true));
+        assert!(!Door::AdminsOnly.lets_in(Access::OwnAccount, false));
+    }
+
+    #[tokio::test]
+    async fn with_sso_on_a_right_password_opens_only_the_admins_door_and_counts_no_failure() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let member_role = DefaultRole::Member;
+            add_admin(&db, &account, "member@example.com", member_role).await;
+            sqlx::query("UPDATE accounts SET sso_enabled = 1")
+                .execute(db.pool())
+                .await
+                .unwrap();
+            let client = Client {
+                user_agent: "test".into(),
+                ip: None,
+            };
+            let attempt = |address: &'static str, door: Door| {
+                let (db, client) = (db.clone(), client.clone());
+                async move {
+                    let email = Email::parse(address).unwrap();
+                    sign_in(&db, &email, PASSWORD.into(), door, &client, Locale::en, NOW).await
+                }
+            };
+            let refused = |result: Result<SignedIn, AppError>| {
+                matches!(result, Err(AppError::InvalidCredentials))
+            };
+            assert!(
+                refused(attempt(PRIMARY_EMAIL, Door::Everyone).await),
+                "{url}"
+            );
+            assert!(refused(
+                attempt("member@example.com", Door::AdminsOnly).await
+            ));
+            assert!(refused(attempt("member@example.com", Door::Everyone).await));
+            assert!(matches!(
+                attempt(PRIMARY_EMAIL, Door::AdminsOnly).await,
+                Ok(SignedIn::Session(_, Access::Console))
+            ));
+            let (failures,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM users WHERE failed_sign_ins > 0")
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap();
+            assert_eq!(failures, 0, "{url}: a right password is no failure");
+        }
+    }
 }

@@ -307,7 +307,7 @@ mod tests {
 
     mod stored {
         use super::super::*;
-        use crate::auth::sign_in::{SignedIn, sign_in};
+        use crate::auth::sign_in::{Door, SignedIn, sign_in};
         use crate::domain::UserStatus;
         use crate::settings::sign_in_security::TwoFactor;
         use crate::testing::fixtures::{NOW, PASSWORD, PRIMARY_EMAIL, add_member, test_account};
@@ -330,9 +330,17 @@ mod tests {
 
         async fn password_sign_in(db: &Db, email: &str, now: i64) -> SignedIn {
             let email = Email::parse(email).unwrap();
-            sign_in(db, &email, PASSWORD.into(), &client(), Locale::en, now)
-                .await
-                .unwrap()
+            sign_in(
+                db,
+                &email,
+                PASSWORD.into(),
+                Door::Everyone,
+                &client(),
+                Locale::en,
+                now,
+            )
+            .await
+            .unwrap()
         }
 
         /// The challenge's token of a sign-in that was asked for a code.

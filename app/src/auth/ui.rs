@@ -11,7 +11,7 @@ pub use confirm_password::ConfirmPasswordDialog;
 use super::Login;
 use super::reset::{RequestPasswordReset, ResetFor, ResetPassword, reset_link};
 use crate::console::{LanguageSwitch, PageReady};
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -27,13 +27,41 @@ impl LazyRoute for LoginRoute {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <LoginPage /> }.into_any()
+        view! { <LoginPage admin=false /> }.into_any()
     }
 }
 
-/// The sign-in form. It posts to `/api/login` before hydration too.
+/// `/login/admin`, the admins' sign-in with their password, also while the account
+/// signs in through SSO (the seeds' bypass).
+pub struct AdminLoginRoute;
+
+#[lazy_route]
+impl LazyRoute for AdminLoginRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <LoginPage admin=true /> }.into_any()
+    }
+}
+
+/// What the sign-in page says after a sign-in through SSO came to nothing.
+fn sso_notice(locale: Locale, why: &str) -> Option<&'static str> {
+    Some(match why {
+        "unknown" => td_string!(locale, sso.no_sso_for_address),
+        "failed" => td_string!(locale, sso.sign_in_failed),
+        "refused" => td_string!(locale, sso.sign_in_refused),
+        "waiting" => td_string!(locale, sso.request_waiting),
+        _ => return None,
+    })
+}
+
+/// The sign-in form, and the way in through the account's SSO. Both work before
+/// hydration: the password form posts to `/api/login`, the SSO form to the start.
+/// With `admin`, it is the admins' page: their password only, no SSO form.
 #[component]
-pub fn LoginPage() -> impl IntoView {
+pub fn LoginPage(admin: bool) -> impl IntoView {
     let i18n = use_i18n();
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
@@ -59,6 +87,17 @@ pub fn LoginPage() -> impl IntoView {
             .and_then(Result::err)
             .map(|error| error_text(i18n.get_locale(), &error))
     };
+    let sso_problem = move || {
+        let why = query.read().get("sso")?;
+        sso_notice(i18n.get_locale(), &why)
+    };
+    let title = move || {
+        if admin {
+            t_string!(i18n, sso.admin_sign_in_title)
+        } else {
+            t_string!(i18n, signin.title)
+        }
+    };
     view! {
         <main class="signin">
             <div class="signin-card">
@@ -69,9 +108,13 @@ pub fn LoginPage() -> impl IntoView {
                     </div>
                     <LanguageSwitch />
                 </div>
-                <h1>{move || t_string!(i18n, signin.title)}</h1>
+                <h1>{title}</h1>
+                {admin.then(|| view! { <p class="hint">{move || t_string!(i18n, sso.admin_sign_in_about)}</p> })}
                 {move || reset_notice().map(|text| view! {
                     <p class="notice info" role="status" data-testid="reset-notice">{text}</p>
+                })}
+                {move || sso_problem().map(|text| view! {
+                    <p class="notice error" role="alert" data-testid="sso-notice">{text}</p>
                 })}
                 <ActionForm action=login attr:class="stack">
                     <label for="email">{move || t_string!(i18n, signin.email)}</label>
@@ -94,6 +137,7 @@ pub fn LoginPage() -> impl IntoView {
                         maxlength="1024"
                     />
                     <input type="hidden" name="next" value=next />
+                    {admin.then(|| view! { <input type="hidden" name="admin" value="true" /> })}
                     {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                     <button class="button primary" type="submit" disabled=move || login.pending().get()>
                         {move || if login.pending().get() {
@@ -103,8 +147,22 @@ pub fn LoginPage() -> impl IntoView {
                         }}
                     </button>
                 </ActionForm>
+                {(!admin).then(|| view! {
+                    <form class="stack sso-form" method="post" action=crate::sso::START_PATH>
+                        <h2 class="divider">{move || t_string!(i18n, sso.or_sign_in_with)}</h2>
+                        <label for="sso-email">{move || t_string!(i18n, sso.work_email)}</label>
+                        <input id="sso-email" type="email" name="email" autocomplete="username" required maxlength="254" />
+                        <input type="hidden" name="next" value=next />
+                        <button class="button" type="submit">{move || t_string!(i18n, sso.continue_with_sso)}</button>
+                    </form>
+                })}
                 <p class="hint"><a href="/forgot-password">{move || t_string!(i18n, reset.forgot_title)}</a></p>
-                <p class="hint"><a href="/request-access">{move || t_string!(i18n, join.link)}</a></p>
+                {(!admin).then(|| view! {
+                    <p class="hint"><a href="/request-access">{move || t_string!(i18n, join.link)}</a></p>
+                })}
+                {admin.then(|| view! {
+                    <p class="hint"><a href="/login">{move || t_string!(i18n, reset.back_to_sign_in)}</a></p>
+                })}
                 <p class="hint">{move || t_string!(i18n, signin.idle_hint)}</p>
             </div>
             <PageReady />

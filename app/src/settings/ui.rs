@@ -6,6 +6,7 @@ mod default_access;
 mod profile_fields;
 mod self_sign_up;
 mod sign_in_security;
+mod single_sign_on;
 mod welcome_emails;
 
 use super::{Versioned, get_user_settings};
@@ -22,6 +23,7 @@ use leptos_router::{LazyRoute, lazy_route};
 use profile_fields::ProfileFieldsSection;
 use self_sign_up::SelfSignUpSection;
 use sign_in_security::SignInSecuritySection;
+use single_sign_on::SingleSignOnSection;
 use welcome_emails::WelcomeEmailsSection;
 
 /// `/user-settings`, split from the rest of the console's code.
@@ -67,6 +69,7 @@ fn UserSettingsPage() -> impl IntoView {
                                 reload
                             />
                             <SignInSecuritySection saved=settings.sign_in_security can_manage reload />
+                            <SingleSignOnSection can_manage />
                             <WelcomeEmailsSection saved=settings.welcome_emails can_manage reload />
                             <DefaultAccessSection saved=settings.default_access can_manage reload />
                             <ProfileFieldsSection

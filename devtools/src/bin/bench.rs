@@ -9,7 +9,7 @@ use app::apps::MemberRole;
 use app::apps::store::user_apps;
 use app::auth::principal::{Grant, UsersDelete, UsersRead};
 use app::auth::session::{Activity, Client, resolve_session, start_session};
-use app::auth::sign_in::{SignedIn, sign_in};
+use app::auth::sign_in::{Door, SignedIn, sign_in};
 use app::auth::sign_in_code;
 use app::db::Db;
 use app::domain::Email;
@@ -129,9 +129,17 @@ async fn bench_sign_in(url: &str, repetitions: usize) {
         ip: None,
     };
     let password_step = || async {
-        sign_in(&db, &email, PASSWORD.into(), &client, Locale::en, NOW)
-            .await
-            .expect("the password is right")
+        sign_in(
+            &db,
+            &email,
+            PASSWORD.into(),
+            Door::Everyone,
+            &client,
+            Locale::en,
+            NOW,
+        )
+        .await
+        .expect("the password is right")
     };
     let plain = time(repetitions, || async {
         password_step().await;
