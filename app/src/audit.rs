@@ -84,10 +84,20 @@ pub enum AuditAction {
     SsoTested,
     /// SSO was turned on or off.
     SsoSwitched,
+    /// A user turned on an authenticator app for their sign-in.
+    AuthenticatorAdded,
+    /// A user removed their authenticator app.
+    AuthenticatorRemoved,
+    /// A user replaced their recovery codes with new ones.
+    RecoveryCodesRenewed,
+    /// A user signed in with a recovery code instead of the app's code.
+    RecoveryCodeUsed,
+    /// An admin removed a user's authenticator app and recovery codes.
+    SecondFactorReset,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 37] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -120,6 +130,11 @@ impl AuditAction {
         Self::SsoProviderChanged,
         Self::SsoTested,
         Self::SsoSwitched,
+        Self::AuthenticatorAdded,
+        Self::AuthenticatorRemoved,
+        Self::RecoveryCodesRenewed,
+        Self::RecoveryCodeUsed,
+        Self::SecondFactorReset,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -156,6 +171,11 @@ impl AuditAction {
             Self::SsoProviderChanged => "settings.sso_provider_changed",
             Self::SsoTested => "settings.sso_tested",
             Self::SsoSwitched => "settings.sso_switched",
+            Self::AuthenticatorAdded => "user.authenticator_added",
+            Self::AuthenticatorRemoved => "user.authenticator_removed",
+            Self::RecoveryCodesRenewed => "user.recovery_codes_renewed",
+            Self::RecoveryCodeUsed => "user.recovery_code_used",
+            Self::SecondFactorReset => "user.second_factor_reset",
         }
     }
 

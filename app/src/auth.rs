@@ -133,25 +133,43 @@ pub async fn login(
             tracing::info!(email = %email, ?access, "signed in");
             leptos_axum::redirect(&landing(access, next.as_deref()));
         }
-        SignedIn::CodeSent(challenge) => {
+        SignedIn::CodeAsked(challenge, step) => {
             let cookie = sign_in_code::challenge_cookie(Some(&challenge), state.secure_cookies);
             set_cookie(&cookie)?;
-            tracing::info!(email = %email, "sign-in code sent");
-            leptos_axum::redirect(&code_page(next.as_deref(), false));
+            tracing::info!(email = %email, ?step, "sign-in code asked");
+            let page = match step {
+                sign_in_code::SecondStep::EmailedCode => CodePage::Sent,
+                sign_in_code::SecondStep::App => CodePage::FromApp,
+            };
+            leptos_axum::redirect(&code_page(next.as_deref(), page));
         }
     }
     Ok(())
 }
 
-/// The page that asks for the e-mailed code, keeping where the sign-in returns to.
+/// What the page that asks for the code says of where it comes from.
 #[cfg(feature = "ssr")]
-fn code_page(next: Option<&str>, resent: bool) -> String {
+enum CodePage {
+    Sent,
+    Resent,
+    FromApp,
+}
+
+/// The page that asks for the code, keeping where the sign-in returns to.
+#[cfg(feature = "ssr")]
+fn code_page(next: Option<&str>, page: CodePage) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     if let Some(next) = next.filter(|next| !next.is_empty()) {
         query.append_pair("next", next);
     }
-    if resent {
-        query.append_pair("resent", "1");
+    match page {
+        CodePage::Sent => {}
+        CodePage::Resent => {
+            query.append_pair("resent", "1");
+        }
+        CodePage::FromApp => {
+            query.append_pair("app", "1");
+        }
     }
     match query.finish() {
         query if query.is_empty() => "/login/code".to_owned(),
@@ -159,9 +177,9 @@ fn code_page(next: Option<&str>, resent: bool) -> String {
     }
 }
 
-/// The second step of a two-factor sign-in: the code from the e-mail. The right code
-/// starts the session, clears the challenge's cookie and lands as a sign-in does; a
-/// wrong, spent or expired one is 401, all alike.
+/// The second step of a two-factor sign-in: the code from the e-mail or the app (or a
+/// recovery code). The right code starts the session, clears the challenge's cookie and
+/// lands as a sign-in does; a wrong, spent or expired one is 401, all alike.
 #[server(prefix = "/api", endpoint = "login_code")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn confirm_sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
@@ -181,6 +199,7 @@ pub async fn confirm_sign_in_code(code: String, next: Option<String>) -> Result<
         &state.db,
         &challenge,
         &code,
+        state.secret_key.as_ref(),
         &client,
         locale,
         state.clock.now(),
@@ -208,7 +227,7 @@ pub async fn resend_sign_in_code(next: Option<String>) -> Result<(), AppError> {
     .ok_or(AppError::WrongCode)?;
     let locale = crate::console::language::request_locale();
     sign_in_code::resend(&state.db, &challenge, locale, state.clock.now()).await?;
-    leptos_axum::redirect(&code_page(next.as_deref(), true));
+    leptos_axum::redirect(&code_page(next.as_deref(), CodePage::Resent));
     Ok(())
 }
 

@@ -188,8 +188,14 @@ pub enum Clash {
     #[error("Set up the identity provider first.")]
     SsoNotSetUp,
     /// The server has no key to seal an SSO client secret with.
-    #[error("Roster was started without --secret-key-file, so it cannot keep a client secret.")]
+    #[error("Roster was started without --secret-key-file, so it cannot keep this secret.")]
     NoSecretKey,
+    /// An authenticator app is on already: it is removed before another is set up.
+    #[error("An authenticator app is on already: remove it before setting up another.")]
+    AuthenticatorOn,
+    /// There is no authenticator app (or none being set up) to confirm, renew or remove.
+    #[error("There is no authenticator app to change.")]
+    NoAuthenticator,
 }
 
 /// Why a request value was refused.
@@ -253,6 +259,8 @@ pub enum Problem {
     FileTooLarge { max_mb: u32 },
     #[error("an https:// address (http:// only on this machine) without a query")]
     NotAnIssuer,
+    #[error("not the code the authenticator app shows now")]
+    NotTheAppsCode,
 }
 
 /// Up to ten ids, and "…" when there are more.

@@ -11,6 +11,7 @@ pub mod access_requests;
 pub mod apps;
 pub mod audit;
 pub mod auth;
+pub mod authenticator;
 pub mod console;
 pub mod domain;
 pub mod enrollment;

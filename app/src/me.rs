@@ -1,7 +1,7 @@
 //! "My account" (`/me`): the page every signed-in user has, and the only one a member
 //! (a user without an admin role) reaches: their profile, editable as the profile-field
-//! policy of their session allows, their own sessions with "Sign out this session", and
-//! their apps. The wire types and server
+//! policy of their session allows, their own sessions with "Sign out this session",
+//! their authenticator app (`crate::authenticator`), and their apps. The wire types and server
 //! functions live here, the SQL in `store`, the page in `ui`.
 
 #[cfg(feature = "ssr")]

@@ -79,6 +79,24 @@ for (const locale of LOCALES) {
 }
 
 for (const locale of LOCALES) {
+  test(`setting up an authenticator app passes axe in ${locale}`, async ({ browser }) => {
+    const email = `${runId()}.axe-app@acme.test`;
+    const password = "an axe checker's password";
+    addUser({ email, firstName: "Axel", lastName: "Checker", password });
+    const page = await pageIn(browser, locale);
+    await page.goto("/login");
+    await page.locator("#email").fill(email);
+    await page.locator("#password").fill(password);
+    await page.locator("#password").press("Enter");
+    await expect(page).toHaveURL(/\/me$/);
+    await hydrated(page);
+    await page.getByTestId("authenticator").locator("button.primary").click();
+    await expect(page.getByTestId("authenticator-key")).toBeVisible();
+    await expectNoViolations(page);
+  });
+}
+
+for (const locale of LOCALES) {
   test(`the idle warning passes axe in ${locale}`, async ({ browser }) => {
     const email = `${runId()}.axe@acme.test`;
     const password = "an axe checker's password";

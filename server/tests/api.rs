@@ -1411,6 +1411,12 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                 Some(json!({ "enabled": false, "version": 1 })),
                 Permission::SettingsManage,
             ),
+            (
+                Method::POST,
+                "/api/reset_second_factor".to_owned(),
+                Some(json!({ "user": target })),
+                Permission::UsersUpdate,
+            ),
         ];
         for permission in Permission::ALL {
             assert!(
@@ -1429,6 +1435,11 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
             "/api/session_time_left",
             "/api/stay_signed_in",
             "/api/confirm_password",
+            "/api/my_authenticator",
+            "/api/begin_authenticator",
+            "/api/confirm_authenticator",
+            "/api/renew_recovery_codes",
+            "/api/remove_my_authenticator",
             // The Primary Admin's alone, tested on its own.
             "/api/transfer_ownership",
         ];
@@ -1479,6 +1490,20 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
                         assert_eq!(app.user_count().await, users, "{who}: {path}");
                     }
                 }
+            }
+        }
+        // What a person does about their own account needs them signed in, nothing more.
+        for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+            if own.contains(&path) {
+                let method = Method::from_bytes(method.as_str().as_bytes()).unwrap();
+                let status = client()
+                    .request(method, app.url(path))
+                    .json(&json!({}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status();
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "nobody calling {path}");
             }
         }
     })
@@ -3189,6 +3214,71 @@ async fn under_two_factor_a_password_opens_no_session_until_the_emailed_code_is_
                 .await
                 .unwrap();
         assert_eq!(failures.0, 0, "a finished sign-in forgets the wrong code");
+    })
+    .await;
+}
+
+/// The code an authenticator app shows for `key` at `now`.
+fn app_code(key: &str, now: i64) -> String {
+    totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(key).unwrap())
+        .build()
+        .unwrap()
+        .generate(u64::try_from(now).unwrap())
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_authenticator_app_set_up_on_my_account_is_asked_at_every_sign_in_instead_of_an_email() {
+    on_every_engine(|app| async move {
+        app.sign_in().await;
+        let post = |path: &str, body: Value| app.client.post(app.url(path)).json(&body).send();
+        let began = post("/api/begin_authenticator", json!({})).await.unwrap();
+        assert_eq!(began.status(), StatusCode::OK);
+        let new: Value = began.json().await.unwrap();
+        let key = new["key"].as_str().unwrap().to_owned();
+        assert!(
+            new["qr_image"]
+                .as_str()
+                .unwrap()
+                .starts_with("data:image/svg+xml,")
+        );
+        let wrong = post("/api/confirm_authenticator", json!({ "code": "12345" }))
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+        let right = json!({ "code": app_code(&key, NOW) });
+        let turned_on = post("/api/confirm_authenticator", right).await.unwrap();
+        let codes: Vec<String> = turned_on.json().await.unwrap();
+        assert_eq!(codes.len(), 10);
+
+        let browser = client();
+        let password = app.sign_in_with(&browser, PRIMARY_EMAIL, PASSWORD).await;
+        assert_eq!(password.headers()["location"], "/login/code?app=1");
+        let (mails,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(mails, 0, "an app's code is never e-mailed");
+        let resend = browser
+            .post(app.url("/api/resend_sign_in_code"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resend.status(), StatusCode::UNAUTHORIZED);
+        app.clock.advance(31);
+        let code = app_code(&key, NOW + 31);
+        let accepted = browser
+            .post(app.url("/api/login_code"))
+            .form(&[("code", code.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(accepted.headers()["location"], "/users");
+        assert_eq!(
+            app.current_admin(&browser).await.unwrap().email.as_str(),
+            PRIMARY_EMAIL
+        );
     })
     .await;
 }

@@ -78,6 +78,15 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         }
         AuditAction::SsoTested => td_string!(locale, audit.action_sso_tested),
         AuditAction::SsoSwitched => td_string!(locale, audit.action_sso_switched),
+        AuditAction::AuthenticatorAdded => td_string!(locale, audit.action_authenticator_added),
+        AuditAction::AuthenticatorRemoved => {
+            td_string!(locale, audit.action_authenticator_removed)
+        }
+        AuditAction::RecoveryCodesRenewed => {
+            td_string!(locale, audit.action_recovery_codes_renewed)
+        }
+        AuditAction::RecoveryCodeUsed => td_string!(locale, audit.action_recovery_code_used),
+        AuditAction::SecondFactorReset => td_string!(locale, audit.action_second_factor_reset),
         AuditAction::SignUpChanged => td_string!(locale, audit.action_sign_up_changed),
         AuditAction::DomainAdded => td_string!(locale, audit.action_domain_added),
         AuditAction::DomainRemoved => td_string!(locale, audit.action_domain_removed),

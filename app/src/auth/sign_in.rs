@@ -1,5 +1,6 @@
 //! Checking an e-mail and password and starting a session, or, when the account's
-//! two-factor policy asks it of this person, e-mailing a code first (`sign_in_code`);
+//! two-factor policy asks it of this person or they have an authenticator app, asking
+//! for a code first (`sign_in_code`);
 //! checking the password of someone signed in again, before a change that needs a
 //! recent sign-in. A wrong password counts towards a lock (`lockout`).
 
@@ -8,7 +9,7 @@ use super::link_token::LinkToken;
 use super::lockout;
 use super::password::reserve_hashing;
 use super::session::{Client, SessionToken, start_session};
-use super::sign_in_code;
+use super::sign_in_code::{self, SecondStep};
 use crate::db::Db;
 use crate::domain::{AccountId, Email, SessionId, UserId, UserStatus};
 use crate::error::{AppError, Problem};
@@ -28,6 +29,8 @@ struct Candidate {
     may: AccessColumns,
     two_factor: i64,
     sso_enabled: i64,
+    /// When the user turned on an authenticator app, if they did.
+    app_since: Option<i64>,
 }
 
 /// Which sign-in page a password comes from.
@@ -55,16 +58,17 @@ impl Door {
 pub enum SignedIn {
     /// A session has started.
     Session(SessionToken, Access),
-    /// The account asks this person for an e-mailed code: the token names the
-    /// challenge to the browser, and no session exists until the code is given.
-    CodeSent(LinkToken),
+    /// A second factor is asked of this person, as `SecondStep` says: the token names
+    /// the challenge to the browser, and no session exists until the code is given.
+    CodeAsked(LinkToken, SecondStep),
 }
 
 /// The users of `email` who have a password, in every account (a few at most).
 async fn candidates(db: &Db, email: &Email) -> Result<Vec<Candidate>, AppError> {
     Ok(sqlx::query_as(
         "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin,
-                r.is_admin AS role_is_admin, a.two_factor, a.sso_enabled
+                r.is_admin AS role_is_admin, a.two_factor, a.sso_enabled,
+                (SELECT confirmed_at FROM authenticators WHERE user_id = u.id) AS app_since
          FROM users u JOIN roles r ON r.id = u.role_id JOIN accounts a ON a.id = u.account_id
          WHERE u.email = $1 AND u.password_hash IS NOT NULL
          ORDER BY u.id LIMIT $2",
@@ -83,7 +87,8 @@ async fn candidates(db: &Db, email: &Email) -> Result<Vec<Candidate>, AppError> 
 /// is lifted first; a password that matches none of the e-mail's users counts as a
 /// failure for each of them (and the lock e-mail is written in `locale`). Under a
 /// two-factor policy that covers them, a right password sends a code instead of
-/// starting a session, and the failures are forgotten only once the code is given.
+/// starting a session (or asks for their authenticator app's code, which a person who
+/// has one always gives), and the failures are forgotten only once the code is given.
 /// A right password through a `door` that does not let its person in (a member while
 /// SSO is on) opens nothing and counts as no failure; with no other account of the
 /// e-mail opening, the answer is the same as for a wrong password.
@@ -135,9 +140,10 @@ pub async fn sign_in(
         drop(hashing);
         let mut tx = db.write().await?;
         let policy = TwoFactor::from_code(candidate.two_factor).ok_or(AppError::Internal)?;
-        let signed_in = if policy.requires_code(access == Access::Console) {
-            let challenge = sign_in_code::open(&mut tx, candidate.id, locale, now).await?;
-            SignedIn::CodeSent(challenge)
+        let app_on = candidate.app_since.is_some();
+        let signed_in = if app_on || policy.requires_code(access == Access::Console) {
+            let (challenge, step) = sign_in_code::open(&mut tx, candidate.id, locale, now).await?;
+            SignedIn::CodeAsked(challenge, step)
         } else {
             let token =
                 open_session(&mut tx, candidate.id, candidate.account_id, client, now).await?;

@@ -1,5 +1,6 @@
 //! The second step of a two-factor sign-in: a 6-digit code e-mailed after a right
-//! password. The browser holds the challenge's 256-bit token in a short-lived cookie and
+//! password, or, for a person with an authenticator app, its code or one of their
+//! recovery codes (checked by `authenticator::store`). The browser holds the challenge's 256-bit token in a short-lived cookie and
 //! the person's mailbox holds the code; the database keeps only the token's digest and a
 //! digest of the code keyed by the token, so a copy of it neither names a challenge nor
 //! lets anyone search the million codes offline. A code is valid 10 minutes, works once,
@@ -11,12 +12,14 @@ use super::link_token::{self, LinkToken};
 use super::lockout;
 use super::session::{Client, SessionToken};
 use super::sign_in::open_session;
+use crate::authenticator::store::accept_at_sign_in;
 use crate::db::Db;
 use crate::domain::{AccountId, Email, UserId};
 use crate::error::{AppError, Clash};
 use crate::i18n::Locale;
 use crate::mail::message::{SignInCode, sign_in_code};
 use crate::mail::outbox;
+use crate::secret_box::SecretKey;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
@@ -85,32 +88,54 @@ pub fn challenge_cookie(token: Option<&LinkToken>, secure: bool) -> String {
     cookie.to_string()
 }
 
-/// Opens a challenge for `user` in `tx`, replacing any earlier one, and queues the
-/// e-mail that carries its code. Answers the token the browser keeps.
+/// Where the code of a challenge comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecondStep {
+    /// An e-mail to the person.
+    EmailedCode,
+    /// Their authenticator app (or, when it is lost, a recovery code).
+    App,
+}
+
+/// Opens a challenge for `user` in `tx`, replacing any earlier one: answered from their
+/// authenticator app when they have one on, otherwise by a code in the e-mail queued
+/// here. Answers the token the browser keeps, and where the code comes from.
 pub(crate) async fn open(
     tx: &mut Transaction<'_, Any>,
     user: UserId,
     locale: Locale,
     now: i64,
-) -> Result<LinkToken, AppError> {
+) -> Result<(LinkToken, SecondStep), AppError> {
     let token = LinkToken::generate();
-    let code = new_code();
+    let by_app = crate::authenticator::store::is_on(tx, user).await?;
+    let code = (!by_app).then(new_code);
     sqlx::query(
-        "INSERT INTO sign_in_codes (user_id, token_hash, code_hash, tries, sent_at, expires_at)
-         VALUES ($1, $2, $3, 0, $4, $5)
+        "INSERT INTO sign_in_codes
+             (user_id, token_hash, code_hash, tries, sent_at, expires_at, by_app)
+         VALUES ($1, $2, $3, 0, $4, $5, $6)
          ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash,
              code_hash = excluded.code_hash, tries = 0, sent_at = excluded.sent_at,
-             expires_at = excluded.expires_at",
+             expires_at = excluded.expires_at, by_app = excluded.by_app",
     )
     .bind(user)
     .bind(token.digest())
-    .bind(code_digest(token.as_str(), &code))
+    .bind(
+        code.as_deref()
+            .map(|code| code_digest(token.as_str(), code))
+            .unwrap_or_default(),
+    )
     .bind(now)
     .bind(now + CODE_MINUTES * 60)
+    .bind(i64::from(by_app))
     .execute(&mut **tx)
     .await?;
-    mail_code(tx, user, &code, locale, now).await?;
-    Ok(token)
+    match code {
+        Some(code) => {
+            mail_code(tx, user, &code, locale, now).await?;
+            Ok((token, SecondStep::EmailedCode))
+        }
+        None => Ok((token, SecondStep::App)),
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -149,12 +174,12 @@ async fn mail_code(
 
 /// Sends a new code for the live challenge `token`, which replaces the old one and
 /// gives back the tries. 409 within a minute of the last code; a spent or expired
-/// challenge reads as a wrong code (the person signs in again).
+/// challenge, and one answered from an app, read as a wrong code.
 pub async fn resend(db: &Db, token: &str, locale: Locale, now: i64) -> Result<(), AppError> {
     let mut tx = db.write().await?;
     let live: Option<(UserId, i64)> = sqlx::query_as(
         "SELECT user_id, sent_at FROM sign_in_codes
-         WHERE token_hash = $1 AND expires_at > $2 AND tries < $3",
+         WHERE token_hash = $1 AND expires_at > $2 AND tries < $3 AND by_app = 0",
     )
     .bind(link_token::digest(token))
     .bind(now)
@@ -193,6 +218,7 @@ pub async fn resend(db: &Db, token: &str, locale: Locale, now: i64) -> Result<()
 struct Pending {
     user_id: UserId,
     code_hash: String,
+    by_app: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -203,18 +229,20 @@ struct Signer {
 }
 
 /// Ends the challenge `token` with `typed`, the code the person gave: the right code
-/// starts their session (once); a wrong one uses a try and counts towards their lock.
-/// A person locked or suspended meanwhile gets no session.
+/// (from the e-mail, or from their app or a recovery code, opened with `key`) starts
+/// their session (once); a wrong one uses a try and counts towards their lock. A person
+/// locked or suspended meanwhile gets no session.
 pub async fn confirm(
     db: &Db,
     token: &str,
     typed: &str,
+    key: Option<&SecretKey>,
     client: &Client,
     locale: Locale,
     now: i64,
 ) -> Result<(SessionToken, Access), AppError> {
     let pending: Option<Pending> = sqlx::query_as(
-        "SELECT user_id, code_hash FROM sign_in_codes
+        "SELECT user_id, code_hash, by_app FROM sign_in_codes
          WHERE token_hash = $1 AND expires_at > $2 AND tries < $3",
     )
     .bind(link_token::digest(token))
@@ -223,7 +251,16 @@ pub async fn confirm(
     .fetch_optional(db.pool())
     .await?;
     let pending = pending.ok_or(AppError::WrongCode)?;
-    if code_digest(token, &typed_code(typed)) != pending.code_hash {
+    let typed = typed_code(typed);
+    let mut tx = db.write().await?;
+    let right = if pending.by_app == 0 {
+        code_digest(token, &typed) == pending.code_hash
+    } else {
+        let user = pending.user_id;
+        accept_at_sign_in(&mut tx, user, &typed, key, client.ip, now).await?
+    };
+    if !right {
+        drop(tx);
         sqlx::query("UPDATE sign_in_codes SET tries = tries + 1 WHERE user_id = $1")
             .bind(pending.user_id)
             .execute(db.pool())
@@ -231,8 +268,6 @@ pub async fn confirm(
         lockout::record_failure(db, pending.user_id, client.ip, locale, now).await?;
         return Err(AppError::WrongCode);
     }
-
-    let mut tx = db.write().await?;
     // Only one request may spend the code, and only while it is still live.
     let spent = sqlx::query(
         "DELETE FROM sign_in_codes
@@ -346,7 +381,10 @@ mod tests {
         /// The challenge's token of a sign-in that was asked for a code.
         async fn challenged(db: &Db, email: &str, now: i64) -> String {
             match password_sign_in(db, email, now).await {
-                SignedIn::CodeSent(token) => token.as_str().to_owned(),
+                SignedIn::CodeAsked(token, SecondStep::EmailedCode) => token.as_str().to_owned(),
+                SignedIn::CodeAsked(_, SecondStep::App) => {
+                    panic!("{email} was asked for an app's code")
+                }
                 SignedIn::Session(..) => panic!("{email} got a session without a code"),
             }
         }
@@ -377,7 +415,7 @@ mod tests {
             code: &str,
             now: i64,
         ) -> Result<(SessionToken, Access), AppError> {
-            confirm(db, token, code, &client(), Locale::en, now).await
+            confirm(db, token, code, None, &client(), Locale::en, now).await
         }
 
         fn wrong_code(result: Result<(SessionToken, Access), AppError>) -> bool {

@@ -83,6 +83,8 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             Clash::SsoUntested => td_string!(locale, errors.sso_untested).to_owned(),
             Clash::SsoNotSetUp => td_string!(locale, errors.sso_not_set_up).to_owned(),
             Clash::NoSecretKey => td_string!(locale, errors.no_secret_key).to_owned(),
+            Clash::AuthenticatorOn => td_string!(locale, errors.authenticator_on).to_owned(),
+            Clash::NoAuthenticator => td_string!(locale, errors.no_authenticator).to_owned(),
             Clash::CodeJustSent { retry_after_secs } => {
                 td_string!(locale, errors.code_just_sent, seconds = *retry_after_secs)
             }
@@ -160,6 +162,7 @@ fn problem_text(locale: Locale, problem: &Problem) -> String {
         Problem::NotACountry => td_string!(locale, problems.not_a_country).to_owned(),
         Problem::AlwaysShown => td_string!(locale, problems.always_shown).to_owned(),
         Problem::NotAnIssuer => td_string!(locale, problems.not_an_issuer).to_owned(),
+        Problem::NotTheAppsCode => td_string!(locale, problems.not_the_apps_code).to_owned(),
         Problem::NotAnImage => td_string!(locale, problems.not_an_image).to_owned(),
         Problem::FileTooLarge { max_mb } => {
             td_string!(locale, problems.file_too_large, max = *max_mb)

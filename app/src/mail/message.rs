@@ -251,6 +251,17 @@ pub fn access_rejected(locale: Locale, to: Email, account: &str, first_name: &st
     Mail::compose(locale, to, subject, account, &paragraphs, None)
 }
 
+/// The e-mail that tells a user an admin removed their authenticator app.
+pub fn second_factor_reset(locale: Locale, to: Email, account: &str, first_name: &str) -> Mail {
+    let subject = td_string!(locale, mail.second_factor_reset_subject, account = account);
+    let paragraphs = [
+        greeting(locale, first_name),
+        td_string!(locale, mail.second_factor_reset_body, account = account),
+        td_string!(locale, mail.second_factor_reset_not_you).to_owned(),
+    ];
+    Mail::compose(locale, to, subject, account, &paragraphs, None)
+}
+
 /// What the e-mail to a user locked out by failed sign-ins needs to say.
 pub struct AccountLocked<'a> {
     pub account: &'a str,

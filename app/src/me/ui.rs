@@ -3,6 +3,7 @@
 
 use super::{EndMySession, MyAccount, SaveMyProfile, load_my_account};
 use crate::auth::Logout;
+use crate::authenticator::ui::AuthenticatorSection;
 use crate::console::{ErrorNotice, IdleWarning, LanguageSwitch, PageReady};
 use crate::domain::SessionId;
 use crate::i18n::{t_string, use_i18n};
@@ -197,6 +198,7 @@ fn AccountView(
                     <tbody>{session_rows}</tbody>
                 </table>
             </div>
+            <AuthenticatorSection />
             <h2>{move || t_string!(i18n, me.apps)}</h2>
             {if no_apps {
                 view! { <p class="empty">{move || t_string!(i18n, details.no_apps)}</p> }.into_any()

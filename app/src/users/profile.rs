@@ -64,6 +64,8 @@ pub struct UserDetails {
     /// Whether the account signs in through SSO, where the identity provider manages
     /// passwords (so no password reset).
     pub sso_enabled: bool,
+    /// Whether they turned on an authenticator app (an admin may reset it).
+    pub has_authenticator: bool,
     /// The controlled fields the live profile-field policy shows, and their values.
     pub shown_fields: Vec<ProfileField>,
     pub fields: FieldValues,

@@ -1,5 +1,6 @@
 //! `/login/code`, the second step of a two-factor sign-in: the code from the e-mail, or
-//! a new one. Like the sign-in page, it is a plain form that needs no code in the
+//! a new one; or (`?app=1`) the code from the person's authenticator app, or a recovery
+//! code. Like the sign-in page, it is a plain form that needs no code in the
 //! browser; the challenge it answers is in a cookie, never in the address.
 
 use super::SignedOutCard;
@@ -32,6 +33,9 @@ fn SignInCodePage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let resent = move || query.read().get("resent").is_some();
+    // The person's authenticator app gives the code: no e-mail, and a recovery code
+    // (letters) may stand in for it.
+    let from_app = move || query.read().get("app").is_some();
     let error = move || {
         confirm
             .value()
@@ -43,23 +47,27 @@ fn SignInCodePage() -> impl IntoView {
     let title = Signal::derive(move || t_string!(i18n, code.title).to_owned());
     view! {
         <SignedOutCard title>
-            {move || if resent() {
+            {move || if from_app() {
+                view! { <p id="code-sent">{move || t_string!(i18n, code.app_asked)}</p> }.into_any()
+            } else if resent() {
                 view! { <p class="notice info" role="status" data-testid="code-resent">{move || t_string!(i18n, code.resent)}</p> }.into_any()
             } else {
                 view! { <p id="code-sent">{move || t_string!(i18n, code.sent)}</p> }.into_any()
             }}
             <ActionForm action=confirm attr:class="stack">
-                <label for="code">{move || t_string!(i18n, code.label)}</label>
+                <label for="code">
+                    {move || if from_app() { t_string!(i18n, code.app_label) } else { t_string!(i18n, code.label) }}
+                </label>
                 <input
                     id="code"
                     type="text"
                     name="code"
-                    inputmode="numeric"
+                    inputmode=move || if from_app() { "text" } else { "numeric" }
                     autocomplete="one-time-code"
-                    pattern="[0-9 \\-]{6,8}"
+                    pattern=move || if from_app() { "[0-9A-Za-z \\-]{6,24}" } else { "[0-9 \\-]{6,8}" }
                     required
                     autofocus
-                    maxlength="8"
+                    maxlength=move || if from_app() { "24" } else { "8" }
                     aria-describedby="code-sent"
                 />
                 <input type="hidden" name="next" value=next />
@@ -72,12 +80,14 @@ fn SignInCodePage() -> impl IntoView {
                     }}
                 </button>
             </ActionForm>
-            <ActionForm action=resend attr:class="stack">
-                <input type="hidden" name="next" value=next />
-                <button class="button" type="submit" disabled=move || resend.pending().get()>
-                    {move || t_string!(i18n, code.resend)}
-                </button>
-            </ActionForm>
+            {move || (!from_app()).then(|| view! {
+                <ActionForm action=resend attr:class="stack">
+                    <input type="hidden" name="next" value=next />
+                    <button class="button" type="submit" disabled=move || resend.pending().get()>
+                        {move || t_string!(i18n, code.resend)}
+                    </button>
+                </ActionForm>
+            })}
         </SignedOutCard>
     }
 }

@@ -44,6 +44,7 @@ struct DetailsRow {
     lock_reason: Option<String>,
     version: i64,
     picture_at: Option<i64>,
+    app_since: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -74,7 +75,8 @@ async fn details(
         "SELECT u.id, u.first_name, u.last_name, u.email, u.status, u.is_primary_admin,
                 r.is_admin AS role_is_admin, u.role_id, u.builder_access,
                 u.app_creation_access, u.data_tables_access, u.invited_at, u.last_login_at,
-                u.locked_at, u.lock_reason, u.version, a.sso_enabled, u.picture_at
+                u.locked_at, u.lock_reason, u.version, a.sso_enabled, u.picture_at,
+                (SELECT confirmed_at FROM authenticators WHERE user_id = u.id) AS app_since
          FROM users u JOIN roles r ON r.id = u.role_id JOIN accounts a ON a.id = u.account_id
          WHERE u.account_id = $1 AND u.id = $2",
     )
@@ -117,6 +119,7 @@ async fn details(
         },
         last_login_at: (row.last_login_at > 0).then_some(row.last_login_at),
         sso_enabled: row.sso_enabled.into(),
+        has_authenticator: row.app_since.is_some(),
         invited_at: row.invited_at,
         locked_at: row.locked_at.filter(|_| locked),
         lock_reason: row

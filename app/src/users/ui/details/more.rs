@@ -1,5 +1,6 @@
 //! The More menu: the status changes the state machine allows from the user's status,
-//! Reset Password (an e-mailed link; not while the account has SSO on), Transfer
+//! Reset Password (an e-mailed link; not while the account has SSO on), Reset second
+//! factor (for a user with an authenticator app), Transfer
 //! Ownership (the Primary Admin's alone), Resend and Revoke invitation for a Not Active
 //! user, and Delete User, which follows Delete Selected's rule and offers the transfer
 //! when the user owns apps.
@@ -8,6 +9,7 @@ use super::reset::{ConfirmReset, ResetOutcome};
 use super::{Abilities, Actions};
 use crate::apps::{AppRole, TransferOwnership, list_user_apps};
 use crate::auth::reset::SendPasswordReset;
+use crate::authenticator::ResetSecondFactor;
 use crate::console::ErrorNotice;
 use crate::console::areas::Area;
 use crate::console::focus_when_shown;
@@ -32,6 +34,8 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
     let transferring = RwSignal::new(false);
     let resetting = RwSignal::new(false);
     let reset = ServerAction::<SendPasswordReset>::new();
+    let resetting_factor = RwSignal::new(false);
+    let reset_factor = ServerAction::<ResetSecondFactor>::new();
     let first_item = NodeRef::<leptos::html::Button>::new();
     let toggle_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
@@ -91,7 +95,7 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
         })
         .collect_view();
     let name = user.full_name();
-    let email = user.email.to_string();
+    let email = StoredValue::new(user.email.to_string());
     let sso = user.sso_enabled;
     // Waiting on an invitation: Not Active with its date (a revoked one has none).
     let invited = user.status == UserStatus::NotActive && user.invited_at.is_some();
@@ -132,6 +136,20 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
                 >
                     {move || t_string!(i18n, details.reset_password)}
                 </button>
+                {user.has_authenticator.then(|| view! {
+                    <button
+                        type="button"
+                        role="menuitem"
+                        data-action="reset-second-factor"
+                        disabled=!abilities.update
+                        on:click=move |_| {
+                            open.set(false);
+                            resetting_factor.set(true);
+                        }
+                    >
+                        {move || t_string!(i18n, details.reset_second_factor)}
+                    </button>
+                })}
                 {(user.status == UserStatus::NotActive).then(|| view! {
                     <button
                         type="button"
@@ -193,10 +211,40 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
                 </button>
             })}
         </div>
-        <ResetOutcome action=reset />
+        <ResetOutcome
+            answer=reset.value()
+            done=move |email: String| t_string!(i18n, details.reset_password_sent, email = email)
+            test_id="reset-outcome"
+        />
+        <ResetOutcome
+            answer=reset_factor.value()
+            done=move |email: String| t_string!(i18n, details.second_factor_reset_done, email = email)
+            test_id="second-factor-outcome"
+        />
         <ConfirmDelete confirming action=actions.delete />
         <Show when=move || resetting.get()>
-            <ConfirmReset user=id email=email.clone() open=resetting action=reset />
+            <ConfirmReset
+                id="reset"
+                title=Signal::derive(move || t_string!(i18n, details.reset_password).to_owned())
+                text=Signal::derive(move || t_string!(i18n, details.reset_password_confirm, email = email.get_value()))
+                confirm_label=Signal::derive(move || t_string!(i18n, details.reset_password_send).to_owned())
+                open=resetting
+                confirmed=move |()| {
+                    reset.dispatch(SendPasswordReset { user: id.get() });
+                }
+            />
+        </Show>
+        <Show when=move || resetting_factor.get()>
+            <ConfirmReset
+                id="reset-factor"
+                title=Signal::derive(move || t_string!(i18n, details.reset_second_factor).to_owned())
+                text=Signal::derive(move || t_string!(i18n, details.reset_second_factor_confirm, email = email.get_value()))
+                confirm_label=Signal::derive(move || t_string!(i18n, details.reset_second_factor_do).to_owned())
+                open=resetting_factor
+                confirmed=move |()| {
+                    reset_factor.dispatch(ResetSecondFactor { user: id.get() });
+                }
+            />
         </Show>
         <Show when=move || transferring.get()>
             <TransferDialog user=id open=transferring actions />

@@ -1,28 +1,29 @@
-//! Reset Password from the More menu: a confirmation that names who gets the e-mail,
-//! then a line saying it was sent, or why not.
+//! The More menu's resets that reach the user by e-mail (Reset Password, Reset second
+//! factor): a confirmation that names who is e-mailed, then a line saying it was done,
+//! or why not.
 
-use crate::auth::reset::SendPasswordReset;
 use crate::console::focus_when_shown;
-use crate::domain::UserId;
+use crate::error::AppError;
 use crate::i18n::{t_string, use_i18n};
 use crate::lang::errors::error_text;
 use leptos::prelude::*;
 
-/// The dialog that asks before the e-mail goes. Focus starts on Cancel; Escape cancels.
+/// The dialog that asks before the reset. Focus starts on Cancel; Escape cancels.
 #[component]
 pub(super) fn ConfirmReset(
-    user: UserId,
-    email: String,
+    /// Names the dialog; `id` prefixes its parts' ids.
+    id: &'static str,
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] text: Signal<String>,
+    #[prop(into)] confirm_label: Signal<String>,
     open: RwSignal<bool>,
-    action: ServerAction<SendPasswordReset>,
+    #[prop(into)] confirmed: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let cancel_button = NodeRef::<leptos::html::Button>::new();
     focus_when_shown(cancel_button);
-    let send = move |_| {
-        action.dispatch(SendPasswordReset { user: user.get() });
-        open.set(false);
-    };
+    let (title_id, text_id) = (format!("{id}-title"), format!("{id}-text"));
+    let (labelled_by, described_by) = (title_id.clone(), text_id.clone());
     view! {
         <div
             class="modal-backdrop"
@@ -32,15 +33,18 @@ pub(super) fn ConfirmReset(
                 }
             }
         >
-            <div class="modal" role="alertdialog" aria-modal="true" aria-labelledby="reset-title" aria-describedby="reset-text">
-                <h2 id="reset-title">{move || t_string!(i18n, details.reset_password)}</h2>
-                <p id="reset-text">{move || t_string!(i18n, details.reset_password_confirm, email = email.clone())}</p>
+            <div class="modal" role="alertdialog" aria-modal="true" aria-labelledby=labelled_by aria-describedby=described_by>
+                <h2 id=title_id>{move || title.get()}</h2>
+                <p id=text_id>{move || text.get()}</p>
                 <div class="modal-actions">
                     <button type="button" class="button" node_ref=cancel_button on:click=move |_| open.set(false)>
                         {move || t_string!(i18n, delete.cancel)}
                     </button>
-                    <button type="button" class="button primary" on:click=send>
-                        {move || t_string!(i18n, details.reset_password_send)}
+                    <button type="button" class="button primary" on:click=move |_| {
+                        open.set(false);
+                        confirmed.run(());
+                    }>
+                        {move || confirm_label.get()}
                     </button>
                 </div>
             </div>
@@ -48,20 +52,24 @@ pub(super) fn ConfirmReset(
     }
 }
 
-/// "Password reset e-mail sent to …", or the refusal.
+/// What a reset answered: `done` says it for the address it reached, or the refusal.
 #[component]
-pub(super) fn ResetOutcome(action: ServerAction<SendPasswordReset>) -> impl IntoView {
+pub(super) fn ResetOutcome(
+    #[prop(into)] answer: Signal<Option<Result<String, AppError>>>,
+    #[prop(into)] done: Callback<String, String>,
+    test_id: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     move || {
-        action.value().get().map(|answer| match answer {
+        answer.get().map(|answer| match answer {
             Ok(email) => view! {
-                <div class="notice success" role="status" data-testid="reset-outcome">
-                    {move || t_string!(i18n, details.reset_password_sent, email = email.clone())}
+                <div class="notice success" role="status" data-testid=test_id>
+                    {move || done.run(email.clone())}
                 </div>
             }
             .into_any(),
             Err(error) => view! {
-                <div class="notice error" role="alert" data-testid="reset-outcome">
+                <div class="notice error" role="alert" data-testid=test_id>
                     {move || error_text(i18n.get_locale(), &error)}
                 </div>
             }
