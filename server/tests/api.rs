@@ -388,6 +388,16 @@ impl TestApp {
         count
     }
 
+    /// How many users the first account has.
+    async fn account_users(&self) -> i64 {
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE account_id = $1")
+            .bind(self.account.account_id)
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap();
+        count
+    }
+
     /// The audit events of the first account, as (action, target id) pairs.
     async fn audit_trail(&self) -> Vec<(String, i64)> {
         sqlx::query_as(
@@ -1113,7 +1123,8 @@ async fn choosing_a_language_remembers_it_and_unknown_languages_are_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes_nothing() {
+async fn every_server_function_asks_for_its_own_permission_in_its_own_account_and_a_refusal_changes_nothing()
+ {
     on_every_engine(|app| async move {
         let target = app
             .member("Dee", "dee@example.com", UserStatus::Active)
@@ -1461,22 +1472,42 @@ async fn every_server_function_asks_for_its_own_permission_and_a_refusal_changes
         let one_permission = app
             .custom_admin("custom@example.com", Permission::GroupsManage)
             .await;
+        let primary = client();
+        app.sign_in_as(&primary, PRIMARY_EMAIL).await;
+        // The Primary Admin of another account holds every permission there, and none here.
+        other_account(&app.db, "Other Org", "boss@other.example").await;
+        let stranger = client();
+        app.sign_in_as(&stranger, "boss@other.example").await;
         let mut people = vec![
             ("nobody", client(), None),
             ("member", member, Some(Vec::new())),
             ("reader", reader.clone(), Some(reader_role.permissions.iter().collect())),
             ("custom", one_permission, Some(vec![Permission::GroupsManage])),
             ("master", master, Some(Permission::ALL.to_vec())),
+            ("primary", primary, Some(Permission::ALL.to_vec())),
         ];
         for (method, path, body, permission) in &table {
-            for (who, client, holds) in &mut people {
-                let events = app.audit_trail().await.len();
-                let users = app.user_count().await;
+            let send = |client: &reqwest::Client| {
                 let mut request = client.request(method.clone(), app.url(path));
                 if let Some(body) = body {
                     request = request.json(body);
                 }
-                let status = request.send().await.unwrap().status();
+                request.send()
+            };
+            let (events, users) = (app.audit_trail().await.len(), app.account_users().await);
+            let answer = send(&stranger).await.unwrap();
+            let status = answer.status();
+            assert!(status.as_u16() < 500, "another account's admin: {path} {status}");
+            let text = answer.text().await.unwrap();
+            for theirs in ["dee@example.com", PRIMARY_EMAIL, "HR Bot"] {
+                assert!(!text.contains(theirs), "another account read {theirs} at {path}");
+            }
+            assert_eq!(app.audit_trail().await.len(), events, "another account: {path}");
+            assert_eq!(app.account_users().await, users, "another account: {path}");
+            for (who, client, holds) in &mut people {
+                let events = app.audit_trail().await.len();
+                let users = app.user_count().await;
+                let status = send(client).await.unwrap().status();
                 match holds {
                     None => assert_eq!(status, StatusCode::UNAUTHORIZED, "{who} calling {path}"),
                     Some(held) if held.contains(permission) => assert!(
