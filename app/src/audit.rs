@@ -94,10 +94,13 @@ pub enum AuditAction {
     RecoveryCodeUsed,
     /// An admin removed a user's authenticator app and recovery codes.
     SecondFactorReset,
+    /// A person whose password opens several accounts chose this one (and maybe made
+    /// it their default).
+    AccountChosen,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 37] = [
+    pub const ALL: [AuditAction; 38] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -135,6 +138,7 @@ impl AuditAction {
         Self::RecoveryCodesRenewed,
         Self::RecoveryCodeUsed,
         Self::SecondFactorReset,
+        Self::AccountChosen,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -176,6 +180,7 @@ impl AuditAction {
             Self::RecoveryCodesRenewed => "user.recovery_codes_renewed",
             Self::RecoveryCodeUsed => "user.recovery_code_used",
             Self::SecondFactorReset => "user.second_factor_reset",
+            Self::AccountChosen => "user.account_chosen",
         }
     }
 

@@ -1,10 +1,13 @@
 //! Signing in and out of the console, and who is signed in. Server-only parts:
 //! `principal` (who a request is and what they may do), `session`, `password`,
-//! `sign_in` with its e-mailed second step `sign_in_code`, `access` and `return_path`; password resets by e-mail in `reset`; the
-//! sign-in page and the password reset pages are in `ui`.
+//! `sign_in` with its second step `sign_in_code` and the choice between several accounts
+//! `account_choice`, `access` and `return_path`; password resets by e-mail in `reset`;
+//! the sign-in pages and the password reset pages are in `ui`.
 
 #[cfg(feature = "ssr")]
 pub mod access;
+#[cfg(feature = "ssr")]
+pub mod account_choice;
 #[cfg(feature = "ssr")]
 pub mod attempts;
 #[cfg(feature = "ssr")]
@@ -44,6 +47,19 @@ pub struct AdminSession {
     pub role_name: String,
     pub is_primary_admin: bool,
     pub permissions: PermissionSet,
+    /// The account this session works in.
+    pub account_name: String,
+    /// Whether their e-mail is a user of other accounts too (the header offers a switch).
+    pub has_other_accounts: bool,
+}
+
+/// One account a sign-in may go on in, when the password opened several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountChoice {
+    /// The person's user in that account.
+    pub user: crate::domain::UserId,
+    pub account: String,
+    pub is_default: bool,
 }
 
 impl AdminSession {
@@ -98,9 +114,9 @@ pub async fn login(
     password: String,
     next: Option<String>,
     admin: Option<bool>,
+    choose: Option<bool>,
 ) -> Result<(), AppError> {
     use crate::state::{app_state, request_parts};
-    use sign_in::SignedIn;
     let state = app_state()?;
     let parts = request_parts()?;
     let ip = client_addr(&parts);
@@ -116,35 +132,65 @@ pub async fn login(
     } else {
         sign_in::Door::Everyone
     };
+    let choice = if choose.unwrap_or(false) {
+        sign_in::Choice::Ask
+    } else {
+        sign_in::Choice::TheDefault
+    };
     let signed_in = sign_in::sign_in(
         &state.db,
         &email,
         password,
-        door,
+        (door, choice),
         &client,
         locale,
         state.clock.now(),
     )
     .await
     .inspect_err(|_| tracing::info!(email = %email, "sign-in refused"))?;
+    tracing::info!(email = %email, "password right");
+    go_on(signed_in, next.as_deref(), state.secure_cookies)
+}
+
+/// Where a sign-in whose password was right goes: into the console with its session,
+/// to the page that asks for the second factor, or to the choice of account.
+#[cfg(feature = "ssr")]
+fn go_on(signed_in: sign_in::SignedIn, next: Option<&str>, secure: bool) -> Result<(), AppError> {
+    use sign_in::SignedIn;
     match signed_in {
         SignedIn::Session(token, access) => {
-            set_cookie(&token.cookie(state.secure_cookies))?;
-            tracing::info!(email = %email, ?access, "signed in");
-            leptos_axum::redirect(&landing(access, next.as_deref()));
+            set_cookie(&token.cookie(secure))?;
+            tracing::info!(?access, "signed in");
+            leptos_axum::redirect(&landing(access, next));
         }
         SignedIn::CodeAsked(challenge, step) => {
-            let cookie = sign_in_code::challenge_cookie(Some(&challenge), state.secure_cookies);
-            set_cookie(&cookie)?;
-            tracing::info!(email = %email, ?step, "sign-in code asked");
+            set_cookie(&sign_in_code::challenge_cookie(Some(&challenge), secure))?;
+            tracing::info!(?step, "sign-in code asked");
             let page = match step {
                 sign_in_code::SecondStep::EmailedCode => CodePage::Sent,
                 sign_in_code::SecondStep::App => CodePage::FromApp,
             };
-            leptos_axum::redirect(&code_page(next.as_deref(), page));
+            leptos_axum::redirect(&code_page(next, page));
+        }
+        SignedIn::ChooseAccount(choice) => {
+            set_cookie(&account_choice::choice_cookie(Some(&choice), secure))?;
+            tracing::info!("account to choose");
+            leptos_axum::redirect(&with_next(ui::CHOOSE_ACCOUNT_PATH, next));
         }
     }
     Ok(())
+}
+
+/// `path`, with where the sign-in returns to.
+#[cfg(feature = "ssr")]
+fn with_next(path: &str, next: Option<&str>) -> String {
+    match next.filter(|next| !next.is_empty()) {
+        Some(next) => {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            format!("{path}?{}", query.append_pair("next", next).finish())
+        }
+        None => path.to_owned(),
+    }
 }
 
 /// What the page that asks for the code says of where it comes from.
@@ -231,6 +277,53 @@ pub async fn resend_sign_in_code(next: Option<String>) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The accounts the sign-in under way may go on in, when its password opened several;
+/// 401 without a live choice.
+#[server(prefix = "/api", endpoint = "account_choices", input = leptos::server_fn::codec::GetUrl)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn account_choices() -> Result<Vec<AccountChoice>, AppError> {
+    use crate::state::{app_state, request_parts};
+    let state = app_state()?;
+    let parts = request_parts()?;
+    let name = account_choice::choice_cookie_name(state.secure_cookies);
+    let choice = session::token_cookie(&parts.headers, name).ok_or(AppError::Unauthenticated)?;
+    account_choice::offered(&state.db, &choice, state.clock.now()).await
+}
+
+/// Goes on with the sign-in under way in `user`'s account, one of those its password
+/// opened (400 for another; 401 once the choice is used or expired); `make_default`
+/// (a checkbox) signs in there without asking from then on. The second factor follows
+/// if that account asks one.
+#[server(prefix = "/api", endpoint = "choose_account")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn choose_account(
+    user: i64,
+    make_default: Option<String>,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::state::{app_state, request_parts};
+    let state = app_state()?;
+    let parts = request_parts()?;
+    let ip = client_addr(&parts);
+    state.attempts.check(ip)?;
+    let name = account_choice::choice_cookie_name(state.secure_cookies);
+    let choice = session::token_cookie(&parts.headers, name).ok_or(AppError::Unauthenticated)?;
+    let user = crate::domain::ids::request_id("user", user)?;
+    let client = session::Client::of_request(&parts.headers, ip);
+    let signed_in = account_choice::choose(
+        &state.db,
+        &choice,
+        user,
+        make_default.is_some(),
+        &client,
+        crate::console::language::request_locale(),
+        state.clock.now(),
+    )
+    .await?;
+    set_cookie(&account_choice::choice_cookie(None, state.secure_cookies))?;
+    go_on(signed_in, next.as_deref(), state.secure_cookies)
+}
+
 /// Ends this request's session at once and clears the cookie.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
@@ -304,6 +397,15 @@ pub async fn current_admin() -> Result<AdminSession, AppError> {
         });
     }
     let profile = principal.profile();
+    let state = crate::state::app_state()?;
+    let (account_name, others): (String, i64) = sqlx::query_as(
+        "SELECT a.name, (SELECT COUNT(*) FROM users o
+                         WHERE o.email = u.email AND o.id <> u.id AND o.password_hash IS NOT NULL)
+         FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.id = $1",
+    )
+    .bind(principal.user_id())
+    .fetch_one(state.db.pool())
+    .await?;
     Ok(AdminSession {
         user_id: principal.user_id(),
         picture_at: profile.picture_at,
@@ -313,5 +415,7 @@ pub async fn current_admin() -> Result<AdminSession, AppError> {
         role_name: profile.role_name.clone(),
         is_primary_admin: principal.is_primary_admin(),
         permissions: principal.permissions().clone(),
+        account_name,
+        has_other_accounts: others > 0,
     })
 }

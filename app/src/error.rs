@@ -261,6 +261,8 @@ pub enum Problem {
     NotAnIssuer,
     #[error("not the code the authenticator app shows now")]
     NotTheAppsCode,
+    #[error("not one of the accounts this sign-in opened")]
+    NotYourAccount,
 }
 
 /// Up to ten ids, and "…" when there are more.

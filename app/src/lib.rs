@@ -60,7 +60,7 @@ use leptos_use::UseLocalesOptions;
 /// second step (their forms, their errors and the language switch all work without
 /// JavaScript).
 #[cfg(feature = "ssr")]
-const PAGES_WITHOUT_CODE: [&str; 3] = ["/login", "/login/admin", "/login/code"];
+const PAGES_WITHOUT_CODE: [&str; 4] = ["/login", "/login/admin", "/login/code", "/login/account"];
 
 /// The HTML document the server renders around the app. Its `lang` attribute is set by
 /// the i18n provider, from the same choice the page is rendered in.
@@ -121,6 +121,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <main><NotFound /></main> }>
                     <Route path=path!("/login") view={Lazy::<auth::ui::LoginRoute>::new()} />
                     <Route path=path!("/login/code") view={Lazy::<auth::ui::SignInCodeRoute>::new()} />
+                    <Route path=path!("/login/account") view={Lazy::<auth::ui::ChooseAccountRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/login/admin") view={Lazy::<auth::ui::AdminLoginRoute>::new()} />
                     <Route path=path!("/forgot-password") view={Lazy::<auth::ui::ForgotPasswordRoute>::new()} />
                     <Route

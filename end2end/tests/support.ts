@@ -80,6 +80,11 @@ export function addUser(user: {
   return Number(fixture(args).trim());
 }
 
+/** Creates another account whose Primary Admin is `adminEmail`; returns its id. */
+export function addAccount(name: string, adminEmail: string, password: string): number {
+  return Number(fixture(["account", "--name", name, "--admin-email", adminEmail, "--password", password]).trim());
+}
+
 /** Makes every session of `email` look idle for `seconds` more than it is. */
 export function idleSessions(email: string, seconds: number) {
   fixture(["idle-sessions", "--email", email, "--seconds", String(seconds)]);

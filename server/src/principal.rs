@@ -15,9 +15,11 @@ use std::net::SocketAddr;
 /// API paths anyone may call: they start or end a session (with its e-mailed code, or
 /// through the SSO identity provider), choose a language, reset a forgotten password,
 /// accept an invitation or ask to join.
-pub const PUBLIC_API: [&str; 15] = [
+pub const PUBLIC_API: [&str; 17] = [
     "/api/login",
     "/api/login_code",
+    "/api/account_choices",
+    "/api/choose_account",
     "/api/resend_sign_in_code",
     "/api/logout",
     "/api/set_language",

@@ -3249,6 +3249,68 @@ async fn under_two_factor_a_password_opens_no_session_until_the_emailed_code_is_
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_of_two_accounts_asks_which_and_the_header_names_the_chosen_one() {
+    on_every_engine(|app| async move {
+        let other = other_account(&app.db, "Beta Org", PRIMARY_EMAIL).await;
+        let browser = client();
+        let password = app.sign_in_with(&browser, PRIMARY_EMAIL, PASSWORD).await;
+        assert_eq!(password.headers()["location"], "/login/account");
+        let cookies = cookies_set(&password);
+        assert!(
+            cookies[0].starts_with("roster_account_choice="),
+            "{cookies:?}"
+        );
+        assert!(app.current_admin(&browser).await.is_err(), "no session yet");
+
+        let offered: Value = browser
+            .get(app.url("/api/account_choices"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let names: Vec<&str> = offered
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|choice| choice["account"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["Beta Org", "Test Org"]);
+        let nobody = client()
+            .get(app.url("/api/account_choices"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(nobody.status(), StatusCode::UNAUTHORIZED);
+
+        let user = other.primary_admin_id.get().to_string();
+        let chosen = browser
+            .post(app.url("/api/choose_account"))
+            .form(&[("user", user.as_str()), ("next", "/groups")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(chosen.headers()["location"], "/groups");
+        let me = app.current_admin(&browser).await.unwrap();
+        assert_eq!(me.account_name, "Beta Org");
+        assert!(me.has_other_accounts);
+        let again = browser
+            .post(app.url("/api/choose_account"))
+            .form(&[("user", user.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            again.status(),
+            StatusCode::UNAUTHORIZED,
+            "a choice works once"
+        );
+    })
+    .await;
+}
+
 /// The code an authenticator app shows for `key` at `now`.
 fn app_code(key: &str, now: i64) -> String {
     totp_rs::Builder::new()

@@ -1,6 +1,6 @@
-//! The secret of a link sent by e-mail (a password reset, an invitation): 256 random
-//! bits in hex, of which only the SHA-256 digest is stored, so a copy of the database
-//! opens no link.
+//! The secret of a link sent by e-mail (a password reset, an invitation), or of a step
+//! of a sign-in held in a cookie: 256 random bits in hex, of which only the SHA-256
+//! digest is stored, so a copy of the database opens nothing.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
@@ -28,6 +28,30 @@ impl LinkToken {
 /// The stored form of `token`, to look a link up by.
 pub fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The `Set-Cookie` value that hands `token` to the browser between two steps of a
+/// sign-in (HttpOnly, SameSite=Strict, for `minutes`), or removes it.
+pub fn step_cookie(
+    name: &'static str,
+    token: Option<&LinkToken>,
+    secure: bool,
+    minutes: i64,
+) -> String {
+    let mut cookie = cookie::Cookie::build((
+        name,
+        token.map(LinkToken::as_str).unwrap_or_default().to_owned(),
+    ))
+    .path("/")
+    .http_only(true)
+    .same_site(cookie::SameSite::Strict)
+    .secure(secure)
+    .max_age(cookie::time::Duration::minutes(minutes))
+    .build();
+    if token.is_none() {
+        cookie.make_removal();
+    }
+    cookie.to_string()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! recent sign-in. A wrong password counts towards a lock (`lockout`).
 
 use super::access::{Access, AccessColumns};
+use super::account_choice;
 use super::link_token::LinkToken;
 use super::lockout;
 use super::password::reserve_hashing;
@@ -31,6 +32,17 @@ struct Candidate {
     sso_enabled: i64,
     /// When the user turned on an authenticator app, if they did.
     app_since: Option<i64>,
+    /// Whether this is the account the person signs in to when several open.
+    default_account: i64,
+}
+
+/// Which account a password that opens several signs in to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// The person's default, if they set one; otherwise they are asked.
+    TheDefault,
+    /// They are asked, whatever their default ("Switch account").
+    Ask,
 }
 
 /// Which sign-in page a password comes from.
@@ -61,18 +73,23 @@ pub enum SignedIn {
     /// A second factor is asked of this person, as `SecondStep` says: the token names
     /// the challenge to the browser, and no session exists until the code is given.
     CodeAsked(LinkToken, SecondStep),
+    /// The password opened several accounts: the token names the choice to the
+    /// browser, and the person picks one (`account_choice`).
+    ChooseAccount(LinkToken),
 }
+
+const CANDIDATE_COLUMNS: &str = "u.id, u.account_id, u.password_hash, u.status, \
+    u.is_primary_admin, u.default_account, r.is_admin AS role_is_admin, a.two_factor, \
+    a.sso_enabled, (SELECT confirmed_at FROM authenticators WHERE user_id = u.id) AS app_since";
 
 /// The users of `email` who have a password, in every account (a few at most).
 async fn candidates(db: &Db, email: &Email) -> Result<Vec<Candidate>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT u.id, u.account_id, u.password_hash, u.status, u.is_primary_admin,
-                r.is_admin AS role_is_admin, a.two_factor, a.sso_enabled,
-                (SELECT confirmed_at FROM authenticators WHERE user_id = u.id) AS app_since
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CANDIDATE_COLUMNS}
          FROM users u JOIN roles r ON r.id = u.role_id JOIN accounts a ON a.id = u.account_id
          WHERE u.email = $1 AND u.password_hash IS NOT NULL
-         ORDER BY u.id LIMIT $2",
-    )
+         ORDER BY u.id LIMIT $2"
+    ))
     .bind(email.as_str())
     .bind(MAX_ACCOUNTS_PER_EMAIL)
     .fetch_all(db.pool())
@@ -97,7 +114,7 @@ pub async fn sign_in(
     db: &Db,
     email: &Email,
     password: String,
-    door: Door,
+    (door, choice): (Door, Choice),
     client: &Client,
     locale: Locale,
     now: i64,
@@ -118,9 +135,10 @@ pub async fn sign_in(
         return Err(AppError::InvalidCredentials);
     }
     let mut failed = Vec::with_capacity(candidates.len());
+    let mut opened = Vec::with_capacity(candidates.len());
     for candidate in candidates {
         if !hashing
-            .verify(password.clone(), candidate.password_hash)
+            .verify(password.clone(), candidate.password_hash.clone())
             .await?
         {
             failed.push(candidate.id);
@@ -129,34 +147,83 @@ pub async fn sign_in(
         let access = candidate.may.access();
         if access == Access::None {
             tracing::info!(user = %candidate.id, "refused: may not sign in");
-            return Err(AppError::InvalidCredentials);
+            continue;
         }
         if !door.lets_in(access, candidate.sso_enabled != 0) {
             // Not a failure, and the same e-mail may open another account here.
             tracing::info!(user = %candidate.id, ?door, "refused: not through this door");
             continue;
         }
-        // The hashing is done: the place is another request's while this one writes.
-        drop(hashing);
-        let mut tx = db.write().await?;
-        let policy = TwoFactor::from_code(candidate.two_factor).ok_or(AppError::Internal)?;
-        let app_on = candidate.app_since.is_some();
-        let signed_in = if app_on || policy.requires_code(access == Access::Console) {
-            let (challenge, step) = sign_in_code::open(&mut tx, candidate.id, locale, now).await?;
-            SignedIn::CodeAsked(challenge, step)
-        } else {
-            let token =
-                open_session(&mut tx, candidate.id, candidate.account_id, client, now).await?;
-            SignedIn::Session(token, access)
-        };
-        tx.commit().await?;
-        return Ok(signed_in);
+        opened.push(candidate);
     }
+    // The hashing is done: the place is another request's while this one writes.
     drop(hashing);
-    for user in failed {
-        lockout::record_failure(db, user, client.ip, locale, now).await?;
+    let default = match choice {
+        Choice::TheDefault => opened.iter().position(|user| user.default_account != 0),
+        Choice::Ask => None,
+    };
+    match (opened.len(), default) {
+        (0, _) => {
+            for user in failed {
+                lockout::record_failure(db, user, client.ip, locale, now).await?;
+            }
+            Err(AppError::InvalidCredentials)
+        }
+        (1, _) => open_for(db, opened.remove(0), client, locale, now).await,
+        (_, Some(default)) => open_for(db, opened.remove(default), client, locale, now).await,
+        _ => {
+            let users: Vec<UserId> = opened.iter().map(|user| user.id).collect();
+            let token = account_choice::open(db, &users, now).await?;
+            Ok(SignedIn::ChooseAccount(token))
+        }
     }
-    Err(AppError::InvalidCredentials)
+}
+
+/// Goes on with the sign-in of `user`, whose password was right and whose account
+/// they chose: see `open_for`. `None` when they may no longer sign in.
+pub(crate) async fn go_on_as(
+    db: &Db,
+    user: UserId,
+    client: &Client,
+    locale: Locale,
+    now: i64,
+) -> Result<Option<SignedIn>, AppError> {
+    let candidate: Candidate = sqlx::query_as(&format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id
+             JOIN accounts a ON a.id = u.account_id
+         WHERE u.id = $1"
+    ))
+    .bind(user)
+    .fetch_one(db.pool())
+    .await?;
+    if candidate.may.access() == Access::None {
+        return Ok(None);
+    }
+    open_for(db, candidate, client, locale, now).await.map(Some)
+}
+
+/// Opens the session of `candidate`, whose password was right, or the challenge of a
+/// second factor when their account's policy or their authenticator app asks one.
+async fn open_for(
+    db: &Db,
+    candidate: Candidate,
+    client: &Client,
+    locale: Locale,
+    now: i64,
+) -> Result<SignedIn, AppError> {
+    let access = candidate.may.access();
+    let mut tx = db.write().await?;
+    let policy = TwoFactor::from_code(candidate.two_factor).ok_or(AppError::Internal)?;
+    let app_on = candidate.app_since.is_some();
+    let signed_in = if app_on || policy.requires_code(access == Access::Console) {
+        let (challenge, step) = sign_in_code::open(&mut tx, candidate.id, locale, now).await?;
+        SignedIn::CodeAsked(challenge, step)
+    } else {
+        let token = open_session(&mut tx, candidate.id, candidate.account_id, client, now).await?;
+        SignedIn::Session(token, access)
+    };
+    tx.commit().await?;
+    Ok(signed_in)
 }
 
 /// Starts the session of a sign-in that has passed every check, in `tx`: records the
@@ -254,7 +321,16 @@ mod tests {
                 let (db, client) = (db.clone(), client.clone());
                 async move {
                     let email = Email::parse(address).unwrap();
-                    sign_in(&db, &email, PASSWORD.into(), door, &client, Locale::en, NOW).await
+                    sign_in(
+                        &db,
+                        &email,
+                        PASSWORD.into(),
+                        (door, Choice::TheDefault),
+                        &client,
+                        Locale::en,
+                        NOW,
+                    )
+                    .await
                 }
             };
             let refused = |result: Result<SignedIn, AppError>| {

@@ -72,20 +72,8 @@ fn typed_code(typed: &str) -> String {
 
 /// The `Set-Cookie` value that hands the challenge to the browser, or removes it.
 pub fn challenge_cookie(token: Option<&LinkToken>, secure: bool) -> String {
-    let mut cookie = cookie::Cookie::build((
-        challenge_cookie_name(secure),
-        token.map(LinkToken::as_str).unwrap_or_default().to_owned(),
-    ))
-    .path("/")
-    .http_only(true)
-    .same_site(cookie::SameSite::Strict)
-    .secure(secure)
-    .max_age(cookie::time::Duration::minutes(CODE_MINUTES))
-    .build();
-    if token.is_none() {
-        cookie.make_removal();
-    }
-    cookie.to_string()
+    let name = challenge_cookie_name(secure);
+    link_token::step_cookie(name, token, secure, CODE_MINUTES)
 }
 
 /// Where the code of a challenge comes from.
@@ -342,7 +330,7 @@ mod tests {
 
     mod stored {
         use super::super::*;
-        use crate::auth::sign_in::{Door, SignedIn, sign_in};
+        use crate::auth::sign_in::{Choice, Door, SignedIn, sign_in};
         use crate::domain::UserStatus;
         use crate::settings::sign_in_security::TwoFactor;
         use crate::testing::fixtures::{NOW, PASSWORD, PRIMARY_EMAIL, add_member, test_account};
@@ -369,7 +357,7 @@ mod tests {
                 db,
                 &email,
                 PASSWORD.into(),
-                Door::Everyone,
+                (Door::Everyone, Choice::TheDefault),
                 &client(),
                 Locale::en,
                 now,
@@ -382,10 +370,7 @@ mod tests {
         async fn challenged(db: &Db, email: &str, now: i64) -> String {
             match password_sign_in(db, email, now).await {
                 SignedIn::CodeAsked(token, SecondStep::EmailedCode) => token.as_str().to_owned(),
-                SignedIn::CodeAsked(_, SecondStep::App) => {
-                    panic!("{email} was asked for an app's code")
-                }
-                SignedIn::Session(..) => panic!("{email} got a session without a code"),
+                _ => panic!("{email} was not asked for an e-mailed code"),
             }
         }
 

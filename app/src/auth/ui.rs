@@ -2,9 +2,11 @@
 //! a reset link opens), each loaded as its own piece of the wasm. All three are forms
 //! that work before the page is hydrated.
 
+mod choose;
 mod code;
 mod confirm_password;
 
+pub use choose::{CHOOSE_ACCOUNT_PATH, ChooseAccountRoute};
 pub use code::SignInCodeRoute;
 pub use confirm_password::ConfirmPasswordDialog;
 
@@ -138,6 +140,10 @@ pub fn LoginPage(admin: bool) -> impl IntoView {
                     />
                     <input type="hidden" name="next" value=next />
                     {admin.then(|| view! { <input type="hidden" name="admin" value="true" /> })}
+                    // "Switch account": the choice of account is asked even past a default.
+                    {move || query.read().get("choose").is_some().then(|| view! {
+                        <input type="hidden" name="choose" value="true" />
+                    })}
                     {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                     <button class="button primary" type="submit" disabled=move || login.pending().get()>
                         {move || if login.pending().get() {

@@ -357,7 +357,7 @@ mod tests {
     use crate::accounts::CreatedAccount;
     use crate::auth::access::Access;
     use crate::auth::session::Client;
-    use crate::auth::sign_in::{Door, SignedIn, sign_in};
+    use crate::auth::sign_in::{Choice, Door, SignedIn, sign_in};
     use crate::auth::sign_in_code::{self, SecondStep};
     use crate::domain::UserStatus;
     use crate::testing::fixtures::{
@@ -420,7 +420,7 @@ mod tests {
             db,
             &email,
             PASSWORD.into(),
-            Door::Everyone,
+            (Door::Everyone, Choice::TheDefault),
             &client(),
             Locale::en,
             now,

@@ -134,13 +134,15 @@ fn Navigation() -> impl IntoView {
     }
 }
 
-/// The signed-in admin and the sign-out button.
+/// The signed-in admin, the account they work in (with a way to another account of
+/// theirs: signing in again, there) and the sign-out button.
 #[component]
 fn AdminMenu(admin: AdminSession) -> impl IntoView {
     let i18n = use_i18n();
     let logout = ServerAction::<Logout>::new();
     let is_primary_admin = admin.is_primary_admin;
     let role_name = admin.role_name.clone();
+    let account_name = admin.account_name.clone();
     view! {
         <div class="admin-menu">
             <Avatar
@@ -159,7 +161,13 @@ fn AdminMenu(admin: AdminSession) -> impl IntoView {
                         role_name.clone()
                     }}
                 </span>
+                <span class="admin-role" data-testid="signed-in-account">
+                    {move || t_string!(i18n, console.account, name = account_name.as_str())}
+                </span>
             </span>
+            {admin.has_other_accounts.then(|| view! {
+                <a class="button subtle" href="/login?choose=1">{move || t_string!(i18n, console.switch_account)}</a>
+            })}
             <ActionForm action=logout>
                 <button class="button subtle" type="submit">{move || t_string!(i18n, console.sign_out)}</button>
             </ActionForm>

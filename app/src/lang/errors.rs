@@ -163,6 +163,7 @@ fn problem_text(locale: Locale, problem: &Problem) -> String {
         Problem::AlwaysShown => td_string!(locale, problems.always_shown).to_owned(),
         Problem::NotAnIssuer => td_string!(locale, problems.not_an_issuer).to_owned(),
         Problem::NotTheAppsCode => td_string!(locale, problems.not_the_apps_code).to_owned(),
+        Problem::NotYourAccount => td_string!(locale, problems.not_your_account).to_owned(),
         Problem::NotAnImage => td_string!(locale, problems.not_an_image).to_owned(),
         Problem::FileTooLarge { max_mb } => {
             td_string!(locale, problems.file_too_large, max = *max_mb)

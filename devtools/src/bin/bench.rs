@@ -9,7 +9,7 @@ use app::apps::MemberRole;
 use app::apps::store::user_apps;
 use app::auth::principal::{Grant, UsersDelete, UsersRead};
 use app::auth::session::{Activity, Client, resolve_session, start_session};
-use app::auth::sign_in::{Door, SignedIn, sign_in};
+use app::auth::sign_in::{Choice, Door, SignedIn, sign_in};
 use app::auth::sign_in_code;
 use app::db::Db;
 use app::domain::Email;
@@ -133,7 +133,7 @@ async fn bench_sign_in(url: &str, repetitions: usize) {
             &db,
             &email,
             PASSWORD.into(),
-            Door::Everyone,
+            (Door::Everyone, Choice::TheDefault),
             &client,
             Locale::en,
             NOW,

@@ -1,9 +1,11 @@
 //! `roster-fixture`: adds the users and apps a browser journey needs to the first
-//! account of a database, through the product's own code, and prints their ids. Each
+//! account of a database (or another account of its own), through the product's own
+//! code, and prints their ids. Each
 //! journey adds its own people (with a unique suffix), so journeys can run again and
 //! again on the same database. It also moves a user's sessions back in time, so a
 //! journey can reach the end of an idle timeout without waiting for it.
 
+use app::accounts::{NewPrimaryAdmin, create_account};
 use app::apps::MemberRole;
 use app::apps::store::{NewApp, insert_app};
 use app::clock::{Clock, SystemClock};
@@ -27,6 +29,15 @@ struct Cli {
 enum Command {
     /// Add a user (and the app they own); prints their id.
     User(NewUserArgs),
+    /// Create another account with its Primary Admin; prints the account's id.
+    Account {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        password: String,
+    },
     /// Move every session of a user SECONDS into the past: its start, its last
     /// activity and its last proof of who they are.
     IdleSessions {
@@ -81,6 +92,24 @@ async fn main() -> Result<(), FixtureError> {
     let db = Db::connect(&cli.database_url, 2).await?;
     match cli.command {
         Command::User(args) => add_user(&db, args).await,
+        Command::Account {
+            name,
+            admin_email,
+            password,
+        } => {
+            let admin = NewPrimaryAdmin {
+                email: Email::parse(&admin_email)
+                    .map_err(|_| FixtureError::Input(format!("not an e-mail: {admin_email}")))?,
+                first_name: PersonName::parse("Pat")
+                    .map_err(|e| FixtureError::Input(e.to_string()))?,
+                last_name: PersonName::parse("Primary")
+                    .map_err(|e| FixtureError::Input(e.to_string()))?,
+                password,
+            };
+            let created = create_account(&db, &name, admin, SystemClock.now()).await?;
+            println!("{}", created.account_id.get());
+            Ok(())
+        }
         Command::IdleSessions { email, seconds } => {
             sqlx::query(
                 "UPDATE sessions SET last_seen_at = last_seen_at - $1,

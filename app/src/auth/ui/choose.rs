@@ -1,0 +1,104 @@
+//! `/login/account`: the choice of account when a sign-in's password opened several,
+//! with "sign in here from now on without asking". A plain form, like the other sign-in
+//! pages; the choice it answers is in a cookie, never in the address.
+
+use super::SignedOutCard;
+use crate::auth::{ChooseAccount, account_choices};
+use crate::i18n::{t_string, use_i18n};
+use crate::lang::errors::error_text;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use leptos_router::{LazyRoute, lazy_route};
+
+/// Where the choice is asked.
+pub const CHOOSE_ACCOUNT_PATH: &str = "/login/account";
+
+/// `/login/account`, split from the rest of the console's code.
+pub struct ChooseAccountRoute;
+
+#[lazy_route]
+impl LazyRoute for ChooseAccountRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ChooseAccountPage /> }.into_any()
+    }
+}
+
+#[component]
+fn ChooseAccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let choose = ServerAction::<ChooseAccount>::new();
+    let offered = Resource::new(|| (), |()| account_choices());
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = move || {
+        choose
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| error_text(i18n.get_locale(), &error))
+    };
+    let title = Signal::derive(move || t_string!(i18n, choose.title).to_owned());
+    view! {
+        <SignedOutCard title>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let Ok(accounts) = offered.await else {
+                        return view! {
+                            <p class="notice error" role="alert" data-testid="choice-expired">
+                                {move || t_string!(i18n, choose.expired)}
+                            </p>
+                        }
+                        .into_any();
+                    };
+                    let first = accounts.iter().position(|account| account.is_default).unwrap_or(0);
+                    view! {
+                        <p id="choose-text">{move || t_string!(i18n, choose.text)}</p>
+                        <ActionForm action=choose attr:class="stack">
+                            <fieldset class="choices" aria-describedby="choose-text">
+                                <legend>{move || t_string!(i18n, choose.accounts)}</legend>
+                                {accounts
+                                    .into_iter()
+                                    .enumerate()
+                                    .map(|(index, account)| {
+                                        let id = format!("account-{}", account.user.get());
+                                        let label_for = id.clone();
+                                        view! {
+                                            <label class="choice" for=label_for>
+                                                <input
+                                                    type="radio"
+                                                    id=id
+                                                    name="user"
+                                                    value=account.user.get()
+                                                    checked=index == first
+                                                    required
+                                                />
+                                                <span>{account.account}</span>
+                                                {account.is_default.then(|| view! {
+                                                    <span class="badge">{move || t_string!(i18n, choose.default_badge)}</span>
+                                                })}
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </fieldset>
+                            <label class="choice" for="make-default">
+                                <input type="checkbox" id="make-default" name="make_default" value="on" />
+                                <span>{move || t_string!(i18n, choose.make_default)}</span>
+                            </label>
+                            <input type="hidden" name="next" value=next />
+                            {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                            <button class="button primary" type="submit" disabled=move || choose.pending().get()>
+                                {move || t_string!(i18n, choose.submit)}
+                            </button>
+                        </ActionForm>
+                    }
+                    .into_any()
+                })}
+            </Suspense>
+        </SignedOutCard>
+    }
+}

@@ -1,0 +1,52 @@
+// Several accounts for one person: an e-mail and password that open two accounts ask
+// which one, may make it the default (then no question), show the account in the
+// console's header, and "Switch account" asks again past the default.
+import { test, expect, hydrated, runId, addUser, addAccount } from "./support";
+import { Page } from "@playwright/test";
+
+async function passwordSignIn(page: Page, email: string, password: string) {
+  await page.getByLabel("E-mail", { exact: true }).fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Password").press("Enter");
+}
+
+test("a person of two accounts chooses one, makes it the default, and switches to the other", async ({ page }) => {
+  const run = runId();
+  const email = `${run}.kim@acme.test`;
+  const password = `a long password ${run}`;
+  addUser({ email, firstName: "Kim", lastName: `Two${run}`, password });
+  const beta = `Beta ${run}`;
+  addAccount(beta, email, password);
+
+  await page.goto("/login");
+  await passwordSignIn(page, email, password);
+  await expect(page).toHaveURL(/\/login\/account$/);
+  await expect(page.getByRole("heading", { name: "Choose an account" })).toBeVisible();
+  const accounts = page.getByRole("group", { name: "Accounts" });
+  await expect(accounts.getByRole("radio")).toHaveCount(2);
+  await accounts.getByLabel(beta).check();
+  await page.getByLabel("Sign in to this account from now on without asking").check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/users$/);
+  await hydrated(page);
+  await expect(page.getByTestId("signed-in-account")).toHaveText(`Account: ${beta}`);
+
+  // The default: signing in again asks nothing.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/login");
+  await passwordSignIn(page, email, password);
+  await expect(page).toHaveURL(/\/users$/);
+  await hydrated(page);
+
+  // "Switch account" asks again, and marks the default.
+  await page.getByRole("link", { name: "Switch account" }).click();
+  await expect(page).toHaveURL(/\/login\?choose=1$/);
+  await passwordSignIn(page, email, password);
+  await expect(page).toHaveURL(/\/login\/account$/);
+  await expect(page.getByText("your default")).toBeVisible();
+  await page.getByRole("radio", { name: /Acme/ }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  // A member of the demo's account: their own page.
+  await expect(page).toHaveURL(/\/me$/);
+});
