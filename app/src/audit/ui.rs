@@ -244,7 +244,8 @@ fn AuditTable(page: AuditPage, params: Memo<AuditParams>) -> impl IntoView {
     let older_href = next.map(|cursor| href(&current.after(&cursor)));
     let empty = entries.is_empty();
     view! {
-        <div class="table-wrap">
+        // Wide entries scroll sideways: the region takes focus so keys can scroll it.
+        <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, audit.entries)>
             <table class="grid audit">
                 <thead>
                     <tr>

@@ -115,7 +115,8 @@ fn OutboxTable(page: OutboxPage, status: String) -> impl IntoView {
         {(!delivering).then(|| view! {
             <p class="notice info" data-testid="not-delivering">{move || t_string!(i18n, outbox.not_delivering)}</p>
         })}
-        <div class="table-wrap">
+        // Wide entries scroll sideways: the region takes focus so keys can scroll it.
+        <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, outbox.entries)>
             <table class="grid outbox">
                 <thead>
                     <tr>
