@@ -12,7 +12,7 @@ use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::AccountChoice;
 use crate::auth::principal::Actor;
 use crate::db::Db;
-use crate::domain::{AccountId, Email, UserId};
+use crate::domain::UserId;
 use crate::error::{AppError, Problem};
 use crate::i18n::Locale;
 use serde_json::json;
@@ -128,32 +128,21 @@ pub async fn choose(
     if spent != 1 {
         return Err(AppError::Unauthenticated);
     }
-    let (account_id, email): (AccountId, String) =
-        sqlx::query_as("SELECT account_id, email FROM users WHERE id = $1")
-            .bind(user)
-            .fetch_one(&mut *tx)
-            .await?;
+    let actor = Actor::of_user(&mut tx, user, client.ip).await?;
     if make_default {
         sqlx::query(
             "UPDATE users SET default_account = CASE WHEN id = $1 THEN 1 ELSE 0 END
              WHERE email = $2",
         )
         .bind(user)
-        .bind(&email)
+        .bind(actor.email.as_str())
         .execute(&mut *tx)
         .await?;
     }
-    let email = Email::parse(&email).map_err(|_| AppError::Internal)?;
-    let actor = Actor {
-        account_id,
-        user_id: user,
-        email: email.clone(),
-        addr: client.ip,
-    };
     let chosen = AuditEvent {
         action: AuditAction::AccountChosen,
         target: AuditTarget::User(user),
-        target_label: email.to_string(),
+        target_label: actor.email.to_string(),
         before: None,
         after: make_default.then(|| json!({ "default_account": true })),
     };
@@ -170,6 +159,7 @@ mod tests {
     use crate::auth::access::Access;
     use crate::auth::sign_in::{Choice, Door, sign_in};
     use crate::auth::sign_in_code::SecondStep;
+    use crate::domain::{AccountId, Email};
     use crate::testing::fixtures::{
         NOW, PASSWORD, PRIMARY_EMAIL, audited_actions, other_account, test_account,
     };

@@ -93,6 +93,28 @@ pub struct Actor {
     pub addr: Option<IpAddr>,
 }
 
+impl Actor {
+    /// User `user`, acting for themselves (signing in, not through the console), as
+    /// the audit trail records them.
+    pub(crate) async fn of_user(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        user: UserId,
+        addr: Option<IpAddr>,
+    ) -> Result<Self, AppError> {
+        let (account_id, email): (AccountId, String) =
+            sqlx::query_as("SELECT account_id, email FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_one(&mut **tx)
+                .await?;
+        Ok(Self {
+            account_id,
+            user_id: user,
+            email: Email::parse(&email).map_err(|_| AppError::Internal)?,
+            addr,
+        })
+    }
+}
+
 /// Proof that `actor` may do `C` in their account.
 #[derive(Debug)]
 pub struct Grant<C> {

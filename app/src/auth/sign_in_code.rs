@@ -330,10 +330,12 @@ mod tests {
 
     mod stored {
         use super::super::*;
-        use crate::auth::sign_in::{Choice, Door, SignedIn, sign_in};
+        use crate::auth::sign_in::SignedIn;
         use crate::domain::UserStatus;
         use crate::settings::sign_in_security::TwoFactor;
-        use crate::testing::fixtures::{NOW, PASSWORD, PRIMARY_EMAIL, add_member, test_account};
+        use crate::testing::fixtures::{
+            NOW, PRIMARY_EMAIL, add_member, password_sign_in, test_account,
+        };
         use crate::testing::scratch::database_urls;
 
         fn client() -> Client {
@@ -349,21 +351,6 @@ mod tests {
                 .execute(db.pool())
                 .await
                 .unwrap();
-        }
-
-        async fn password_sign_in(db: &Db, email: &str, now: i64) -> SignedIn {
-            let email = Email::parse(email).unwrap();
-            sign_in(
-                db,
-                &email,
-                PASSWORD.into(),
-                (Door::Everyone, Choice::TheDefault),
-                &client(),
-                Locale::en,
-                now,
-            )
-            .await
-            .unwrap()
         }
 
         /// The challenge's token of a sign-in that was asked for a code.

@@ -334,19 +334,8 @@ pub(crate) async fn accept_at_sign_in(
     if spent != 1 {
         return Ok(false);
     }
-    let (account_id, email): (AccountId, String) =
-        sqlx::query_as("SELECT account_id, email FROM users WHERE id = $1")
-            .bind(user)
-            .fetch_one(&mut **tx)
-            .await?;
-    let email = Email::parse(&email).map_err(|_| AppError::Internal)?;
-    let actor = Actor {
-        account_id,
-        user_id: user,
-        email: email.clone(),
-        addr,
-    };
-    let used = event(AuditAction::RecoveryCodeUsed, user, &email);
+    let actor = Actor::of_user(tx, user, addr).await?;
+    let used = event(AuditAction::RecoveryCodeUsed, user, &actor.email);
     audit::record(tx, &actor, now, &[used]).await?;
     Ok(true)
 }
@@ -357,12 +346,12 @@ mod tests {
     use crate::accounts::CreatedAccount;
     use crate::auth::access::Access;
     use crate::auth::session::Client;
-    use crate::auth::sign_in::{Choice, Door, SignedIn, sign_in};
+    use crate::auth::sign_in::SignedIn;
     use crate::auth::sign_in_code::{self, SecondStep};
     use crate::domain::UserStatus;
     use crate::testing::fixtures::{
-        NOW, PASSWORD, PRIMARY_EMAIL, add_member, audited_actions, other_account, signed_in,
-        test_account,
+        NOW, PRIMARY_EMAIL, add_member, audited_actions, other_account, password_sign_in,
+        signed_in, test_account,
     };
     use crate::testing::scratch::database_urls;
     use totp_rs::{Builder, Secret};
@@ -415,18 +404,7 @@ mod tests {
     }
 
     async fn password_step(db: &Db, now: i64) -> SignedIn {
-        let email = Email::parse(PRIMARY_EMAIL).unwrap();
-        sign_in(
-            db,
-            &email,
-            PASSWORD.into(),
-            (Door::Everyone, Choice::TheDefault),
-            &client(),
-            Locale::en,
-            now,
-        )
-        .await
-        .unwrap()
+        password_sign_in(db, PRIMARY_EMAIL, now).await
     }
 
     async fn give(

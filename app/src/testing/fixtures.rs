@@ -7,9 +7,11 @@ use crate::apps::store::{NewApp, insert_app};
 use crate::auth::password::hash_password;
 use crate::auth::principal::Principal;
 use crate::auth::session::{Activity, Client, SessionToken, resolve_session, start_session};
+use crate::auth::sign_in::{Choice, Door, SignedIn, sign_in};
 use crate::db::Db;
 use crate::domain::ProductAccess;
 use crate::domain::{AppId, Email, PersonName, UserId, UserStatus};
+use crate::i18n::Locale;
 use crate::users::new_user::{NewUser, insert_user};
 
 /// The time every fixture is made at.
@@ -147,6 +149,27 @@ pub async fn signed_in(
         .await
         .expect("the session resolves");
     (token, principal)
+}
+
+/// `email` signs in on `/login` with `PASSWORD` (in their default account if several
+/// open), as a browser from nowhere in particular.
+pub async fn password_sign_in(db: &Db, email: &str, now: i64) -> SignedIn {
+    let client = Client {
+        user_agent: "fixture".into(),
+        ip: None,
+    };
+    let door = (Door::Everyone, Choice::TheDefault);
+    sign_in(
+        db,
+        &self::email(email),
+        PASSWORD.into(),
+        door,
+        &client,
+        Locale::en,
+        now,
+    )
+    .await
+    .expect("the password is right")
 }
 
 /// The actions of every audit event, oldest first.
