@@ -97,10 +97,12 @@ pub enum AuditAction {
     /// A person whose password opens several accounts chose this one (and maybe made
     /// it their default).
     AccountChosen,
+    /// The Primary Admin handed their role to another admin.
+    PrimaryAdminHandedOver,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 38] = [
+    pub const ALL: [AuditAction; 39] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -139,6 +141,7 @@ impl AuditAction {
         Self::RecoveryCodeUsed,
         Self::SecondFactorReset,
         Self::AccountChosen,
+        Self::PrimaryAdminHandedOver,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -181,6 +184,7 @@ impl AuditAction {
             Self::RecoveryCodeUsed => "user.recovery_code_used",
             Self::SecondFactorReset => "user.second_factor_reset",
             Self::AccountChosen => "user.account_chosen",
+            Self::PrimaryAdminHandedOver => "user.primary_admin_handed_over",
         }
     }
 

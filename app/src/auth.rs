@@ -225,7 +225,8 @@ fn code_page(next: Option<&str>, page: CodePage) -> String {
 
 /// The second step of a two-factor sign-in: the code from the e-mail or the app (or a
 /// recovery code). The right code starts the session, clears the challenge's cookie and
-/// lands as a sign-in does; a wrong, spent or expired one is 401, all alike.
+/// lands as a sign-in does; a wrong, spent or expired one is 401, all alike (409 when
+/// the server lost the key that opens authenticator apps' secrets).
 #[server(prefix = "/api", endpoint = "login_code")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn confirm_sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
@@ -400,10 +401,12 @@ pub async fn current_admin() -> Result<AdminSession, AppError> {
     let state = crate::state::app_state()?;
     let (account_name, others): (String, i64) = sqlx::query_as(
         "SELECT a.name, (SELECT COUNT(*) FROM users o
-                         WHERE o.email = u.email AND o.id <> u.id AND o.password_hash IS NOT NULL)
+                         WHERE o.email = u.email AND o.id <> u.id AND o.status = $2
+                             AND o.password_hash IS NOT NULL)
          FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.id = $1",
     )
     .bind(principal.user_id())
+    .bind(crate::domain::UserStatus::Active.code())
     .fetch_one(state.db.pool())
     .await?;
     Ok(AdminSession {

@@ -112,7 +112,8 @@ pub async fn remove_my_authenticator() -> Result<(), AppError> {
 }
 
 /// An admin removes user `user`'s app and recovery codes, for a person who lost both;
-/// the user is told by e-mail. 409 when they have no app on. Answers the address.
+/// the user is told by e-mail. 409 when they have no app on or are the admin themself;
+/// only the Primary Admin resets the Primary Admin's. Answers the address.
 #[server(prefix = "/api", endpoint = "reset_second_factor", input = leptos::server_fn::codec::Json)]
 #[cfg_attr(
     feature = "ssr",
@@ -120,10 +121,12 @@ pub async fn remove_my_authenticator() -> Result<(), AppError> {
 )]
 pub async fn reset_second_factor(user: i64) -> Result<String, AppError> {
     use crate::auth::principal::{UsersUpdate, current_principal};
-    let grant = current_principal()?.grant::<UsersUpdate>()?;
+    let principal = current_principal()?;
+    let grant = principal.grant::<UsersUpdate>()?;
+    let by = (&grant, principal.is_primary_admin());
     let user = crate::domain::ids::request_id("user", user)?;
     let state = crate::state::app_state()?;
     let locale = crate::console::language::request_locale();
-    let sent = store::reset(&state.db, &grant, user, locale, state.clock.now()).await?;
+    let sent = store::reset(&state.db, by, user, locale, state.clock.now()).await?;
     Ok(sent.to_string())
 }

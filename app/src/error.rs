@@ -196,6 +196,12 @@ pub enum Clash {
     /// There is no authenticator app (or none being set up) to confirm, renew or remove.
     #[error("There is no authenticator app to change.")]
     NoAuthenticator,
+    /// The Primary Admin's role goes only to another active admin of the account.
+    #[error("Only another active admin of this account can become its Primary Admin.")]
+    NotAnotherActiveAdmin,
+    /// An admin's own second factor is changed on their own page, after a recent sign-in.
+    #[error("Remove your own authenticator app on your My account page.")]
+    ResetYourOwnOnYourPage,
 }
 
 /// Why a request value was refused.

@@ -1,4 +1,5 @@
-//! User Management > Users: the grid, its query, Delete Selected and status changes. The
+//! User Management > Users: the grid, its query, Delete Selected and status changes,
+//! and handing over the Primary Admin's role (`primary_admin`). The
 //! wire types and server functions live here; parsing and rules in `query`, `deletion`
 //! and `status_change`, the SQL in `store` (server-only), the components in `ui`.
 
@@ -9,6 +10,7 @@ pub mod device;
 pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod new_user;
+pub mod primary_admin;
 pub mod profile;
 pub mod query;
 pub mod selection;

@@ -1451,8 +1451,9 @@ async fn every_server_function_asks_for_its_own_permission_in_its_own_account_an
             "/api/confirm_authenticator",
             "/api/renew_recovery_codes",
             "/api/remove_my_authenticator",
-            // The Primary Admin's alone, tested on its own.
+            // The Primary Admin's alone, tested on their own.
             "/api/transfer_ownership",
+            "/api/hand_over_primary_admin",
         ];
         for (path, _) in leptos::server_fn::axum::server_fn_paths() {
             assert!(
@@ -3307,6 +3308,55 @@ async fn a_password_of_two_accounts_asks_which_and_the_header_names_the_chosen_o
             StatusCode::UNAUTHORIZED,
             "a choice works once"
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_primary_admin_hands_the_role_over_and_only_after_proving_it_again() {
+    on_every_engine(|app| async move {
+        let (heir, heirs_client) = app
+            .second_admin("heir@example.com", DefaultRole::MasterAdmin)
+            .await;
+        let hand_over = |client: &reqwest::Client| {
+            client
+                .post(app.url("/api/hand_over_primary_admin"))
+                .json(&json!({ "user": heir }))
+                .send()
+        };
+        // A Master Admin holds every permission, yet this is not theirs to do.
+        let refused = hand_over(&heirs_client).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let error: Value = refused.json().await.unwrap();
+        assert_eq!(error["denied"]["code"], "primary_admin_only");
+
+        app.sign_in().await;
+        app.clock.advance(301);
+        let stale = hand_over(&app.client).await.unwrap();
+        assert_eq!(stale.status(), StatusCode::FORBIDDEN);
+        let error: Value = stale.json().await.unwrap();
+        assert_eq!(error["denied"]["code"], "recent_sign_in_needed");
+        assert!(app.audit_trail().await.is_empty(), "nothing changed");
+
+        let proved = app
+            .client
+            .post(app.url("/api/confirm_password"))
+            .form(&[("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(proved.status(), StatusCode::OK);
+        let handed = hand_over(&app.client).await.unwrap();
+        assert_eq!(handed.status(), StatusCode::OK);
+        let me = app.current_admin(&app.client).await.unwrap();
+        assert!(
+            !me.is_primary_admin,
+            "the former Primary Admin is told at once"
+        );
+        let heirs_view = app.current_admin(&heirs_client).await.unwrap();
+        assert!(heirs_view.is_primary_admin);
+        let again = hand_over(&app.client).await.unwrap();
+        assert_eq!(again.status(), StatusCode::FORBIDDEN);
     })
     .await;
 }

@@ -88,6 +88,9 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::RecoveryCodeUsed => td_string!(locale, audit.action_recovery_code_used),
         AuditAction::SecondFactorReset => td_string!(locale, audit.action_second_factor_reset),
         AuditAction::AccountChosen => td_string!(locale, audit.action_account_chosen),
+        AuditAction::PrimaryAdminHandedOver => {
+            td_string!(locale, audit.action_primary_admin_handed_over)
+        }
         AuditAction::SignUpChanged => td_string!(locale, audit.action_sign_up_changed),
         AuditAction::DomainAdded => td_string!(locale, audit.action_domain_added),
         AuditAction::DomainRemoved => td_string!(locale, audit.action_domain_removed),

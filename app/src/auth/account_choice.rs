@@ -7,7 +7,7 @@
 
 use super::link_token::{self, LinkToken};
 use super::session::Client;
-use super::sign_in::{SignedIn, go_on_as};
+use super::sign_in::{SignedIn, go_on_as, may_go_on};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::AccountChoice;
 use crate::auth::principal::Actor;
@@ -84,13 +84,15 @@ pub async fn offered(db: &Db, token: &str, now: i64) -> Result<Vec<AccountChoice
     let users = chosen_from(db, token, now).await?;
     let mut offered = Vec::with_capacity(users.len());
     for user in users {
-        let row: Offered = sqlx::query_as(
+        let row: Option<Offered> = sqlx::query_as(
             "SELECT u.id, a.name AS account_name, u.default_account
              FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.id = $1",
         )
         .bind(user)
-        .fetch_one(db.pool())
+        .fetch_optional(db.pool())
         .await?;
+        // Deleted since the password was given.
+        let Some(row) = row else { continue };
         offered.push(AccountChoice {
             user: row.id,
             account: row.account_name,
@@ -102,9 +104,10 @@ pub async fn offered(db: &Db, token: &str, now: i64) -> Result<Vec<AccountChoice
 }
 
 /// Ends the choice `token` with `user`'s account (400 when it did not offer it), making
-/// it the person's default when `make_default` (and no other of the address's users
-/// theirs); audited in that account as the person's own act. The sign-in then goes on
-/// as that account's alone would.
+/// it the person's default when `make_default` (and none of the other accounts it
+/// offered); audited in that account as the person's own act. The sign-in then goes on
+/// as that account's alone would; someone locked or suspended meanwhile gets the answer
+/// of a wrong password.
 pub async fn choose(
     db: &Db,
     token: &str,
@@ -114,7 +117,8 @@ pub async fn choose(
     locale: Locale,
     now: i64,
 ) -> Result<SignedIn, AppError> {
-    if !chosen_from(db, token, now).await?.contains(&user) {
+    let opened = chosen_from(db, token, now).await?;
+    if !opened.contains(&user) {
         return Err(AppError::invalid("user", Problem::NotYourAccount));
     }
     let mut tx = db.write().await?;
@@ -128,14 +132,19 @@ pub async fn choose(
     if spent != 1 {
         return Err(AppError::Unauthenticated);
     }
+    if !may_go_on(&mut tx, user).await? {
+        return Err(AppError::InvalidCredentials);
+    }
     let actor = Actor::of_user(&mut tx, user, client.ip).await?;
     if make_default {
-        sqlx::query(
+        // Among the accounts this password opened only: the others are not its to change.
+        let ids: Vec<String> = opened.iter().map(|id| id.get().to_string()).collect();
+        sqlx::query(&format!(
             "UPDATE users SET default_account = CASE WHEN id = $1 THEN 1 ELSE 0 END
-             WHERE email = $2",
-        )
+             WHERE id IN ({})",
+            ids.join(", ")
+        ))
         .bind(user)
-        .bind(actor.email.as_str())
         .execute(&mut *tx)
         .await?;
     }
@@ -245,10 +254,29 @@ mod tests {
             let db = Db::connect(&url, 2).await.unwrap();
             test_account(&db).await;
             let second = other_account(&db, "Beta Org", PRIMARY_EMAIL).await;
+            // The same address in a third account, with another password: not this
+            // sign-in's to change.
+            let third = other_account(&db, "Gamma Org", PRIMARY_EMAIL).await;
+            sqlx::query(
+                "UPDATE users SET password_hash = 'another', default_account = 1 WHERE id = $1",
+            )
+            .bind(third.primary_admin_id)
+            .execute(db.pool())
+            .await
+            .unwrap();
             let token = asked(&db, Choice::TheDefault, NOW).await;
             pick(&db, &token, second.primary_admin_id, true)
                 .await
                 .unwrap();
+            let (kept,): (i64,) = sqlx::query_as("SELECT default_account FROM users WHERE id = $1")
+                .bind(third.primary_admin_id)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+            assert_eq!(
+                kept, 1,
+                "{url}: an account the password did not open keeps its own"
+            );
 
             let direct = password(&db, Choice::TheDefault, NOW + 1).await;
             assert!(matches!(direct, SignedIn::Session(..)), "{url}");

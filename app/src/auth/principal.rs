@@ -101,11 +101,13 @@ impl Actor {
         user: UserId,
         addr: Option<IpAddr>,
     ) -> Result<Self, AppError> {
-        let (account_id, email): (AccountId, String) =
+        let row: Option<(AccountId, String)> =
             sqlx::query_as("SELECT account_id, email FROM users WHERE id = $1")
                 .bind(user)
-                .fetch_one(&mut **tx)
+                .fetch_optional(&mut **tx)
                 .await?;
+        // Deleted while signing in.
+        let (account_id, email) = row.ok_or(AppError::Unauthenticated)?;
         Ok(Self {
             account_id,
             user_id: user,

@@ -179,6 +179,36 @@ pub async fn sign_in(
     }
 }
 
+/// `user`, whose password was right a moment ago, if they may still sign in with it:
+/// not locked or suspended meanwhile, and not a member of an account that turned SSO on.
+async fn still_signing_in<'c, E>(conn: E, user: UserId) -> Result<Option<Candidate>, AppError>
+where
+    E: sqlx::Executor<'c, Database = Any>,
+{
+    let candidate: Option<Candidate> = sqlx::query_as(&format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id
+             JOIN accounts a ON a.id = u.account_id
+         WHERE u.id = $1"
+    ))
+    .bind(user)
+    .fetch_optional(conn)
+    .await?;
+    Ok(candidate.filter(|candidate| {
+        let access = candidate.may.access();
+        let sso = candidate.sso_enabled != 0;
+        access != Access::None
+            && (Door::Everyone.lets_in(access, sso) || Door::AdminsOnly.lets_in(access, sso))
+    }))
+}
+
+/// Whether `user`, whose password was right a moment ago, may still sign in with it.
+pub(crate) async fn may_go_on(
+    tx: &mut Transaction<'_, Any>,
+    user: UserId,
+) -> Result<bool, AppError> {
+    Ok(still_signing_in(&mut **tx, user).await?.is_some())
+}
+
 /// Goes on with the sign-in of `user`, whose password was right and whose account
 /// they chose: see `open_for`. `None` when they may no longer sign in.
 pub(crate) async fn go_on_as(
@@ -188,18 +218,10 @@ pub(crate) async fn go_on_as(
     locale: Locale,
     now: i64,
 ) -> Result<Option<SignedIn>, AppError> {
-    let candidate: Candidate = sqlx::query_as(&format!(
-        "SELECT {CANDIDATE_COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id
-             JOIN accounts a ON a.id = u.account_id
-         WHERE u.id = $1"
-    ))
-    .bind(user)
-    .fetch_one(db.pool())
-    .await?;
-    if candidate.may.access() == Access::None {
-        return Ok(None);
+    match still_signing_in(db.pool(), user).await? {
+        Some(candidate) => open_for(db, candidate, client, locale, now).await.map(Some),
+        None => Ok(None),
     }
-    open_for(db, candidate, client, locale, now).await.map(Some)
 }
 
 /// Opens the session of `candidate`, whose password was right, or the challenge of a

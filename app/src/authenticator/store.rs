@@ -167,15 +167,21 @@ pub async fn confirm(
     let typed: String = typed.chars().filter(char::is_ascii_digit).take(7).collect();
     let step = codes::step_of(&secret, &typed, now)
         .ok_or_else(|| AppError::invalid("code", Problem::NotTheAppsCode))?;
-    sqlx::query(
+    // Only the secret read above, still unconfirmed: another tab may have begun anew.
+    let confirmed = sqlx::query(
         "UPDATE authenticators SET confirmed_at = $1, last_step = $2
-         WHERE user_id = $3 AND confirmed_at IS NULL",
+         WHERE user_id = $3 AND confirmed_at IS NULL AND secret_sealed = $4",
     )
     .bind(now)
     .bind(step)
     .bind(user)
+    .bind(&pending.secret_sealed)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if confirmed != 1 {
+        return Err(no_authenticator());
+    }
     let fresh = issue_recovery_codes(&mut tx, user).await?;
     let email = &grant.actor().email;
     let added = event(AuditAction::AuthenticatorAdded, user, email);
@@ -192,10 +198,18 @@ pub async fn renew_recovery_codes(
 ) -> Result<Vec<String>, AppError> {
     let user = grant.actor_id();
     let mut tx = db.write().await?;
-    kept(&mut tx, user)
-        .await?
-        .filter(|kept| kept.confirmed_at.is_some())
-        .ok_or_else(no_authenticator)?;
+    // Takes the app's row first, so two renewals one after the other leave ten codes.
+    let on = sqlx::query(
+        "UPDATE authenticators SET last_step = last_step
+         WHERE user_id = $1 AND confirmed_at IS NOT NULL",
+    )
+    .bind(user)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if on != 1 {
+        return Err(no_authenticator());
+    }
     let fresh = issue_recovery_codes(&mut tx, user).await?;
     let email = &grant.actor().email;
     let renewed = event(AuditAction::RecoveryCodesRenewed, user, email);
@@ -242,22 +256,31 @@ struct Holder {
     email: Email,
     first_name: String,
     account_name: String,
+    is_primary_admin: i64,
     confirmed_at: Option<i64>,
 }
 
 /// An admin removes user `user`'s app and recovery codes and the user is e-mailed in
-/// `locale`: 404 for a user the account does not have, 409 when they have no app on.
-/// Answers the address the e-mail went to.
+/// `locale`: 404 for a user the account does not have, 409 when they have no app on or
+/// are the admin themself (their own page removes it), 403 for the Primary Admin's
+/// unless `by_primary_admin`. Answers the address the e-mail went to.
 pub async fn reset(
     db: &Db,
-    grant: &Grant<UsersUpdate>,
+    (grant, by_primary_admin): (&Grant<UsersUpdate>, bool),
     user: UserId,
     locale: Locale,
     now: i64,
 ) -> Result<Email, AppError> {
+    if user == grant.actor_id() {
+        // One's own goes on "My account", where a recent sign-in is asked.
+        return Err(AppError::Conflict {
+            clash: Clash::ResetYourOwnOnYourPage,
+        });
+    }
     let mut tx = db.write().await?;
     let holder: Holder = sqlx::query_as(
         "SELECT u.account_id, u.email, u.first_name, a.name AS account_name,
+                u.is_primary_admin,
                 (SELECT confirmed_at FROM authenticators WHERE user_id = u.id) AS confirmed_at
          FROM users u JOIN accounts a ON a.id = u.account_id
          WHERE u.account_id = $1 AND u.id = $2",
@@ -267,6 +290,11 @@ pub async fn reset(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::unknown_user(user.get()))?;
+    if holder.is_primary_admin != 0 && !by_primary_admin {
+        return Err(AppError::Forbidden {
+            denied: crate::error::Denied::PrimaryAdminOnly,
+        });
+    }
     if holder.confirmed_at.is_none() || !take_away(&mut tx, user).await? {
         return Err(no_authenticator());
     }
@@ -344,14 +372,15 @@ pub(crate) async fn accept_at_sign_in(
 mod tests {
     use super::*;
     use crate::accounts::CreatedAccount;
+    use crate::accounts::DefaultRole;
     use crate::auth::access::Access;
     use crate::auth::session::Client;
     use crate::auth::sign_in::SignedIn;
     use crate::auth::sign_in_code::{self, SecondStep};
     use crate::domain::UserStatus;
     use crate::testing::fixtures::{
-        NOW, PRIMARY_EMAIL, add_member, audited_actions, other_account, password_sign_in,
-        signed_in, test_account,
+        NOW, PRIMARY_EMAIL, add_admin, add_member, audited_actions, other_account,
+        password_sign_in, signed_in, test_account,
     };
     use crate::testing::scratch::database_urls;
     use totp_rs::{Builder, Secret};
@@ -610,7 +639,9 @@ mod tests {
             let admin = signed_in(&db, &account, account.primary_admin_id).await.1;
             let grant = admin.grant::<UsersUpdate>().unwrap();
 
-            let sent = reset(&db, &grant, user, Locale::en, NOW).await.unwrap();
+            let sent = reset(&db, (&grant, true), user, Locale::en, NOW)
+                .await
+                .unwrap();
             assert_eq!(sent.as_str(), "mia@example.com", "{url}");
             assert_eq!(
                 count(&db, "SELECT COUNT(*) FROM authenticators").await,
@@ -623,15 +654,44 @@ mod tests {
                 actions.last().map(String::as_str),
                 Some("user.second_factor_reset")
             );
-            let twice = reset(&db, &grant, user, Locale::en, NOW).await;
+            let twice = reset(&db, (&grant, true), user, Locale::en, NOW).await;
             assert_eq!(twice, Err(no_authenticator()), "{url}");
-            let without = reset(&db, &grant, account.primary_admin_id, Locale::en, NOW).await;
+            let nia = add_member(&db, &account, "Nia", "nia@example.com", UserStatus::Active);
+            let without = reset(&db, (&grant, true), nia.await, Locale::en, NOW).await;
             assert_eq!(without, Err(no_authenticator()), "{url}");
+
+            let own = reset(
+                &db,
+                (&grant, true),
+                account.primary_admin_id,
+                Locale::en,
+                NOW,
+            );
+            let yours = Err(AppError::Conflict {
+                clash: Clash::ResetYourOwnOnYourPage,
+            });
+            assert_eq!(own.await, yours, "{url}: one's own goes on one's own page");
+            let (_, _, _) = app_for(&db, &key, &account, account.primary_admin_id).await;
+            let another_admin =
+                add_admin(&db, &account, "ma@example.com", DefaultRole::MasterAdmin).await;
+            let another_admin = signed_in(&db, &account, another_admin).await.1;
+            let theirs = another_admin.grant::<UsersUpdate>().unwrap();
+            let primarys = reset(
+                &db,
+                (&theirs, false),
+                account.primary_admin_id,
+                Locale::en,
+                NOW,
+            );
+            let only_primary = Err(AppError::Forbidden {
+                denied: crate::error::Denied::PrimaryAdminOnly,
+            });
+            assert_eq!(primarys.await, only_primary, "{url}");
 
             let other = other_account(&db, "Other Org", "boss@other.example").await;
             let stranger = signed_in(&db, &other, other.primary_admin_id).await.1;
             let theirs = stranger.grant::<UsersUpdate>().unwrap();
-            let elsewhere = reset(&db, &theirs, user, Locale::en, NOW).await;
+            let elsewhere = reset(&db, (&theirs, true), user, Locale::en, NOW).await;
             assert_eq!(elsewhere, Err(AppError::unknown_user(user.get())), "{url}");
         }
     }

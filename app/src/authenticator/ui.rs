@@ -83,9 +83,13 @@ pub fn AuthenticatorSection() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        let fresh = confirm.value().get().or_else(|| renew.value().get());
-        if let Some(Ok(codes)) = fresh {
+        if let Some(Ok(codes)) = confirm.value().get() {
             setting_up.set(None);
+            shown_codes.set(Some(codes));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(codes)) = renew.value().get() {
             shown_codes.set(Some(codes));
         }
     });

@@ -85,6 +85,12 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             Clash::NoSecretKey => td_string!(locale, errors.no_secret_key).to_owned(),
             Clash::AuthenticatorOn => td_string!(locale, errors.authenticator_on).to_owned(),
             Clash::NoAuthenticator => td_string!(locale, errors.no_authenticator).to_owned(),
+            Clash::NotAnotherActiveAdmin => {
+                td_string!(locale, errors.not_another_active_admin).to_owned()
+            }
+            Clash::ResetYourOwnOnYourPage => {
+                td_string!(locale, errors.reset_your_own_on_your_page).to_owned()
+            }
             Clash::CodeJustSent { retry_after_secs } => {
                 td_string!(locale, errors.code_just_sent, seconds = *retry_after_secs)
             }

@@ -251,6 +251,44 @@ pub fn access_rejected(locale: Locale, to: Email, account: &str, first_name: &st
     Mail::compose(locale, to, subject, account, &paragraphs, None)
 }
 
+/// What the e-mails of a handover of the Primary Admin's role say.
+pub struct PrimaryAdminHandover<'a> {
+    pub account: &'a str,
+    pub first_name: &'a str,
+    /// The former Primary Admin's name, and the new one's.
+    pub former: &'a str,
+    pub heir: &'a str,
+    /// Whether this e-mail goes to the new Primary Admin (else to the former).
+    pub to_heir: bool,
+}
+
+/// The e-mail to each side of a handover of the Primary Admin's role.
+pub fn primary_admin_handover(
+    locale: Locale,
+    to: Email,
+    letter: &PrimaryAdminHandover<'_>,
+) -> Mail {
+    let account = letter.account;
+    let subject = td_string!(locale, mail.handover_subject, account = account);
+    let body = if letter.to_heir {
+        td_string!(
+            locale,
+            mail.handover_to_heir,
+            former = letter.former,
+            account = account
+        )
+    } else {
+        td_string!(
+            locale,
+            mail.handover_to_former,
+            heir = letter.heir,
+            account = account
+        )
+    };
+    let paragraphs = [greeting(locale, letter.first_name), body];
+    Mail::compose(locale, to, subject, account, &paragraphs, None)
+}
+
 /// The e-mail that tells a user an admin removed their authenticator app.
 pub fn second_factor_reset(locale: Locale, to: Email, account: &str, first_name: &str) -> Mail {
     let subject = td_string!(locale, mail.second_factor_reset_subject, account = account);

@@ -1,7 +1,9 @@
 //! The More menu: the status changes the state machine allows from the user's status,
 //! Reset Password (an e-mailed link; not while the account has SSO on), Reset second
 //! factor (for a user with an authenticator app), Transfer
-//! Ownership (the Primary Admin's alone), Resend and Revoke invitation for a Not Active
+//! Ownership and Make Primary Admin (the Primary Admin's alone; the handover asks the
+//! password again unless they signed in within five minutes), Resend and Revoke
+//! invitation for a Not Active
 //! user, and Delete User, which follows Delete Selected's rule and offers the transfer
 //! when the user owns apps.
 
@@ -9,14 +11,17 @@ use super::reset::{ConfirmReset, ResetOutcome};
 use super::{Abilities, Actions};
 use crate::apps::{AppRole, TransferOwnership, list_user_apps};
 use crate::auth::reset::SendPasswordReset;
+use crate::auth::ui::ConfirmPasswordDialog;
 use crate::authenticator::ResetSecondFactor;
 use crate::console::ErrorNotice;
 use crate::console::areas::Area;
 use crate::console::focus_when_shown;
 use crate::domain::{AppId, UserId, UserStatus};
 use crate::enrollment::{ResendInvitations, RevokeInvitation};
+use crate::error::{AppError, Denied};
 use crate::i18n::{t_string, use_i18n};
 use crate::users::deletion::KeptReason;
+use crate::users::primary_admin::HandOverPrimaryAdmin;
 use crate::users::profile::UserDetails;
 use crate::users::query::GridParams;
 use crate::users::status_change::StatusAction;
@@ -36,6 +41,21 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
     let reset = ServerAction::<SendPasswordReset>::new();
     let resetting_factor = RwSignal::new(false);
     let reset_factor = ServerAction::<ResetSecondFactor>::new();
+    let handing_over = RwSignal::new(false);
+    let hand_over = ServerAction::<HandOverPrimaryAdmin>::new();
+    let asking_password = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Forbidden {
+            denied: Denied::RecentSignInNeeded,
+        })) = hand_over.value().get()
+        {
+            asking_password.set(true);
+        }
+    });
+    let may_hand_over = abilities.primary_admin
+        && !user.is_primary_admin
+        && user.is_admin
+        && user.status == UserStatus::Active;
     let first_item = NodeRef::<leptos::html::Button>::new();
     let toggle_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
@@ -178,6 +198,19 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
                         {move || t_string!(i18n, invite.revoke)}
                     </button>
                 })}
+                {may_hand_over.then(|| view! {
+                    <button
+                        type="button"
+                        role="menuitem"
+                        data-action="hand-over"
+                        on:click=move |_| {
+                            open.set(false);
+                            handing_over.set(true);
+                        }
+                    >
+                        {move || t_string!(i18n, details.hand_over)}
+                    </button>
+                })}
                 {abilities.primary_admin.then(|| view! {
                     <button
                         type="button"
@@ -221,6 +254,41 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
             done=move |email: String| t_string!(i18n, details.second_factor_reset_done, email = email)
             test_id="second-factor-outcome"
         />
+        <ResetOutcome
+            answer=Signal::derive(move || {
+                hand_over.value().get().filter(|answer| {
+                    !matches!(
+                        answer,
+                        Err(AppError::Forbidden {
+                            denied: Denied::RecentSignInNeeded
+                        })
+                    )
+                })
+            })
+            done=move |email: String| t_string!(i18n, details.handed_over, email = email)
+            test_id="hand-over-outcome"
+        />
+        <Show when=move || handing_over.get()>
+            <ConfirmReset
+                id="hand-over"
+                title=Signal::derive(move || t_string!(i18n, details.hand_over).to_owned())
+                text=Signal::derive(move || t_string!(i18n, details.hand_over_confirm, email = email.get_value()))
+                confirm_label=Signal::derive(move || t_string!(i18n, details.hand_over_do).to_owned())
+                open=handing_over
+                confirmed=move |()| {
+                    hand_over.dispatch(HandOverPrimaryAdmin { user: id.get() });
+                }
+            />
+        </Show>
+        {move || asking_password.get().then(|| view! {
+            <ConfirmPasswordDialog
+                open=asking_password
+                reason=Signal::derive(move || t_string!(i18n, details.hand_over_reauth).to_owned())
+                confirmed=move |()| {
+                    hand_over.dispatch(HandOverPrimaryAdmin { user: id.get() });
+                }
+            />
+        })}
         <ConfirmDelete confirming action=actions.delete />
         <Show when=move || resetting.get()>
             <ConfirmReset
