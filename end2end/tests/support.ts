@@ -36,7 +36,9 @@ export const test = base.extend<{ page: Page }>({
 export { expect };
 
 export async function hydrated(page: Page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  // A debug build's wasm takes seconds to compile in a fresh browser context on two
+  // cores; a page that never hydrates still fails here.
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
 }
 
 /** Signs in through the sign-in page, a plain form that carries no code. */
