@@ -278,6 +278,17 @@ fn list_ids(ids: &[i64], more: bool) -> String {
 }
 
 impl AppError {
+    /// Whether the server asks the person to prove who they are again (403
+    /// `recent_sign_in_needed`): the page then asks the password and sends again.
+    pub fn asks_recent_sign_in(&self) -> bool {
+        matches!(
+            self,
+            Self::Forbidden {
+                denied: Denied::RecentSignInNeeded
+            }
+        )
+    }
+
     pub fn invalid(field: &str, problem: Problem) -> Self {
         Self::Invalid {
             field: field.to_owned(),

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::auth::ui::ConfirmPasswordDialog;
 use crate::console::ErrorNotice;
-use crate::error::{AppError, Denied};
+use crate::error::AppError;
 use crate::i18n::{t_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::lang::format::use_local_time;
@@ -24,12 +24,7 @@ enum Change {
 }
 
 fn needs_password<T>(answer: &Option<Result<T, AppError>>) -> bool {
-    matches!(
-        answer,
-        Some(Err(AppError::Forbidden {
-            denied: Denied::RecentSignInNeeded
-        }))
-    )
+    matches!(answer, Some(Err(error)) if error.asks_recent_sign_in())
 }
 
 #[component]
@@ -101,14 +96,7 @@ pub fn AuthenticatorSection() -> impl IntoView {
         ]
         .into_iter()
         .flatten()
-        .find(|error| {
-            !matches!(
-                error,
-                AppError::Forbidden {
-                    denied: Denied::RecentSignInNeeded
-                }
-            )
-        })
+        .find(|error| !error.asks_recent_sign_in())
         .map(|error| error_text(i18n.get_locale(), &error))
     };
     let send = Callback::new(send);

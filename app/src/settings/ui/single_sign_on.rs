@@ -6,7 +6,7 @@
 
 use super::SettingsSection;
 use crate::auth::ui::ConfirmPasswordDialog;
-use crate::error::{AppError, Denied};
+use crate::error::AppError;
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::sso::provider::ProviderEdit;
@@ -128,14 +128,7 @@ fn SsoForm(settings: SsoSettings, can_manage: bool, reload: RwSignal<u32>) -> im
             version,
         });
     };
-    let needs_password = |answer: &Option<Result<SsoSettings, AppError>>| {
-        matches!(
-            answer,
-            Some(Err(AppError::Forbidden {
-                denied: Denied::RecentSignInNeeded
-            }))
-        )
-    };
+    let needs_password = |answer: &Option<Result<SsoSettings, AppError>>| matches!(answer, Some(Err(error)) if error.asks_recent_sign_in());
     Effect::new(move |_| {
         let (saved, switched) = (save.value().get(), switch.value().get());
         if needs_password(&saved) || needs_password(&switched) {
@@ -149,14 +142,7 @@ fn SsoForm(settings: SsoSettings, can_manage: bool, reload: RwSignal<u32>) -> im
             .into_iter()
             .flatten()
             .find_map(Result::err)
-            .filter(|error| {
-                !matches!(
-                    error,
-                    AppError::Forbidden {
-                        denied: Denied::RecentSignInNeeded
-                    }
-                )
-            })
+            .filter(|error| !error.asks_recent_sign_in())
             .map(|error| error_text(i18n.get_locale(), &error))
     };
     let locked = !can_manage || enabled || !settings.can_keep_secrets;

@@ -18,7 +18,6 @@ use crate::console::areas::Area;
 use crate::console::focus_when_shown;
 use crate::domain::{AppId, UserId, UserStatus};
 use crate::enrollment::{ResendInvitations, RevokeInvitation};
-use crate::error::{AppError, Denied};
 use crate::i18n::{t_string, use_i18n};
 use crate::users::deletion::KeptReason;
 use crate::users::primary_admin::HandOverPrimaryAdmin;
@@ -45,9 +44,8 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
     let hand_over = ServerAction::<HandOverPrimaryAdmin>::new();
     let asking_password = RwSignal::new(false);
     Effect::new(move |_| {
-        if let Some(Err(AppError::Forbidden {
-            denied: Denied::RecentSignInNeeded,
-        })) = hand_over.value().get()
+        if let Some(Err(error)) = hand_over.value().get()
+            && error.asks_recent_sign_in()
         {
             asking_password.set(true);
         }
@@ -256,14 +254,10 @@ pub(super) fn MoreMenu(user: UserDetails, abilities: Abilities, actions: Actions
         />
         <ResetOutcome
             answer=Signal::derive(move || {
-                hand_over.value().get().filter(|answer| {
-                    !matches!(
-                        answer,
-                        Err(AppError::Forbidden {
-                            denied: Denied::RecentSignInNeeded
-                        })
-                    )
-                })
+                hand_over
+                    .value()
+                    .get()
+                    .filter(|answer| !matches!(answer, Err(error) if error.asks_recent_sign_in()))
             })
             done=move |email: String| t_string!(i18n, details.handed_over, email = email)
             test_id="hand-over-outcome"
