@@ -53,13 +53,16 @@ pub struct AdminSession {
     pub has_other_accounts: bool,
 }
 
-/// One account a sign-in may go on in, when the password opened several.
+/// One account a sign-in may go on in, when the person's e-mail has several.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountChoice {
     /// The person's user in that account.
     pub user: crate::domain::UserId,
     pub account: String,
     pub is_default: bool,
+    /// Whether going on there asks that account's password: the sign-in's password
+    /// (or the session switching) did not prove it.
+    pub needs_password: bool,
 }
 
 impl AdminSession {
@@ -114,7 +117,6 @@ pub async fn login(
     password: String,
     next: Option<String>,
     admin: Option<bool>,
-    choose: Option<bool>,
 ) -> Result<(), AppError> {
     use crate::state::{app_state, request_parts};
     let state = app_state()?;
@@ -132,16 +134,11 @@ pub async fn login(
     } else {
         sign_in::Door::Everyone
     };
-    let choice = if choose.unwrap_or(false) {
-        sign_in::Choice::Ask
-    } else {
-        sign_in::Choice::TheDefault
-    };
     let signed_in = sign_in::sign_in(
         &state.db,
         &email,
         password,
-        (door, choice),
+        door,
         &client,
         locale,
         state.clock.now(),
@@ -278,8 +275,8 @@ pub async fn resend_sign_in_code(next: Option<String>) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The accounts the sign-in under way may go on in, when its password opened several;
-/// 401 without a live choice.
+/// The accounts the sign-in under way may go on in, when its password opened several or
+/// the person switches account; 401 without a live choice.
 #[server(prefix = "/api", endpoint = "account_choices", input = leptos::server_fn::codec::GetUrl)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn account_choices() -> Result<Vec<AccountChoice>, AppError> {
@@ -291,14 +288,16 @@ pub async fn account_choices() -> Result<Vec<AccountChoice>, AppError> {
     account_choice::offered(&state.db, &choice, state.clock.now()).await
 }
 
-/// Goes on with the sign-in under way in `user`'s account, one of those its password
-/// opened (400 for another; 401 once the choice is used or expired); `make_default`
-/// (a checkbox) signs in there without asking from then on. The second factor follows
-/// if that account asks one.
+/// Goes on with the sign-in under way in `user`'s account, one of those the choice
+/// offers (400 for another; 401 once the choice is used or expired), with that
+/// account's `password` when the choice did not prove it (400 when wrong or missing);
+/// `make_default` (a checkbox) signs in there without asking from then on. The second
+/// factor follows if that account asks one.
 #[server(prefix = "/api", endpoint = "choose_account")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn choose_account(
     user: i64,
+    password: Option<String>,
     make_default: Option<String>,
     next: Option<String>,
 ) -> Result<(), AppError> {
@@ -310,12 +309,21 @@ pub async fn choose_account(
     let name = account_choice::choice_cookie_name(state.secure_cookies);
     let choice = session::token_cookie(&parts.headers, name).ok_or(AppError::Unauthenticated)?;
     let user = crate::domain::ids::request_id("user", user)?;
+    if password
+        .as_ref()
+        .is_some_and(|password| password.len() > password::MAX_PASSWORD_LEN)
+    {
+        return Err(AppError::invalid(
+            "password",
+            crate::error::Problem::NotYourPassword,
+        ));
+    }
     let client = session::Client::of_request(&parts.headers, ip);
     let signed_in = account_choice::choose(
         &state.db,
         &choice,
         user,
-        make_default.is_some(),
+        (password, make_default.is_some()),
         &client,
         crate::console::language::request_locale(),
         state.clock.now(),
@@ -323,6 +331,25 @@ pub async fn choose_account(
     .await?;
     set_cookie(&account_choice::choice_cookie(None, state.secure_cookies))?;
     go_on(signed_in, next.as_deref(), state.secure_cookies)
+}
+
+/// "Switch account": opens the choice of the signed-in person's accounts, this one
+/// without its password again, and goes to it. This session ends once another account
+/// (or this one again) is chosen; until then, it goes on.
+#[server(prefix = "/api", endpoint = "switch_account")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+pub async fn switch_account() -> Result<(), AppError> {
+    let principal = principal::current_principal()?;
+    let state = crate::state::app_state()?;
+    let principal::Authentication::SessionCookie { id, .. } = principal.authentication();
+    let user = [principal.user_id()];
+    let choice = account_choice::open(&state.db, &user, Some(id), state.clock.now()).await?;
+    set_cookie(&account_choice::choice_cookie(
+        Some(&choice),
+        state.secure_cookies,
+    ))?;
+    leptos_axum::redirect(ui::CHOOSE_ACCOUNT_PATH);
+    Ok(())
 }
 
 /// Ends this request's session at once and clears the cookie.

@@ -1445,6 +1445,7 @@ async fn every_server_function_asks_for_its_own_permission_in_its_own_account_an
             "/api/save_my_profile",
             "/api/session_time_left",
             "/api/stay_signed_in",
+            "/api/switch_account",
             "/api/confirm_password",
             "/api/my_authenticator",
             "/api/begin_authenticator",
@@ -3308,6 +3309,53 @@ async fn a_password_of_two_accounts_asks_which_and_the_header_names_the_chosen_o
             StatusCode::UNAUTHORIZED,
             "a choice works once"
         );
+
+        // "Switch account": the session goes on until another account is chosen, and
+        // one its session did not prove asks that account's password.
+        let switch = browser
+            .post(app.url("/api/switch_account"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(switch.headers()["location"], "/login/account");
+        assert!(app.current_admin(&browser).await.is_ok());
+        let offered: Value = browser
+            .get(app.url("/api/account_choices"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let asks: Vec<(&str, bool)> = offered
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|choice| {
+                let name = choice["account"].as_str().unwrap();
+                (name, choice["needs_password"].as_bool().unwrap())
+            })
+            .collect();
+        assert_eq!(asks, [("Beta Org", false), ("Test Org", true)]);
+        let first = app.account.primary_admin_id.get().to_string();
+        let choose = |password: &'static str| {
+            browser
+                .post(app.url("/api/choose_account"))
+                .form(&[("user", first.as_str()), ("password", password)])
+                .send()
+        };
+        let wrong = choose("not the password").await.unwrap();
+        assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+        let chosen = choose(PASSWORD).await.unwrap();
+        assert_eq!(chosen.headers()["location"], "/users");
+        let me = app.current_admin(&browser).await.unwrap();
+        assert_eq!(me.account_name, "Test Org");
+        let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+            .bind(other.primary_admin_id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(left, 0, "the switching session has ended");
     })
     .await;
 }

@@ -185,7 +185,7 @@ mod tests {
     use super::*;
     use crate::accounts::DefaultRole;
     use crate::auth::session::Client;
-    use crate::auth::sign_in::{Choice, Door, sign_in};
+    use crate::auth::sign_in::{Door, sign_in};
     use crate::testing::fixtures::{NOW, PASSWORD, add_admin, audited_actions, test_account};
     use crate::testing::scratch::database_urls;
 
@@ -216,7 +216,7 @@ mod tests {
             db,
             &email,
             password.into(),
-            (Door::Everyone, Choice::TheDefault),
+            Door::Everyone,
             &client,
             Locale::en,
             now,

@@ -2,7 +2,8 @@
 //! two-factor policy asks it of this person or they have an authenticator app, asking
 //! for a code first (`sign_in_code`);
 //! checking the password of someone signed in again, before a change that needs a
-//! recent sign-in. A wrong password counts towards a lock (`lockout`).
+//! recent sign-in, or of an account they choose to go on in. A wrong password counts
+//! towards a lock (`lockout`).
 
 use super::access::{Access, AccessColumns};
 use super::account_choice;
@@ -18,8 +19,14 @@ use crate::i18n::Locale;
 use crate::settings::sign_in_security::TwoFactor;
 use sqlx::{Any, Transaction};
 
-/// Accounts sharing one e-mail that a single sign-in will try.
-const MAX_ACCOUNTS_PER_EMAIL: i64 = 5;
+/// Accounts sharing one e-mail whose passwords a single sign-in tries: each costs a
+/// hashing. The person reaches their other accounts from the choice of account, with
+/// each one's own password.
+const MAX_ACCOUNTS_TRIED: i64 = 5;
+
+/// The most accounts one e-mail is offered to choose from: an address in more is a
+/// mistake to clean up in the accounts, not a list to page through.
+const MAX_ACCOUNTS_OFFERED: i64 = 100;
 
 #[derive(sqlx::FromRow)]
 struct Candidate {
@@ -34,15 +41,25 @@ struct Candidate {
     app_since: Option<i64>,
     /// Whether this is the account the person signs in to when several open.
     default_account: i64,
+    account_name: String,
 }
 
-/// Which account a password that opens several signs in to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Choice {
-    /// The person's default, if they set one; otherwise they are asked.
-    TheDefault,
-    /// They are asked, whatever their default ("Switch account").
-    Ask,
+impl Candidate {
+    /// Whether this user may sign in with a password through one door or the other:
+    /// not locked, suspended or invited, and not a member of an account with SSO on.
+    fn may_use_password(&self) -> bool {
+        let access = self.may.access();
+        let sso = self.sso_enabled != 0;
+        access != Access::None
+            && (Door::Everyone.lets_in(access, sso) || Door::AdminsOnly.lets_in(access, sso))
+    }
+}
+
+/// One of the accounts a person's e-mail may sign in to with a password.
+pub(crate) struct PersonsAccount {
+    pub user: UserId,
+    pub account_name: String,
+    pub is_default: bool,
 }
 
 /// Which sign-in page a password comes from.
@@ -80,20 +97,51 @@ pub enum SignedIn {
 
 const CANDIDATE_COLUMNS: &str = "u.id, u.account_id, u.password_hash, u.status, \
     u.is_primary_admin, u.default_account, r.is_admin AS role_is_admin, a.two_factor, \
-    a.sso_enabled, (SELECT confirmed_at FROM authenticators WHERE user_id = u.id) AS app_since";
+    a.sso_enabled, a.name AS account_name,
+    (SELECT confirmed_at FROM authenticators WHERE user_id = u.id) AS app_since";
 
-/// The users of `email` who have a password, in every account (a few at most).
+const CANDIDATE_TABLES: &str =
+    "users u JOIN roles r ON r.id = u.role_id JOIN accounts a ON a.id = u.account_id";
+
+/// The users of `email` who have a password whose passwords a sign-in tries: the
+/// default account's first, then the most recently signed in to.
 async fn candidates(db: &Db, email: &Email) -> Result<Vec<Candidate>, AppError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {CANDIDATE_COLUMNS}
-         FROM users u JOIN roles r ON r.id = u.role_id JOIN accounts a ON a.id = u.account_id
+        "SELECT {CANDIDATE_COLUMNS} FROM {CANDIDATE_TABLES}
          WHERE u.email = $1 AND u.password_hash IS NOT NULL
-         ORDER BY u.id LIMIT $2"
+         ORDER BY u.default_account DESC, COALESCE(u.last_login_at, 0) DESC, u.id LIMIT $2"
     ))
     .bind(email.as_str())
-    .bind(MAX_ACCOUNTS_PER_EMAIL)
+    .bind(MAX_ACCOUNTS_TRIED)
     .fetch_all(db.pool())
     .await?)
+}
+
+/// The accounts `user`'s e-mail may sign in to with a password now, theirs among them,
+/// by name.
+pub(crate) async fn accounts_of_person(
+    db: &Db,
+    user: UserId,
+) -> Result<Vec<PersonsAccount>, AppError> {
+    let candidates: Vec<Candidate> = sqlx::query_as(&format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM {CANDIDATE_TABLES}
+         WHERE u.email = (SELECT email FROM users WHERE id = $1)
+             AND u.password_hash IS NOT NULL
+         ORDER BY a.name, u.id LIMIT $2"
+    ))
+    .bind(user)
+    .bind(MAX_ACCOUNTS_OFFERED)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(candidates
+        .into_iter()
+        .filter(Candidate::may_use_password)
+        .map(|candidate| PersonsAccount {
+            user: candidate.id,
+            account_name: candidate.account_name,
+            is_default: candidate.default_account != 0,
+        })
+        .collect())
 }
 
 /// Signs in the active user with this e-mail and password and says what they may reach.
@@ -108,13 +156,15 @@ async fn candidates(db: &Db, email: &Email) -> Result<Vec<Candidate>, AppError> 
 /// has one always gives), and the failures are forgotten only once the code is given.
 /// A right password through a `door` that does not let its person in (a member while
 /// SSO is on) opens nothing and counts as no failure; with no other account of the
-/// e-mail opening, the answer is the same as for a wrong password.
+/// e-mail opening, the answer is the same as for a wrong password. A password that
+/// opens several accounts signs in to the person's default among them, or asks which
+/// (`account_choice`).
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub async fn sign_in(
     db: &Db,
     email: &Email,
     password: String,
-    (door, choice): (Door, Choice),
+    door: Door,
     client: &Client,
     locale: Locale,
     now: i64,
@@ -158,10 +208,7 @@ pub async fn sign_in(
     }
     // The hashing is done: the place is another request's while this one writes.
     drop(hashing);
-    let default = match choice {
-        Choice::TheDefault => opened.iter().position(|user| user.default_account != 0),
-        Choice::Ask => None,
-    };
+    let default = opened.iter().position(|user| user.default_account != 0);
     match (opened.len(), default) {
         (0, _) => {
             for user in failed {
@@ -173,7 +220,7 @@ pub async fn sign_in(
         (_, Some(default)) => open_for(db, opened.remove(default), client, locale, now).await,
         _ => {
             let users: Vec<UserId> = opened.iter().map(|user| user.id).collect();
-            let token = account_choice::open(db, &users, now).await?;
+            let token = account_choice::open(db, &users, None, now).await?;
             Ok(SignedIn::ChooseAccount(token))
         }
     }
@@ -186,19 +233,12 @@ where
     E: sqlx::Executor<'c, Database = Any>,
 {
     let candidate: Option<Candidate> = sqlx::query_as(&format!(
-        "SELECT {CANDIDATE_COLUMNS} FROM users u JOIN roles r ON r.id = u.role_id
-             JOIN accounts a ON a.id = u.account_id
-         WHERE u.id = $1"
+        "SELECT {CANDIDATE_COLUMNS} FROM {CANDIDATE_TABLES} WHERE u.id = $1"
     ))
     .bind(user)
     .fetch_optional(conn)
     .await?;
-    Ok(candidate.filter(|candidate| {
-        let access = candidate.may.access();
-        let sso = candidate.sso_enabled != 0;
-        access != Access::None
-            && (Door::Everyone.lets_in(access, sso) || Door::AdminsOnly.lets_in(access, sso))
-    }))
+    Ok(candidate.filter(Candidate::may_use_password))
 }
 
 /// Whether `user`, whose password was right a moment ago, may still sign in with it.
@@ -272,9 +312,35 @@ pub(crate) async fn open_session(
     Ok(token)
 }
 
+/// Checks that `password` is `user`'s: a wrong one is refused (400 `password:
+/// not_your_password`) and counts towards their lock like a wrong sign-in.
+pub(crate) async fn check_password(
+    db: &Db,
+    user: UserId,
+    password: String,
+    client: &Client,
+    locale: Locale,
+    now: i64,
+) -> Result<(), AppError> {
+    let hashing = reserve_hashing().await?;
+    let hash: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_optional(db.pool())
+            .await?;
+    let right = hashing
+        .verify(password, hash.and_then(|(hash,)| hash))
+        .await?;
+    drop(hashing);
+    if !right {
+        lockout::record_failure(db, user, client.ip, locale, now).await?;
+        return Err(AppError::invalid("password", Problem::NotYourPassword));
+    }
+    Ok(())
+}
+
 /// Proves again who the person behind `session` is: their right password marks the
-/// session as verified `now`; a wrong one is refused (400 `password: not_your_password`)
-/// and counts towards their lock like a wrong sign-in.
+/// session as verified `now` (see `check_password` for a wrong one).
 pub async fn confirm_password(
     db: &Db,
     user: UserId,
@@ -284,18 +350,7 @@ pub async fn confirm_password(
     locale: Locale,
     now: i64,
 ) -> Result<(), AppError> {
-    let hashing = reserve_hashing().await?;
-    let (hash,): (Option<String>,) =
-        sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
-            .bind(user)
-            .fetch_one(db.pool())
-            .await?;
-    let right = hashing.verify(password, hash).await?;
-    drop(hashing);
-    if !right {
-        lockout::record_failure(db, user, client.ip, locale, now).await?;
-        return Err(AppError::invalid("password", Problem::NotYourPassword));
-    }
+    check_password(db, user, password, client, locale, now).await?;
     sqlx::query("UPDATE sessions SET verified_at = $1 WHERE id = $2 AND user_id = $3")
         .bind(now)
         .bind(session)
@@ -343,16 +398,7 @@ mod tests {
                 let (db, client) = (db.clone(), client.clone());
                 async move {
                     let email = Email::parse(address).unwrap();
-                    sign_in(
-                        &db,
-                        &email,
-                        PASSWORD.into(),
-                        (door, Choice::TheDefault),
-                        &client,
-                        Locale::en,
-                        NOW,
-                    )
-                    .await
+                    sign_in(&db, &email, PASSWORD.into(), door, &client, Locale::en, NOW).await
                 }
             };
             let refused = |result: Result<SignedIn, AppError>| {

@@ -140,10 +140,6 @@ pub fn LoginPage(admin: bool) -> impl IntoView {
                     />
                     <input type="hidden" name="next" value=next />
                     {admin.then(|| view! { <input type="hidden" name="admin" value="true" /> })}
-                    // "Switch account": the choice of account is asked even past a default.
-                    {move || query.read().get("choose").is_some().then(|| view! {
-                        <input type="hidden" name="choose" value="true" />
-                    })}
                     {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                     <button class="button primary" type="submit" disabled=move || login.pending().get()>
                         {move || if login.pending().get() {

@@ -4,7 +4,7 @@
 use super::areas::{Area, Section};
 use super::language::LanguageSwitch;
 use super::sign_in_path;
-use crate::auth::{AdminSession, Logout, current_admin};
+use crate::auth::{AdminSession, Logout, SwitchAccount, current_admin};
 use crate::domain::Permission;
 use crate::error::{AppError, Denied};
 use crate::i18n::{t_string, use_i18n};
@@ -140,6 +140,7 @@ fn Navigation() -> impl IntoView {
 fn AdminMenu(admin: AdminSession) -> impl IntoView {
     let i18n = use_i18n();
     let logout = ServerAction::<Logout>::new();
+    let switch_account = ServerAction::<SwitchAccount>::new();
     let is_primary_admin = admin.is_primary_admin;
     let role_name = admin.role_name.clone();
     let account_name = admin.account_name.clone();
@@ -166,7 +167,9 @@ fn AdminMenu(admin: AdminSession) -> impl IntoView {
                 </span>
             </span>
             {admin.has_other_accounts.then(|| view! {
-                <a class="button subtle" href="/login?choose=1">{move || t_string!(i18n, console.switch_account)}</a>
+                <ActionForm action=switch_account>
+                    <button class="button subtle" type="submit">{move || t_string!(i18n, console.switch_account)}</button>
+                </ActionForm>
             })}
             <ActionForm action=logout>
                 <button class="button subtle" type="submit">{move || t_string!(i18n, console.sign_out)}</button>

@@ -7,7 +7,7 @@ use crate::apps::store::{NewApp, insert_app};
 use crate::auth::password::hash_password;
 use crate::auth::principal::Principal;
 use crate::auth::session::{Activity, Client, SessionToken, resolve_session, start_session};
-use crate::auth::sign_in::{Choice, Door, SignedIn, sign_in};
+use crate::auth::sign_in::{Door, SignedIn, sign_in};
 use crate::db::Db;
 use crate::domain::ProductAccess;
 use crate::domain::{AppId, Email, PersonName, UserId, UserStatus};
@@ -158,12 +158,11 @@ pub async fn password_sign_in(db: &Db, email: &str, now: i64) -> SignedIn {
         user_agent: "fixture".into(),
         ip: None,
     };
-    let door = (Door::Everyone, Choice::TheDefault);
     sign_in(
         db,
         &self::email(email),
         PASSWORD.into(),
-        door,
+        Door::Everyone,
         &client,
         Locale::en,
         now,

@@ -9,7 +9,7 @@ use app::apps::MemberRole;
 use app::apps::store::user_apps;
 use app::auth::principal::{Grant, UsersDelete, UsersRead};
 use app::auth::session::{Activity, Client, resolve_session, start_session};
-use app::auth::sign_in::{Choice, Door, SignedIn, sign_in};
+use app::auth::sign_in::{Door, SignedIn, sign_in};
 use app::auth::sign_in_code;
 use app::db::Db;
 use app::domain::Email;
@@ -18,7 +18,9 @@ use app::i18n::Locale;
 use app::loader::add_generated_users;
 use app::loader::names::{FIRST_NAMES, LAST_NAMES};
 use app::settings::sign_in_security::TwoFactor;
-use app::testing::fixtures::{NOW, PASSWORD, PRIMARY_EMAIL, add_app, signed_in, test_account};
+use app::testing::fixtures::{
+    NOW, PASSWORD, PRIMARY_EMAIL, add_app, other_account, signed_in, test_account,
+};
 use app::testing::scratch::{postgres_url, sqlite_url};
 use app::users::query::{Cursor, GridParams, SortField, UserQuery};
 use app::users::selection::UserIds;
@@ -119,7 +121,8 @@ fn query(sort: SortField, search: Option<&str>, after: Option<String>) -> UserQu
 
 /// A sign-in of the Primary Admin: the password alone; the password step when the
 /// account asks for a code (the hash, the challenge and the e-mail in the outbox); and
-/// the code step (no hash: a lookup, the session and the challenge spent).
+/// the code step (no hash: a lookup, the session and the challenge spent); and the
+/// password of an address in seven accounts, which tries five of them and asks which.
 async fn bench_sign_in(url: &str, repetitions: usize) {
     let db = Db::connect(url, 4).await.expect("the database opens");
     test_account(&db).await;
@@ -133,7 +136,7 @@ async fn bench_sign_in(url: &str, repetitions: usize) {
             &db,
             &email,
             PASSWORD.into(),
-            (Door::Everyone, Choice::TheDefault),
+            Door::Everyone,
             &client,
             Locale::en,
             NOW,
@@ -184,6 +187,20 @@ async fn bench_sign_in(url: &str, repetitions: usize) {
     }
     samples.sort();
     let at = |share: usize| samples[(samples.len() * share / 100).min(samples.len() - 1)];
+    sqlx::query("UPDATE accounts SET two_factor = $1")
+        .bind(TwoFactor::Off.code())
+        .execute(db.pool())
+        .await
+        .expect("the policy is set");
+    for name in ["B", "C", "D", "E", "F", "G"] {
+        other_account(&db, &format!("{name} Org"), PRIMARY_EMAIL).await;
+    }
+    let seven_accounts = time(repetitions, || async {
+        let SignedIn::ChooseAccount(_) = password_step().await else {
+            panic!("seven accounts ask which");
+        };
+    })
+    .await;
     println!("| sign-in, one at a time | median ms | p95 ms | p99 ms |");
     println!("|---|---|---|---|");
     for (what, timing) in [
@@ -196,6 +213,10 @@ async fn bench_sign_in(url: &str, repetitions: usize) {
                 p95: at(95),
                 p99: at(99),
             },
+        ),
+        (
+            "password of an address in 7 accounts (5 tried, choice asked)",
+            seven_accounts,
         ),
     ] {
         println!(

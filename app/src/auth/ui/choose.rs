@@ -1,6 +1,8 @@
-//! `/login/account`: the choice of account when a sign-in's password opened several,
-//! with "sign in here from now on without asking". A plain form, like the other sign-in
-//! pages; the choice it answers is in a cookie, never in the address.
+//! `/login/account`: the choice of account when a sign-in's password opened several or
+//! the person switches account, with "sign in here from now on without asking". An
+//! account the choice did not prove asks its own password, in a field shown while it is
+//! the one chosen. A plain form, like the other sign-in pages; the choice it answers is
+//! in a cookie, never in the address.
 
 use super::SignedOutCard;
 use crate::auth::{ChooseAccount, account_choices};
@@ -55,6 +57,9 @@ fn ChooseAccountPage() -> impl IntoView {
                         .into_any();
                     };
                     let first = accounts.iter().position(|account| account.is_default).unwrap_or(0);
+                    let asks_password = RwSignal::new(
+                        accounts.get(first).is_some_and(|account| account.needs_password),
+                    );
                     view! {
                         <p id="choose-text">{move || t_string!(i18n, choose.text)}</p>
                         <ActionForm action=choose attr:class="stack">
@@ -66,6 +71,7 @@ fn ChooseAccountPage() -> impl IntoView {
                                     .map(|(index, account)| {
                                         let id = format!("account-{}", account.user.get());
                                         let label_for = id.clone();
+                                        let needs_password = account.needs_password;
                                         view! {
                                             <label class="choice" for=label_for>
                                                 <input
@@ -75,16 +81,31 @@ fn ChooseAccountPage() -> impl IntoView {
                                                     value=account.user.get()
                                                     checked=index == first
                                                     required
+                                                    on:change=move |_| asks_password.set(needs_password)
                                                 />
                                                 <span>{account.account}</span>
                                                 {account.is_default.then(|| view! {
                                                     <span class="badge">{move || t_string!(i18n, choose.default_badge)}</span>
+                                                })}
+                                                {needs_password.then(|| view! {
+                                                    <span class="badge">{move || t_string!(i18n, choose.own_password_badge)}</span>
                                                 })}
                                             </label>
                                         }
                                     })
                                     .collect_view()}
                             </fieldset>
+                            <Show when=move || asks_password.get()>
+                                <label for="account-password">{move || t_string!(i18n, choose.password)}</label>
+                                <input
+                                    id="account-password"
+                                    type="password"
+                                    name="password"
+                                    autocomplete="current-password"
+                                    required
+                                    maxlength="1024"
+                                />
+                            </Show>
                             <label class="choice" for="make-default">
                                 <input type="checkbox" id="make-default" name="make_default" value="on" />
                                 <span>{move || t_string!(i18n, choose.make_default)}</span>
