@@ -6,6 +6,7 @@ use crate::db::sql::flag;
 use crate::domain::ProductAccess;
 use crate::domain::{AccountId, Email, Permission, PersonName, RoleId, UserId, UserStatus};
 use crate::error::{AppError, Problem};
+use crate::users::keys::fold;
 use crate::users::new_user::{NewUser, insert_user};
 
 /// The longest account name, in characters.
@@ -103,10 +104,12 @@ pub async fn create_account(
     let mut role_ids = Vec::with_capacity(DefaultRole::ALL.len());
     for role in DefaultRole::ALL {
         let (role_id,): (RoleId,) = sqlx::query_as(
-            "INSERT INTO roles (account_id, name, is_admin) VALUES ($1, $2, $3) RETURNING id",
+            "INSERT INTO roles (account_id, name, name_key, is_admin, predefined)
+             VALUES ($1, $2, $3, $4, 1) RETURNING id",
         )
         .bind(account_id)
         .bind(role.name())
+        .bind(fold(role.name()))
         .bind(flag(role.is_admin()))
         .fetch_one(&mut *tx)
         .await?;

@@ -99,10 +99,16 @@ pub enum AuditAction {
     AccountChosen,
     /// The Primary Admin handed their role to another admin.
     PrimaryAdminHandedOver,
+    /// A custom admin role was created (or duplicated from another).
+    RoleCreated,
+    /// A custom admin role's name, description or permissions were changed.
+    RoleUpdated,
+    /// A custom admin role was deleted, its holders moved to another role.
+    RoleDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 42] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -142,6 +148,9 @@ impl AuditAction {
         Self::SecondFactorReset,
         Self::AccountChosen,
         Self::PrimaryAdminHandedOver,
+        Self::RoleCreated,
+        Self::RoleUpdated,
+        Self::RoleDeleted,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -185,6 +194,9 @@ impl AuditAction {
             Self::SecondFactorReset => "user.second_factor_reset",
             Self::AccountChosen => "user.account_chosen",
             Self::PrimaryAdminHandedOver => "user.primary_admin_handed_over",
+            Self::RoleCreated => "role.created",
+            Self::RoleUpdated => "role.updated",
+            Self::RoleDeleted => "role.deleted",
         }
     }
 

@@ -53,16 +53,22 @@ pub struct AdminSession {
     pub has_other_accounts: bool,
 }
 
-/// One account a sign-in may go on in, when the person's e-mail has several.
+/// One account a sign-in may go on in, named because the password opened it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountChoice {
     /// The person's user in that account.
     pub user: crate::domain::UserId,
     pub account: String,
     pub is_default: bool,
-    /// Whether going on there asks that account's password: the sign-in's password
-    /// (or the session switching) did not prove it.
-    pub needs_password: bool,
+}
+
+/// What a choice of account offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountOffer {
+    /// The accounts the password opened, by name.
+    pub accounts: Vec<AccountChoice>,
+    /// Whether the e-mail has other accounts, reached with their own password.
+    pub others: bool,
 }
 
 impl AdminSession {
@@ -279,7 +285,7 @@ pub async fn resend_sign_in_code(next: Option<String>) -> Result<(), AppError> {
 /// the person switches account; 401 without a live choice.
 #[server(prefix = "/api", endpoint = "account_choices", input = leptos::server_fn::codec::GetUrl)]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
-pub async fn account_choices() -> Result<Vec<AccountChoice>, AppError> {
+pub async fn account_choices() -> Result<AccountOffer, AppError> {
     use crate::state::{app_state, request_parts};
     let state = app_state()?;
     let parts = request_parts()?;
@@ -288,15 +294,15 @@ pub async fn account_choices() -> Result<Vec<AccountChoice>, AppError> {
     account_choice::offered(&state.db, &choice, state.clock.now()).await
 }
 
-/// Goes on with the sign-in under way in `user`'s account, one of those the choice
-/// offers (400 for another; 401 once the choice is used or expired), with that
-/// account's `password` when the choice did not prove it (400 when wrong or missing);
-/// `make_default` (a checkbox) signs in there without asking from then on. The second
-/// factor follows if that account asks one.
+/// Goes on with the sign-in under way: `account` is the user id of an account the
+/// choice names (400 for another), or `another` with that account's `password` (400
+/// when it opens none of the e-mail's other accounts); 401 once the choice is used or
+/// expired. `make_default` (a checkbox) signs in there without asking from then on.
+/// The second factor follows if that account asks one.
 #[server(prefix = "/api", endpoint = "choose_account")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn choose_account(
-    user: i64,
+    account: String,
     password: Option<String>,
     make_default: Option<String>,
     next: Option<String>,
@@ -308,22 +314,31 @@ pub async fn choose_account(
     state.attempts.check(ip)?;
     let name = account_choice::choice_cookie_name(state.secure_cookies);
     let choice = session::token_cookie(&parts.headers, name).ok_or(AppError::Unauthenticated)?;
-    let user = crate::domain::ids::request_id("user", user)?;
-    if password
-        .as_ref()
-        .is_some_and(|password| password.len() > password::MAX_PASSWORD_LEN)
-    {
-        return Err(AppError::invalid(
-            "password",
-            crate::error::Problem::NotYourPassword,
-        ));
-    }
+    let chosen = if account == ANOTHER_ACCOUNT {
+        let password =
+            password
+                .filter(|password| !password.is_empty())
+                .ok_or(AppError::invalid(
+                    "password",
+                    crate::error::Problem::Required,
+                ))?;
+        if password.len() > password::MAX_PASSWORD_LEN {
+            let problem = crate::error::Problem::NotYourPassword;
+            return Err(AppError::invalid("password", problem));
+        }
+        account_choice::Chosen::Another(password)
+    } else {
+        let id = account.parse().map_err(|_| {
+            let problem = crate::error::Problem::NotAnId { value: 0 };
+            AppError::invalid("account", problem)
+        })?;
+        account_choice::Chosen::Named(crate::domain::ids::request_id("account", id)?)
+    };
     let client = session::Client::of_request(&parts.headers, ip);
     let signed_in = account_choice::choose(
         &state.db,
         &choice,
-        user,
-        (password, make_default.is_some()),
+        (chosen, make_default.is_some()),
         &client,
         crate::console::language::request_locale(),
         state.clock.now(),
@@ -333,17 +348,18 @@ pub async fn choose_account(
     go_on(signed_in, next.as_deref(), state.secure_cookies)
 }
 
-/// "Switch account": opens the choice of the signed-in person's accounts, this one
-/// without its password again, and goes to it. This session ends once another account
-/// (or this one again) is chosen; until then, it goes on.
+/// "Switch account": opens the choice of the signed-in person's other accounts, each
+/// with its own password, and goes to it. This session ends once an account is chosen;
+/// until then, it goes on.
 #[server(prefix = "/api", endpoint = "switch_account")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 pub async fn switch_account() -> Result<(), AppError> {
     let principal = principal::current_principal()?;
     let state = crate::state::app_state()?;
     let principal::Authentication::SessionCookie { id, .. } = principal.authentication();
-    let user = [principal.user_id()];
-    let choice = account_choice::open(&state.db, &user, Some(id), state.clock.now()).await?;
+    let user = principal.user_id();
+    let now = state.clock.now();
+    let choice = account_choice::open(&state.db, &[], user, Some(id), now).await?;
     set_cookie(&account_choice::choice_cookie(
         Some(&choice),
         state.secure_cookies,
@@ -351,6 +367,9 @@ pub async fn switch_account() -> Result<(), AppError> {
     leptos_axum::redirect(ui::CHOOSE_ACCOUNT_PATH);
     Ok(())
 }
+
+/// The value of `account` that chooses another account by its password.
+pub const ANOTHER_ACCOUNT: &str = "another";
 
 /// Ends this request's session at once and clears the cookie.
 #[server(prefix = "/api", endpoint = "logout")]

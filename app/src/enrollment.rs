@@ -68,7 +68,7 @@ pub struct InviteOptions {
 pub async fn invite_choices() -> Result<InviteOptions, AppError> {
     use crate::auth::principal::{UsersInvite, current_principal};
     let grant = current_principal()?.grant::<UsersInvite>()?;
-    store::choices(&crate::state::app_state()?.db, grant.account_id()).await
+    store::choices(&crate::state::app_state()?.db, &grant).await
 }
 
 /// Invites `emails` (at most five; duplicates count once) with role `role_id` into

@@ -73,6 +73,9 @@ pub enum Denied {
     /// Something only the account's Primary Admin may do.
     #[error("Only the Primary Admin may do this.")]
     PrimaryAdminOnly,
+    /// A role that would give a permission the admin does not hold themselves.
+    #[error("You cannot give a permission you do not hold yourself ({}).", permission.key())]
+    BeyondYourOwn { permission: Permission },
 }
 
 /// What was asked for and does not exist (in this account).
@@ -202,6 +205,21 @@ pub enum Clash {
     /// An admin's own second factor is changed on their own page, after a recent sign-in.
     #[error("Remove your own authenticator app on your My account page.")]
     ResetYourOwnOnYourPage,
+    #[error("A role named '{name}' exists already; choose another name.")]
+    RoleNameTaken { name: String },
+    /// Master Admin, User Admin and Member are the same in every account.
+    #[error("A predefined role cannot be changed or deleted; duplicate it instead.")]
+    PredefinedRole,
+    /// A role is deleted only once nobody holds it, or with its holders moved.
+    #[error("Holders of this role: {holders}. Move them to another role to delete it.")]
+    RoleInUse { holders: u64 },
+    #[error("An account has at most {max} custom roles.")]
+    TooManyRoles { max: u32 },
+    /// The role changed since the admin read it.
+    #[error(
+        "Someone else changed this role after you opened it; nothing was saved. Reload to see their changes."
+    )]
+    RoleChanged,
 }
 
 /// Why a request value was refused.
@@ -269,6 +287,10 @@ pub enum Problem {
     NotTheAppsCode,
     #[error("not one of the accounts this sign-in opened")]
     NotYourAccount,
+    #[error("the role being deleted; choose another")]
+    SameRole,
+    #[error("not an admin role")]
+    NotAnAdminRole,
 }
 
 /// Up to ten ids, and "…" when there are more.

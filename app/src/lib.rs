@@ -22,6 +22,7 @@ pub mod mail;
 pub mod me;
 pub mod pictures;
 pub mod query_string;
+pub mod roles;
 pub mod settings;
 pub mod users;
 
@@ -155,6 +156,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=StaticSegment(Area::UserSettings.segment())
                             view={Lazy::<settings::ui::UserSettingsRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment(Area::Roles.segment())
+                            view={Lazy::<roles::ui::RolesRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route

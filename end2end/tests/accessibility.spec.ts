@@ -56,6 +56,16 @@ for (const locale of LOCALES) {
     await expect(page.getByRole("alertdialog")).toBeVisible();
     await expectNoViolations(page);
   });
+
+  test(`the form of a new role passes axe in ${locale}`, async ({ browser }) => {
+    const page = await pageIn(browser, locale);
+    await signIn(page);
+    await page.goto("/roles");
+    await hydrated(page);
+    await page.locator(".page-header .button.primary").click();
+    await expect(page.locator("form.role-form")).toBeVisible();
+    await expectNoViolations(page);
+  });
 }
 
 for (const locale of LOCALES) {

@@ -1,7 +1,6 @@
 // Several accounts for one person: an e-mail and password that open two accounts ask
 // which one, may make it the default (then no question), show the account in the
-// console's header, and "Switch account" offers them all, each other account with its
-// own password.
+// console's header, and "Switch account" goes to another with that account's password.
 import { test, expect, hydrated, runId, addUser, addAccount } from "./support";
 import { Page } from "@playwright/test";
 
@@ -42,18 +41,16 @@ test("a person of two accounts chooses one, makes it the default, and switches t
   await expect(page).toHaveURL(/\/users$/);
   await hydrated(page);
 
-  // "Switch account" offers every account, marks the default, and asks the password
-  // of an account this session did not prove.
+  // "Switch account" asks the password of the account to switch to, and names none.
   await page.getByRole("button", { name: "Switch account" }).click();
   await expect(page).toHaveURL(/\/login\/account$/);
   await hydrated(page);
-  await expect(page.getByText("your default")).toBeVisible();
-  await expect(page.getByLabel("Password of this account")).toHaveCount(0);
-  await page.getByRole("radio", { name: /Acme/ }).check();
-  await page.getByLabel("Password of this account").fill("not the password");
+  await expect(page.getByText("Give the password of the account you want to switch to.")).toBeVisible();
+  await expect(page.getByRole("radio")).toHaveCount(0);
+  await page.getByLabel("Password of that account").fill("not the password");
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("alert")).toContainText("not your password");
-  await page.getByLabel("Password of this account").fill(password);
+  await page.getByLabel("Password of that account").fill(password);
   await page.getByRole("button", { name: "Continue" }).click();
   // A member of the demo's account: their own page.
   await expect(page).toHaveURL(/\/me$/);

@@ -335,7 +335,8 @@ impl TestApp {
     /// A signed-in admin whose custom role holds `permission` alone.
     async fn custom_admin(&self, email: &str, permission: Permission) -> reqwest::Client {
         let (role,): (i64,) = sqlx::query_as(
-            "INSERT INTO roles (account_id, name, is_admin) VALUES ($1, 'Custom', 1) RETURNING id",
+            "INSERT INTO roles (account_id, name, name_key, is_admin)
+             VALUES ($1, 'Custom', 'custom', 1) RETURNING id",
         )
         .bind(self.account.account_id)
         .fetch_one(self.db.pool())
@@ -1150,6 +1151,14 @@ async fn every_server_function_asks_for_its_own_permission_in_its_own_account_an
         .fetch_one(app.db.pool())
         .await
         .unwrap();
+        let (role,): (i64,) = sqlx::query_as(
+            "INSERT INTO roles (account_id, name, name_key, is_admin)
+             VALUES ($1, 'Matrix', 'matrix', 1) RETURNING id",
+        )
+        .bind(app.account.account_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
         let profile = json!({
             "id": target,
             "edit": {
@@ -1428,6 +1437,33 @@ async fn every_server_function_asks_for_its_own_permission_in_its_own_account_an
                 Some(json!({ "user": target })),
                 Permission::UsersUpdate,
             ),
+            (
+                Method::GET,
+                "/api/list_roles".to_owned(),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::POST,
+                "/api/create_role".to_owned(),
+                Some(json!({ "name": "Made here", "description": "", "permissions": ["users.read"] })),
+                Permission::RolesManage,
+            ),
+            (
+                Method::POST,
+                "/api/update_role".to_owned(),
+                Some(json!({
+                    "id": role, "version": 1, "name": "Matrix", "description": "Changed",
+                    "permissions": []
+                })),
+                Permission::RolesManage,
+            ),
+            (
+                Method::POST,
+                "/api/delete_role".to_owned(),
+                Some(json!({ "id": role, "move_holders_to": null })),
+                Permission::RolesManage,
+            ),
         ];
         for permission in Permission::ALL {
             assert!(
@@ -1539,6 +1575,72 @@ async fn every_server_function_asks_for_its_own_permission_in_its_own_account_an
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "nobody calling {path}");
             }
         }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_role_changed_by_another_admin_changes_its_holders_next_request() {
+    on_every_engine(|app| async move {
+        let helper = app
+            .custom_admin("helper@example.com", Permission::GroupsManage)
+            .await;
+        app.sign_in().await;
+        let roles: Value = app
+            .client
+            .get(app.url("/api/list_roles"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let custom = roles
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|role| role["name"] == "Custom")
+            .unwrap()
+            .clone();
+        assert_eq!(custom["permissions"], json!(["groups.manage"]));
+        assert_eq!(custom["holders"], 1);
+        let create_group = |name: &'static str| {
+            helper
+                .post(app.url("/api/create_group"))
+                .json(&json!({ "name": name }))
+                .send()
+        };
+        assert_eq!(
+            create_group("Before").await.unwrap().status(),
+            StatusCode::OK
+        );
+
+        let narrowed = app
+            .client
+            .post(app.url("/api/update_role"))
+            .json(&json!({
+                "id": custom["id"], "version": custom["version"], "name": "Custom",
+                "description": "Reads users only", "permissions": ["users.read"]
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(narrowed.status(), StatusCode::OK);
+        let refused = create_group("After").await.unwrap();
+        assert_eq!(
+            refused.status(),
+            StatusCode::FORBIDDEN,
+            "at once, not at next sign-in"
+        );
+        let users = helper.get(app.url("/api/list_users")).send().await.unwrap();
+        assert_eq!(users.status(), StatusCode::OK);
+        let audited: Vec<String> = app
+            .audit_trail()
+            .await
+            .into_iter()
+            .map(|(action, _)| action)
+            .collect();
+        assert!(audited.contains(&"role.updated".to_owned()), "{audited:?}");
     })
     .await;
 }
@@ -3265,21 +3367,25 @@ async fn a_password_of_two_accounts_asks_which_and_the_header_names_the_chosen_o
         );
         assert!(app.current_admin(&browser).await.is_err(), "no session yet");
 
-        let offered: Value = browser
-            .get(app.url("/api/account_choices"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let names: Vec<&str> = offered
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|choice| choice["account"].as_str().unwrap())
-            .collect();
-        assert_eq!(names, ["Beta Org", "Test Org"]);
+        let choices_url = app.url("/api/account_choices");
+        let offered = |client: reqwest::Client| {
+            let url = choices_url.clone();
+            async move {
+                let answer: Value = client.get(url).send().await.unwrap().json().await.unwrap();
+                let names: Vec<String> = answer["accounts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|choice| choice["account"].as_str().unwrap().to_owned())
+                    .collect();
+                (names, answer["others"].as_bool().unwrap())
+            }
+        };
+        let names = offered(browser.clone()).await;
+        assert_eq!(
+            names,
+            (vec!["Beta Org".to_owned(), "Test Org".to_owned()], false)
+        );
         let nobody = client()
             .get(app.url("/api/account_choices"))
             .send()
@@ -3287,10 +3393,10 @@ async fn a_password_of_two_accounts_asks_which_and_the_header_names_the_chosen_o
             .unwrap();
         assert_eq!(nobody.status(), StatusCode::UNAUTHORIZED);
 
-        let user = other.primary_admin_id.get().to_string();
+        let beta = other.primary_admin_id.get().to_string();
         let chosen = browser
             .post(app.url("/api/choose_account"))
-            .form(&[("user", user.as_str()), ("next", "/groups")])
+            .form(&[("account", beta.as_str()), ("next", "/groups")])
             .send()
             .await
             .unwrap();
@@ -3300,7 +3406,7 @@ async fn a_password_of_two_accounts_asks_which_and_the_header_names_the_chosen_o
         assert!(me.has_other_accounts);
         let again = browser
             .post(app.url("/api/choose_account"))
-            .form(&[("user", user.as_str())])
+            .form(&[("account", beta.as_str())])
             .send()
             .await
             .unwrap();
@@ -3310,8 +3416,8 @@ async fn a_password_of_two_accounts_asks_which_and_the_header_names_the_chosen_o
             "a choice works once"
         );
 
-        // "Switch account": the session goes on until another account is chosen, and
-        // one its session did not prove asks that account's password.
+        // "Switch account": the session goes on until another account is chosen by
+        // its password, and names none before.
         let switch = browser
             .post(app.url("/api/switch_account"))
             .send()
@@ -3319,29 +3425,11 @@ async fn a_password_of_two_accounts_asks_which_and_the_header_names_the_chosen_o
             .unwrap();
         assert_eq!(switch.headers()["location"], "/login/account");
         assert!(app.current_admin(&browser).await.is_ok());
-        let offered: Value = browser
-            .get(app.url("/api/account_choices"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let asks: Vec<(&str, bool)> = offered
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|choice| {
-                let name = choice["account"].as_str().unwrap();
-                (name, choice["needs_password"].as_bool().unwrap())
-            })
-            .collect();
-        assert_eq!(asks, [("Beta Org", false), ("Test Org", true)]);
-        let first = app.account.primary_admin_id.get().to_string();
+        assert_eq!(offered(browser.clone()).await, (Vec::new(), true));
         let choose = |password: &'static str| {
             browser
                 .post(app.url("/api/choose_account"))
-                .form(&[("user", first.as_str()), ("password", password)])
+                .form(&[("account", "another"), ("password", password)])
                 .send()
         };
         let wrong = choose("not the password").await.unwrap();

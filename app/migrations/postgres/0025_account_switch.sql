@@ -1,5 +1,8 @@
--- "Switch account" opens a choice from inside a session: the user it was opened for
--- (user_ids) is proven by the session, the address's other accounts by their own
--- passwords on the choice page, and the session that asked ends once the choice is
--- made. No reference: the session may end first, and then nothing is left to end.
+-- A choice of account names the person by from_user (whose e-mail it is) besides the
+-- users their password opened (user_ids). "Switch account" opens one from inside a
+-- session: from_user is that session's user, user_ids is empty (every account the
+-- switch goes to asks its own password), and ends_session is the session, which ends
+-- once the choice is made. No references: the user or session may go first, and then
+-- the choice fails or has nothing left to end.
+ALTER TABLE account_choices ADD COLUMN from_user BIGINT;
 ALTER TABLE account_choices ADD COLUMN ends_session BIGINT;

@@ -8,7 +8,7 @@ pub use listing::list_events;
 use super::AuditAction;
 use crate::auth::principal::Actor;
 use crate::db::sql::{Sql, chunks};
-use crate::domain::{AccessRequestId, AccountId, AppId, GroupId, UserId};
+use crate::domain::{AccessRequestId, AccountId, AppId, GroupId, RoleId, UserId};
 use crate::error::AppError;
 use sqlx::{Any, Transaction};
 
@@ -22,6 +22,7 @@ pub enum AuditTarget {
     Account(AccountId),
     /// A request to join, rejected before its person became a user.
     AccessRequest(AccessRequestId),
+    Role(RoleId),
 }
 
 impl AuditTarget {
@@ -32,6 +33,7 @@ impl AuditTarget {
             Self::Group(_) => "group",
             Self::Account(_) => "account",
             Self::AccessRequest(_) => "access_request",
+            Self::Role(_) => "role",
         }
     }
 
@@ -42,6 +44,7 @@ impl AuditTarget {
             Self::Group(id) => id.get(),
             Self::Account(id) => id.get(),
             Self::AccessRequest(id) => id.get(),
+            Self::Role(id) => id.get(),
         }
     }
 }

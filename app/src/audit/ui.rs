@@ -91,6 +91,9 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::PrimaryAdminHandedOver => {
             td_string!(locale, audit.action_primary_admin_handed_over)
         }
+        AuditAction::RoleCreated => td_string!(locale, audit.action_role_created),
+        AuditAction::RoleUpdated => td_string!(locale, audit.action_role_updated),
+        AuditAction::RoleDeleted => td_string!(locale, audit.action_role_deleted),
         AuditAction::SignUpChanged => td_string!(locale, audit.action_sign_up_changed),
         AuditAction::DomainAdded => td_string!(locale, audit.action_domain_added),
         AuditAction::DomainRemoved => td_string!(locale, audit.action_domain_removed),

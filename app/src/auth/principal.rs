@@ -72,6 +72,10 @@ capability!(
     /// Approve or reject requests to join.
     UsersApprove => UsersApprove
 );
+capability!(
+    /// Create, change and delete custom admin roles.
+    RolesManage => RolesManage
+);
 
 /// What only the account's Primary Admin may do, whatever a role holds: transferring
 /// the ownership of an app (seeds 002: "available only to the Primary Master Admin").
@@ -117,10 +121,12 @@ impl Actor {
     }
 }
 
-/// Proof that `actor` may do `C` in their account.
+/// Proof that `actor` may do `C` in their account, with every permission they hold:
+/// nobody gives another a permission they do not hold themselves.
 #[derive(Debug)]
 pub struct Grant<C> {
     actor: Actor,
+    held: PermissionSet,
     capability: PhantomData<C>,
 }
 
@@ -138,6 +144,11 @@ impl<C> Grant<C> {
     /// Who acts, as the audit trail records them.
     pub fn actor(&self) -> &Actor {
         &self.actor
+    }
+
+    /// Every permission the actor holds.
+    pub fn held(&self) -> &PermissionSet {
+        &self.held
     }
 }
 
@@ -216,6 +227,7 @@ impl Principal {
         if self.permissions.contains(C::PERMISSION) {
             Ok(Grant {
                 actor: self.actor(),
+                held: self.permissions.clone(),
                 capability: PhantomData,
             })
         } else {
@@ -234,6 +246,7 @@ impl Principal {
         if self.is_primary_admin {
             Ok(Grant {
                 actor: self.actor(),
+                held: self.permissions.clone(),
                 capability: PhantomData,
             })
         } else {
@@ -252,6 +265,7 @@ impl Principal {
     pub fn own_account_grant(&self) -> Grant<OwnAccount> {
         Grant {
             actor: self.actor(),
+            held: self.permissions.clone(),
             capability: PhantomData,
         }
     }

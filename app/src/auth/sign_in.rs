@@ -9,7 +9,7 @@ use super::access::{Access, AccessColumns};
 use super::account_choice;
 use super::link_token::LinkToken;
 use super::lockout;
-use super::password::reserve_hashing;
+use super::password::{HashPlace, reserve_hashing};
 use super::session::{Client, SessionToken, start_session};
 use super::sign_in_code::{self, SecondStep};
 use crate::db::Db;
@@ -103,18 +103,94 @@ const CANDIDATE_COLUMNS: &str = "u.id, u.account_id, u.password_hash, u.status, 
 const CANDIDATE_TABLES: &str =
     "users u JOIN roles r ON r.id = u.role_id JOIN accounts a ON a.id = u.account_id";
 
-/// The users of `email` who have a password whose passwords a sign-in tries: the
-/// default account's first, then the most recently signed in to.
-async fn candidates(db: &Db, email: &Email) -> Result<Vec<Candidate>, AppError> {
+/// The users of `email` with a password, other than `excluded`, whose passwords a
+/// sign-in tries: the default account's first, then the most recently signed in to.
+async fn candidates(db: &Db, email: &str, excluded: &[UserId]) -> Result<Vec<Candidate>, AppError> {
+    let except = if excluded.is_empty() {
+        String::new()
+    } else {
+        let ids: Vec<String> = excluded.iter().map(|id| id.get().to_string()).collect();
+        format!(" AND u.id NOT IN ({})", ids.join(", "))
+    };
     Ok(sqlx::query_as(&format!(
         "SELECT {CANDIDATE_COLUMNS} FROM {CANDIDATE_TABLES}
-         WHERE u.email = $1 AND u.password_hash IS NOT NULL
+         WHERE u.email = $1 AND u.password_hash IS NOT NULL{except}
          ORDER BY u.default_account DESC, COALESCE(u.last_login_at, 0) DESC, u.id LIMIT $2"
     ))
-    .bind(email.as_str())
+    .bind(email)
     .bind(MAX_ACCOUNTS_TRIED)
     .fetch_all(db.pool())
     .await?)
+}
+
+/// The `candidates` that `password` opens through `door` (or through either, without
+/// one), in their order, and those whose password it is not.
+async fn try_password(
+    hashing: &HashPlace<'_>,
+    password: &str,
+    candidates: Vec<Candidate>,
+    door: Option<Door>,
+) -> Result<(Vec<Candidate>, Vec<UserId>), AppError> {
+    let mut failed = Vec::with_capacity(candidates.len());
+    let mut opened = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        let hash = candidate.password_hash.clone();
+        if !hashing.verify(password.to_owned(), hash).await? {
+            failed.push(candidate.id);
+            continue;
+        }
+        let access = candidate.may.access();
+        if access == Access::None {
+            tracing::info!(user = %candidate.id, "refused: may not sign in");
+            continue;
+        }
+        let sso = candidate.sso_enabled != 0;
+        let through = door.map_or(candidate.may_use_password(), |door| {
+            door.lets_in(access, sso)
+        });
+        if !through {
+            // Not a failure, and the same e-mail may open another account here.
+            tracing::info!(user = %candidate.id, ?door, "refused: not through this door");
+            continue;
+        }
+        opened.push(candidate);
+    }
+    Ok((opened, failed))
+}
+
+/// The accounts of `from`'s e-mail other than `excluded` that `password` opens (of
+/// the `MAX_ACCOUNTS_TRIED` tried, the default and the most recently used first), in
+/// that order; when it opens none, it counts as a failed sign-in for each tried, and
+/// the answer is 400 `password: not_your_password`.
+pub(crate) async fn open_other_accounts(
+    db: &Db,
+    from: UserId,
+    excluded: &[UserId],
+    password: String,
+    client: &Client,
+    locale: Locale,
+    now: i64,
+) -> Result<Vec<UserId>, AppError> {
+    let hashing = reserve_hashing().await?;
+    let email: Option<(String,)> = sqlx::query_as("SELECT email FROM users WHERE id = $1")
+        .bind(from)
+        .fetch_optional(db.pool())
+        .await?;
+    let (email,) = email.ok_or(AppError::Unauthenticated)?;
+    let tried = candidates(db, &email, excluded).await?;
+    if tried.is_empty() {
+        hashing.verify(password, None).await?;
+        return Err(AppError::invalid("password", Problem::NotYourPassword));
+    }
+    let (opened, failed) = try_password(&hashing, &password, tried, None).await?;
+    drop(hashing);
+    if opened.is_empty() {
+        for user in failed {
+            lockout::record_failure(db, user, client.ip, locale, now).await?;
+        }
+        return Err(AppError::invalid("password", Problem::NotYourPassword));
+    }
+    Ok(opened.into_iter().map(|user| user.id).collect())
 }
 
 /// The accounts `user`'s e-mail may sign in to with a password now, theirs among them,
@@ -170,42 +246,21 @@ pub async fn sign_in(
     now: i64,
 ) -> Result<SignedIn, AppError> {
     let hashing = reserve_hashing().await?;
-    let mut candidates = candidates(db, email).await?;
+    let mut candidates = candidates(db, email.as_str(), &[]).await?;
     // Only a locked user's sign-in pays for the write that may lift their lock.
     if candidates
         .iter()
         .any(|user| user.may.status == UserStatus::Locked)
         && lockout::unlock_due(db, Some(email), now).await? > 0
     {
-        candidates = self::candidates(db, email).await?;
+        candidates = self::candidates(db, email.as_str(), &[]).await?;
     }
 
     if candidates.is_empty() {
         hashing.verify(password, None).await?;
         return Err(AppError::InvalidCredentials);
     }
-    let mut failed = Vec::with_capacity(candidates.len());
-    let mut opened = Vec::with_capacity(candidates.len());
-    for candidate in candidates {
-        if !hashing
-            .verify(password.clone(), candidate.password_hash.clone())
-            .await?
-        {
-            failed.push(candidate.id);
-            continue;
-        }
-        let access = candidate.may.access();
-        if access == Access::None {
-            tracing::info!(user = %candidate.id, "refused: may not sign in");
-            continue;
-        }
-        if !door.lets_in(access, candidate.sso_enabled != 0) {
-            // Not a failure, and the same e-mail may open another account here.
-            tracing::info!(user = %candidate.id, ?door, "refused: not through this door");
-            continue;
-        }
-        opened.push(candidate);
-    }
+    let (mut opened, failed) = try_password(&hashing, &password, candidates, Some(door)).await?;
     // The hashing is done: the place is another request's while this one writes.
     drop(hashing);
     let default = opened.iter().position(|user| user.default_account != 0);
@@ -220,7 +275,7 @@ pub async fn sign_in(
         (_, Some(default)) => open_for(db, opened.remove(default), client, locale, now).await,
         _ => {
             let users: Vec<UserId> = opened.iter().map(|user| user.id).collect();
-            let token = account_choice::open(db, &users, None, now).await?;
+            let token = account_choice::open(db, &users, users[0], None, now).await?;
             Ok(SignedIn::ChooseAccount(token))
         }
     }

@@ -117,6 +117,7 @@ impl Area {
             self,
             Self::Users
                 | Self::UserSettings
+                | Self::Roles
                 | Self::Groups
                 | Self::Invite
                 | Self::Approvals

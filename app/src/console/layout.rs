@@ -5,7 +5,7 @@ use super::areas::{Area, Section};
 use super::language::LanguageSwitch;
 use super::sign_in_path;
 use crate::auth::{AdminSession, Logout, SwitchAccount, current_admin};
-use crate::domain::Permission;
+use crate::domain::{Permission, PermissionSet};
 use crate::error::{AppError, Denied};
 use crate::i18n::{t_string, use_i18n};
 use crate::me::MY_ACCOUNT_PATH;
@@ -20,9 +20,18 @@ pub struct AdminContext(Resource<Result<AdminSession, AppError>>);
 impl AdminContext {
     /// Whether the signed-in admin holds `permission`; to be awaited inside a `Suspend`.
     pub async fn can(permission: Permission) -> bool {
+        Self::permissions().await.contains(permission)
+    }
+
+    /// Every permission the signed-in admin holds; to be awaited inside a `Suspend`.
+    pub async fn permissions() -> PermissionSet {
         match use_context::<Self>() {
-            Some(admin) => admin.0.await.is_ok_and(|admin| admin.can(permission)),
-            None => false,
+            Some(admin) => admin
+                .0
+                .await
+                .map(|admin| admin.permissions)
+                .unwrap_or_default(),
+            None => PermissionSet::default(),
         }
     }
 

@@ -31,11 +31,13 @@ pub enum Permission {
     UsersInvite,
     /// Approve or reject the requests to join that wait in the approval queue.
     UsersApprove,
+    /// Create, change and delete custom admin roles.
+    RolesManage,
 }
 
 impl Permission {
     /// Every permission: what the Primary Admin and the Master Admin role hold.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Self::UsersRead,
         Self::UsersDelete,
         Self::UsersUpdate,
@@ -47,6 +49,7 @@ impl Permission {
         Self::SettingsManage,
         Self::UsersInvite,
         Self::UsersApprove,
+        Self::RolesManage,
     ];
 
     /// The stored and wire name, e.g. `users.read`.
@@ -63,6 +66,7 @@ impl Permission {
             Self::SettingsManage => "settings.manage",
             Self::UsersInvite => "users.invite",
             Self::UsersApprove => "users.approve",
+            Self::RolesManage => "roles.manage",
         }
     }
 

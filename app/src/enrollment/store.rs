@@ -16,6 +16,8 @@ use crate::groups::GroupSummary;
 use crate::i18n::Locale;
 use crate::mail::message::{Invitation, invitation, welcome};
 use crate::mail::outbox;
+use crate::roles::rules::beyond_own;
+use crate::roles::store::{permissions_by_role, role_permissions, within_own};
 use crate::settings::default_access::DefaultAccess;
 use crate::settings::store::read_section;
 use crate::settings::welcome_emails::WelcomeEmails;
@@ -148,12 +150,14 @@ async fn inviter_name(tx: &mut Transaction<'_, Any>, actor: &Actor) -> Result<St
     })
 }
 
-/// 404 unless the account has role `batch.role` and every group of `batch.groups`.
+/// 404 unless the account has role `batch.role` and every group of `batch.groups`; 403
+/// when the role gives a permission the inviting admin does not hold.
 async fn check_role_and_groups(
     tx: &mut Transaction<'_, Any>,
-    account: AccountId,
+    grant: &Grant<UsersInvite>,
     batch: &InviteBatch,
 ) -> Result<(), AppError> {
+    let account = grant.account_id();
     let role: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM roles WHERE account_id = $1 AND id = $2")
             .bind(account)
@@ -167,6 +171,7 @@ async fn check_role_and_groups(
             },
         });
     }
+    within_own(grant, &role_permissions(tx, batch.role).await?)?;
     if batch.groups.is_empty() {
         return Ok(());
     }
@@ -234,7 +239,7 @@ pub async fn invite(
         .await?
         .settings
         .access;
-    check_role_and_groups(&mut tx, account, batch).await?;
+    check_role_and_groups(&mut tx, grant, batch).await?;
     let inviter = inviter_name(&mut tx, grant.actor()).await?;
     let mut outcomes = Vec::with_capacity(batch.invitees.len());
     let mut events = Vec::new();
@@ -452,8 +457,11 @@ pub async fn revoke(
     Ok(())
 }
 
-/// The account's roles by name, and its first `MAX_GROUPS` groups by name.
-pub async fn choices(db: &Db, account: AccountId) -> Result<InviteOptions, AppError> {
+/// The account's roles by name that give nothing beyond the inviting admin's own
+/// permissions, and its first `MAX_GROUPS` groups by name.
+pub async fn choices(db: &Db, grant: &Grant<UsersInvite>) -> Result<InviteOptions, AppError> {
+    let account = grant.account_id();
+    let given = permissions_by_role(db, account).await?;
     let roles: Vec<(RoleId, String, i64)> =
         sqlx::query_as("SELECT id, name, is_admin FROM roles WHERE account_id = $1 ORDER BY name")
             .bind(account)
@@ -469,6 +477,11 @@ pub async fn choices(db: &Db, account: AccountId) -> Result<InviteOptions, AppEr
     Ok(InviteOptions {
         roles: roles
             .into_iter()
+            .filter(|(id, _, _)| {
+                given
+                    .get(id)
+                    .is_none_or(|permissions| beyond_own(grant.held(), permissions).is_none())
+            })
             .map(|(id, name, is_admin)| RoleChoice {
                 id,
                 name,
@@ -832,6 +845,58 @@ mod tests {
                     .unwrap();
             assert_eq!(users, 0, "{url}");
             assert!(audited_actions(&db).await.is_empty(), "{url}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_inviter_gives_no_role_beyond_their_own_and_is_offered_none() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let (inviter_role,): (RoleId,) = sqlx::query_as(
+                "INSERT INTO roles (account_id, name, name_key, is_admin)
+                 VALUES ($1, 'Inviter', 'inviter', 1) RETURNING id",
+            )
+            .bind(account.account_id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO role_permissions (role_id, permission) VALUES ($1, 'users.invite')",
+            )
+            .bind(inviter_role)
+            .execute(db.pool())
+            .await
+            .unwrap();
+            let inviter = add_admin(&db, &account, "inv@example.com", DefaultRole::Member).await;
+            sqlx::query("UPDATE users SET role_id = $1 WHERE id = $2")
+                .bind(inviter_role)
+                .bind(inviter)
+                .execute(db.pool())
+                .await
+                .unwrap();
+            let (_, admin) = signed_in(&db, &account, inviter).await;
+            let grant = admin.grant::<UsersInvite>().unwrap();
+
+            let master = batch(&["nia@example.com"], account.master_admin_role_id, &[]);
+            let refused = invite(&db, &grant, &master, &letter(), NOW).await;
+            assert!(
+                matches!(refused, Err(AppError::Forbidden { .. })),
+                "{url}: a Master Admin of their own making"
+            );
+            assert!(audited_actions(&db).await.is_empty(), "{url}");
+            let offered = choices(&db, &grant).await.unwrap();
+            let names: Vec<&str> = offered
+                .roles
+                .iter()
+                .map(|role| role.name.as_str())
+                .collect();
+            assert_eq!(names, ["Inviter", "Member"], "{url}");
+            let member = batch(&["nia@example.com"], account.member_role_id, &[]);
+            assert!(
+                invite(&db, &grant, &member, &letter(), NOW).await.is_ok(),
+                "{url}"
+            );
         }
     }
 

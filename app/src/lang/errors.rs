@@ -25,6 +25,11 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             }
             Denied::NotAnAdmin => td_string!(locale, errors.not_an_admin).to_owned(),
             Denied::PrimaryAdminOnly => td_string!(locale, errors.primary_admin_only).to_owned(),
+            Denied::BeyondYourOwn { permission } => td_string!(
+                locale,
+                errors.beyond_your_own,
+                permission = permission.key()
+            ),
         },
         AppError::NotFound { missing } => match missing {
             Missing::Users { ids, more } => {
@@ -103,6 +108,15 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
                 email = email.as_str(),
                 app = app.as_str()
             ),
+            Clash::RoleNameTaken { name } => {
+                td_string!(locale, errors.role_name_taken, name = name.as_str())
+            }
+            Clash::PredefinedRole => td_string!(locale, errors.predefined_role).to_owned(),
+            Clash::RoleInUse { holders } => {
+                td_string!(locale, errors.role_in_use, holders = *holders)
+            }
+            Clash::TooManyRoles { max } => td_string!(locale, errors.too_many_roles, max = *max),
+            Clash::RoleChanged => td_string!(locale, errors.role_changed).to_owned(),
         },
         AppError::Invalid { field, problem } => td_string!(
             locale,
@@ -170,6 +184,8 @@ fn problem_text(locale: Locale, problem: &Problem) -> String {
         Problem::NotAnIssuer => td_string!(locale, problems.not_an_issuer).to_owned(),
         Problem::NotTheAppsCode => td_string!(locale, problems.not_the_apps_code).to_owned(),
         Problem::NotYourAccount => td_string!(locale, problems.not_your_account).to_owned(),
+        Problem::SameRole => td_string!(locale, problems.same_role).to_owned(),
+        Problem::NotAnAdminRole => td_string!(locale, problems.not_an_admin_role).to_owned(),
         Problem::NotAnImage => td_string!(locale, problems.not_an_image).to_owned(),
         Problem::FileTooLarge { max_mb } => {
             td_string!(locale, problems.file_too_large, max = *max_mb)

@@ -17,6 +17,7 @@ use app::domain::{SessionId, UserId, UserStatus};
 use app::i18n::Locale;
 use app::loader::add_generated_users;
 use app::loader::names::{FIRST_NAMES, LAST_NAMES};
+use app::roles::store::list_roles;
 use app::settings::sign_in_security::TwoFactor;
 use app::testing::fixtures::{
     NOW, PASSWORD, PRIMARY_EMAIL, add_app, other_account, signed_in, test_account,
@@ -229,7 +230,8 @@ async fn bench_sign_in(url: &str, repetitions: usize) {
 }
 
 /// The User Details page's three tabs, one read each, for a user in the middle of the
-/// account who is signed in on three devices and holds two apps.
+/// account who is signed in on three devices and holds two apps; and the Role
+/// Management page, whose holder counts must not read the members.
 async fn details_page(
     db: &Db,
     account: &CreatedAccount,
@@ -285,12 +287,22 @@ async fn details_page(
         assert_eq!(held.len(), 2);
     })
     .await;
+    let roles = time(repetitions, || async {
+        let listed = list_roles(db, reader).await.expect("the roles read");
+        assert!(!listed.is_empty());
+    })
+    .await;
     println!("| User Details tab (one user) | server function's read | median ms | p95 ms |");
     println!("|---|---|---|---|");
     for (tab, read, timing) in [
         ("Profile (and the header)", "get_user", profile),
         ("Sessions/Devices", "list_user_sessions", sessions),
         ("Manage Apps", "list_user_apps", apps),
+        (
+            "Role Management (every admin role, holders counted)",
+            "list_roles",
+            roles,
+        ),
     ] {
         println!(
             "| {tab} | `{read}` | {} | {} |",

@@ -1,11 +1,11 @@
 //! `/login/account`: the choice of account when a sign-in's password opened several or
-//! the person switches account, with "sign in here from now on without asking". An
-//! account the choice did not prove asks its own password, in a field shown while it is
-//! the one chosen. A plain form, like the other sign-in pages; the choice it answers is
-//! in a cookie, never in the address.
+//! the person switches account, with "sign in here from now on without asking".
+//! "Another account" asks that account's password, in a field shown while it is the one
+//! chosen; a switch asks only that. A plain form, like the other sign-in pages; the
+//! choice it answers is in a cookie, never in the address.
 
 use super::SignedOutCard;
-use crate::auth::{ChooseAccount, account_choices};
+use crate::auth::{ANOTHER_ACCOUNT, AccountOffer, ChooseAccount, account_choices};
 use crate::i18n::{t_string, use_i18n};
 use crate::lang::errors::error_text;
 use leptos::prelude::*;
@@ -48,7 +48,7 @@ fn ChooseAccountPage() -> impl IntoView {
         <SignedOutCard title>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let Ok(accounts) = offered.await else {
+                    let Ok(offered) = offered.await else {
                         return view! {
                             <p class="notice error" role="alert" data-testid="choice-expired">
                                 {move || t_string!(i18n, choose.expired)}
@@ -56,45 +56,65 @@ fn ChooseAccountPage() -> impl IntoView {
                         }
                         .into_any();
                     };
+                    let AccountOffer { accounts, others } = offered;
+                    let switching = accounts.is_empty();
                     let first = accounts.iter().position(|account| account.is_default).unwrap_or(0);
-                    let asks_password = RwSignal::new(
-                        accounts.get(first).is_some_and(|account| account.needs_password),
-                    );
+                    // With no account named (a switch), "another account" is the only way on.
+                    let asks_password = RwSignal::new(switching);
+                    let intro = move || if switching {
+                        t_string!(i18n, choose.switch_text)
+                    } else {
+                        t_string!(i18n, choose.text)
+                    };
                     view! {
-                        <p id="choose-text">{move || t_string!(i18n, choose.text)}</p>
+                        <p id="choose-text">{intro}</p>
                         <ActionForm action=choose attr:class="stack">
-                            <fieldset class="choices" aria-describedby="choose-text">
-                                <legend>{move || t_string!(i18n, choose.accounts)}</legend>
-                                {accounts
-                                    .into_iter()
-                                    .enumerate()
-                                    .map(|(index, account)| {
-                                        let id = format!("account-{}", account.user.get());
-                                        let label_for = id.clone();
-                                        let needs_password = account.needs_password;
-                                        view! {
-                                            <label class="choice" for=label_for>
+                            {if switching {
+                                view! { <input type="hidden" name="account" value=ANOTHER_ACCOUNT /> }.into_any()
+                            } else {
+                                view! {
+                                    <fieldset class="choices" aria-describedby="choose-text">
+                                        <legend>{move || t_string!(i18n, choose.accounts)}</legend>
+                                        {accounts
+                                            .into_iter()
+                                            .enumerate()
+                                            .map(|(index, account)| {
+                                                let id = format!("account-{}", account.user.get());
+                                                let label_for = id.clone();
+                                                view! {
+                                                    <label class="choice" for=label_for>
+                                                        <input
+                                                            type="radio"
+                                                            id=id
+                                                            name="account"
+                                                            value=account.user.get()
+                                                            checked=index == first
+                                                            required
+                                                            on:change=move |_| asks_password.set(false)
+                                                        />
+                                                        <span>{account.account}</span>
+                                                        {account.is_default.then(|| view! {
+                                                            <span class="badge">{move || t_string!(i18n, choose.default_badge)}</span>
+                                                        })}
+                                                    </label>
+                                                }
+                                            })
+                                            .collect_view()}
+                                        {others.then(|| view! {
+                                            <label class="choice" for="account-another">
                                                 <input
                                                     type="radio"
-                                                    id=id
-                                                    name="user"
-                                                    value=account.user.get()
-                                                    checked=index == first
-                                                    required
-                                                    on:change=move |_| asks_password.set(needs_password)
+                                                    id="account-another"
+                                                    name="account"
+                                                    value=ANOTHER_ACCOUNT
+                                                    on:change=move |_| asks_password.set(true)
                                                 />
-                                                <span>{account.account}</span>
-                                                {account.is_default.then(|| view! {
-                                                    <span class="badge">{move || t_string!(i18n, choose.default_badge)}</span>
-                                                })}
-                                                {needs_password.then(|| view! {
-                                                    <span class="badge">{move || t_string!(i18n, choose.own_password_badge)}</span>
-                                                })}
+                                                <span>{move || t_string!(i18n, choose.another)}</span>
                                             </label>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </fieldset>
+                                        })}
+                                    </fieldset>
+                                }.into_any()
+                            }}
                             <Show when=move || asks_password.get()>
                                 <label for="account-password">{move || t_string!(i18n, choose.password)}</label>
                                 <input

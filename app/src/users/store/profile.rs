@@ -9,7 +9,9 @@ use crate::auth::principal::{Grant, UsersRead, UsersUpdate};
 use crate::db::Db;
 use crate::db::sql::{Flag, flag};
 use crate::domain::{AccountId, Email, ProductAccess, RoleId, UserId, UserStatus};
-use crate::error::{AppError, Clash, Missing, Problem};
+use crate::error::{AppError, Clash, Denied, Missing, Problem};
+use crate::roles::rules::beyond_own;
+use crate::roles::store::role_permissions;
 use crate::settings::profile_fields::store::{live_policy, values_of, write_values};
 use crate::users::keys::UserKeys;
 use crate::users::profile::{LockReason, ProfileChange, RoleChoice, UserDetails};
@@ -181,7 +183,7 @@ impl Changes {
 /// Saves `change` to user `id` of the grant's account and answers the user as saved.
 /// Refused, with nothing written: an unknown user or role (404), another e-mail (400),
 /// a version other than the stored one (409), the admin's own role or the Primary
-/// Admin's (409).
+/// Admin's (409), a role with a permission the admin does not hold (403).
 pub async fn save_profile(
     db: &Db,
     grant: &Grant<UsersUpdate>,
@@ -207,14 +209,21 @@ pub async fn save_profile(
             .bind(account_id)
             .bind(role)
     };
-    let (new_role,) = role_name(change.role_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound {
-            missing: Missing::Role {
-                id: change.role_id.get(),
-            },
-        })?;
+    // The role given is held until the save commits: a role deleted meanwhile is a 404
+    // here, never a broken reference.
+    let (new_role,): (String,) = sqlx::query_as(&format!(
+        "SELECT name FROM roles WHERE account_id = $1 AND id = $2{}",
+        db.backend().row_lock()
+    ))
+    .bind(account_id)
+    .bind(change.role_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound {
+        missing: Missing::Role {
+            id: change.role_id.get(),
+        },
+    })?;
     let mut changes = Changes::default();
     if change.role_id != stored.role_id {
         if stored.is_primary_admin.into() {
@@ -225,6 +234,12 @@ pub async fn save_profile(
         if id == grant.actor_id() {
             return Err(AppError::Conflict {
                 clash: Clash::OwnRole,
+            });
+        }
+        let given = role_permissions(&mut tx, change.role_id).await?;
+        if let Some(permission) = beyond_own(grant.held(), &given) {
+            return Err(AppError::Forbidden {
+                denied: Denied::BeyondYourOwn { permission },
             });
         }
         let (old_role,) = role_name(stored.role_id).fetch_one(&mut *tx).await?;
@@ -499,6 +514,60 @@ mod tests {
             assert!(
                 save_profile(&db, &update, me, &rename, NOW).await.is_ok(),
                 "{url}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_admin_gives_nobody_a_role_with_a_permission_they_do_not_hold() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let (role,): (RoleId,) = sqlx::query_as(
+                "INSERT INTO roles (account_id, name, name_key, is_admin) VALUES ($1, 'Editor', 'editor', 1)
+                 RETURNING id",
+            )
+            .bind(account.account_id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            for permission in ["users.read", "users.update"] {
+                sqlx::query("INSERT INTO role_permissions (role_id, permission) VALUES ($1, $2)")
+                    .bind(role)
+                    .bind(permission)
+                    .execute(db.pool())
+                    .await
+                    .unwrap();
+            }
+            let editor = add_admin(&db, &account, "ed@example.com", DefaultRole::Member).await;
+            sqlx::query("UPDATE users SET role_id = $1 WHERE id = $2")
+                .bind(role)
+                .bind(editor)
+                .execute(db.pool())
+                .await
+                .unwrap();
+            let ann = add_member(&db, &account, "Ann", "ann@example.com", UserStatus::Active).await;
+            let (_, admin) = signed_in(&db, &account, editor).await;
+            let (read, update) = (admin.grant().unwrap(), admin.grant().unwrap());
+            let before = user_details(&db, &read, ann).await.unwrap();
+            let promote = change(&before, |form| {
+                form.role_id = account.master_admin_role_id.get();
+            });
+            let refused = save_profile(&db, &update, ann, &promote, NOW).await;
+            assert!(
+                matches!(
+                    refused,
+                    Err(AppError::Forbidden {
+                        denied: Denied::BeyondYourOwn { .. }
+                    })
+                ),
+                "{url}"
+            );
+            let alike = change(&before, |form| form.role_id = role.get());
+            let saved = save_profile(&db, &update, ann, &alike, NOW).await.unwrap();
+            assert_eq!(
+                saved.role_id, role,
+                "{url}: a role within their own is theirs to give"
             );
         }
     }
