@@ -151,7 +151,7 @@ pub enum Chosen {
 /// locks like a wrong sign-in and leaves the choice open), making it the person's
 /// default when `make_default` (and none of the other accounts proven theirs); audited
 /// in that account as the person's own act. A password that opens several other
-/// accounts, none of them the default, opens a new choice that names them too. The
+/// accounts opens a new choice that names them too. The
 /// sign-in then goes on as that account's alone would; someone locked or suspended
 /// meanwhile gets the answer of a wrong password.
 pub async fn choose(
@@ -166,7 +166,9 @@ pub async fn choose(
     let mut proven = choice.proven.clone();
     let user = match chosen {
         Chosen::Named(user) if proven.contains(&user) => user,
-        Chosen::Named(_) => return Err(AppError::invalid("user", Problem::NotYourAccount)),
+        Chosen::Named(_) => {
+            return Err(AppError::invalid("account", Problem::NotYourAccount));
+        }
         Chosen::Another(password) => {
             let excluded = choice.excluded();
             let from = choice.from;
@@ -195,7 +197,11 @@ pub async fn choose(
     }
     let actor = Actor::of_user(&mut tx, user, client.ip).await?;
     if make_default {
-        // Among the accounts proven the person's only: the others are not theirs to change.
+        // Among the accounts proven the person's only (a switch's session proves the one
+        // it leaves): the others are not theirs to change.
+        if choice.ends_session.is_some() {
+            proven.push(choice.from);
+        }
         let ids: Vec<String> = proven.iter().map(|id| id.get().to_string()).collect();
         sqlx::query(&format!(
             "UPDATE users SET default_account = CASE WHEN id = $1 THEN 1 ELSE 0 END
@@ -484,7 +490,7 @@ mod tests {
             let token = token.as_str();
             assert_eq!(offered_names(&db, token).await, (vec![], true), "{url}");
             let back = pick(&db, token, user, false).await;
-            let expected = Some(("user".to_owned(), Problem::NotYourAccount));
+            let expected = Some(("account".to_owned(), Problem::NotYourAccount));
             assert_eq!(
                 problem(back),
                 expected,
@@ -521,7 +527,7 @@ mod tests {
             let stranger = other_account(&db, "Gamma Org", "gamma@example.com").await;
             let token = asked(&db, NOW).await;
             let refused = pick(&db, &token, stranger.primary_admin_id, false).await;
-            let expected = Some(("user".to_owned(), Problem::NotYourAccount));
+            let expected = Some(("account".to_owned(), Problem::NotYourAccount));
             assert_eq!(
                 problem(refused),
                 expected,

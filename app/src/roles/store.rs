@@ -169,6 +169,15 @@ async fn write_permissions(
     Ok(())
 }
 
+/// How many users hold role `role`.
+async fn count_holders(tx: &mut Transaction<'_, Any>, role: RoleId) -> Result<i64, AppError> {
+    let (holders,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE role_id = $1")
+        .bind(role)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(holders)
+}
+
 fn keys(permissions: &PermissionSet) -> Vec<&'static str> {
     permissions.iter().map(Permission::key).collect()
 }
@@ -273,6 +282,13 @@ pub async fn update_role(
             clash: Clash::RoleChanged,
         });
     }
+    let unchanged = stored.name == draft.name
+        && stored.description == draft.description
+        && before == draft.permissions;
+    if unchanged {
+        let held_by = count_holders(&mut tx, id).await?;
+        return Ok(stored.summary(before, held_by));
+    }
     ensure_name_free(&mut tx, grant, &draft.name, Some(id)).await?;
     let row: RoleRow = sqlx::query_as(&format!(
         "UPDATE roles SET name = $1, name_key = $2, description = $3, version = version + 1
@@ -285,10 +301,7 @@ pub async fn update_role(
     .fetch_one(&mut *tx)
     .await?;
     write_permissions(&mut tx, id, &draft.permissions).await?;
-    let (holders,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE role_id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let held_by = count_holders(&mut tx, id).await?;
     let updated = AuditEvent {
         action: AuditAction::RoleUpdated,
         target: AuditTarget::Role(id),
@@ -306,7 +319,7 @@ pub async fn update_role(
     };
     audit::record(&mut tx, grant.actor(), now, &[updated]).await?;
     tx.commit().await?;
-    Ok(row.summary(draft.permissions.clone(), holders))
+    Ok(row.summary(draft.permissions.clone(), held_by))
 }
 
 /// Deletes custom role `id`; its holders, if any, move to admin role `move_to` first
@@ -322,11 +335,7 @@ pub async fn delete_role(
 ) -> Result<u64, AppError> {
     let mut tx = db.write().await?;
     let (stored, permissions) = lock_custom_role(&mut tx, db, grant, id).await?;
-    let (holders,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE role_id = $1")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let holders = holders.max(0) as u64;
+    let holders = count_holders(&mut tx, id).await?.max(0) as u64;
     let mut moved_to = None;
     if holders > 0 {
         let target = move_to.ok_or(AppError::Conflict {

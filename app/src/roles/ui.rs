@@ -8,7 +8,7 @@ use super::{CreateRole, DeleteRole, RoleSummary, UpdateRole, list_roles};
 use crate::console::areas::Area;
 use crate::console::{AdminContext, ErrorNotice, PageReady};
 use crate::domain::{Permission, PermissionSet, RoleId};
-use crate::error::AppError;
+use crate::error::{AppError, Clash};
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::lang::format;
@@ -159,7 +159,15 @@ pub fn RolesPage() -> impl IntoView {
     let deleting = RwSignal::new(None::<RoleSummary>);
     let last = RwSignal::new(None::<Outcome>);
     let finished = move |outcome: Outcome| {
-        if !matches!(outcome, Outcome::Failed(_)) {
+        // A role changed or held meanwhile: the list is read again, and a form read at
+        // the old version closes. Any other refusal keeps the form as typed.
+        let stale = matches!(
+            outcome,
+            Outcome::Failed(AppError::Conflict {
+                clash: Clash::RoleChanged | Clash::RoleInUse { .. }
+            })
+        );
+        if stale || !matches!(outcome, Outcome::Failed(_)) {
             editing.set(None);
             changed.update(|count| *count += 1);
         }

@@ -33,7 +33,16 @@ impl LazyRoute for ChooseAccountRoute {
 fn ChooseAccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let choose = ServerAction::<ChooseAccount>::new();
-    let offered = Resource::new(|| (), |()| account_choices());
+    // Read again after a choice that went on: a password that opens several other
+    // accounts comes back here with a choice that names them. A refused one keeps the
+    // form as it is.
+    let went_on = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = choose.value().get() {
+            went_on.update(|count| *count += 1);
+        }
+    });
+    let offered = Resource::new(move || went_on.get(), |_| account_choices());
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = move || {

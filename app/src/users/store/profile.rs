@@ -6,8 +6,8 @@
 use super::selection::{Selected, fetch_one};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::principal::{Grant, UsersRead, UsersUpdate};
-use crate::db::Db;
 use crate::db::sql::{Flag, flag};
+use crate::db::{Backend, Db};
 use crate::domain::{AccountId, Email, ProductAccess, RoleId, UserId, UserStatus};
 use crate::error::{AppError, Clash, Denied, Missing, Problem};
 use crate::roles::rules::beyond_own;
@@ -183,7 +183,8 @@ impl Changes {
 /// Saves `change` to user `id` of the grant's account and answers the user as saved.
 /// Refused, with nothing written: an unknown user or role (404), another e-mail (400),
 /// a version other than the stored one (409), the admin's own role or the Primary
-/// Admin's (409), a role with a permission the admin does not hold (403).
+/// Admin's (409), giving or taking away a role with a permission the admin does not
+/// hold (403).
 pub async fn save_profile(
     db: &Db,
     grant: &Grant<UsersUpdate>,
@@ -204,26 +205,6 @@ pub async fn save_profile(
             clash: Clash::StaleVersion,
         });
     }
-    let role_name = |role: RoleId| {
-        sqlx::query_as::<_, (String,)>("SELECT name FROM roles WHERE account_id = $1 AND id = $2")
-            .bind(account_id)
-            .bind(role)
-    };
-    // The role given is held until the save commits: a role deleted meanwhile is a 404
-    // here, never a broken reference.
-    let (new_role,): (String,) = sqlx::query_as(&format!(
-        "SELECT name FROM roles WHERE account_id = $1 AND id = $2{}",
-        db.backend().row_lock()
-    ))
-    .bind(account_id)
-    .bind(change.role_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound {
-        missing: Missing::Role {
-            id: change.role_id.get(),
-        },
-    })?;
     let mut changes = Changes::default();
     if change.role_id != stored.role_id {
         if stored.is_primary_admin.into() {
@@ -236,13 +217,41 @@ pub async fn save_profile(
                 clash: Clash::OwnRole,
             });
         }
-        let given = role_permissions(&mut tx, change.role_id).await?;
-        if let Some(permission) = beyond_own(grant.held(), &given) {
-            return Err(AppError::Forbidden {
-                denied: Denied::BeyondYourOwn { permission },
-            });
+        // The role given is held until the save commits (a key share, which blocks
+        // only its deletion): a role deleted meanwhile is a 404 here, never a broken
+        // reference.
+        let held = match db.backend() {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR KEY SHARE",
+        };
+        let (new_role,): (String,) = sqlx::query_as(&format!(
+            "SELECT name FROM roles WHERE account_id = $1 AND id = $2{held}"
+        ))
+        .bind(account_id)
+        .bind(change.role_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound {
+            missing: Missing::Role {
+                id: change.role_id.get(),
+            },
+        })?;
+        // Neither the role given nor the one taken away may hold more than the admin:
+        // a weaker admin neither promotes nor demotes past their own permissions.
+        for role in [change.role_id, stored.role_id] {
+            let given = role_permissions(&mut tx, role).await?;
+            if let Some(permission) = beyond_own(grant.held(), &given) {
+                return Err(AppError::Forbidden {
+                    denied: Denied::BeyondYourOwn { permission },
+                });
+            }
         }
-        let (old_role,) = role_name(stored.role_id).fetch_one(&mut *tx).await?;
+        let (old_role,): (String,) =
+            sqlx::query_as("SELECT name FROM roles WHERE account_id = $1 AND id = $2")
+                .bind(account_id)
+                .bind(stored.role_id)
+                .fetch_one(&mut *tx)
+                .await?;
         changes.compare("role", json!(old_role), json!(new_role));
     }
     changes.compare(
@@ -562,6 +571,16 @@ mod tests {
                     })
                 ),
                 "{url}"
+            );
+            let master = add_admin(&db, &account, "mo@example.com", DefaultRole::MasterAdmin).await;
+            let stronger = user_details(&db, &read, master).await.unwrap();
+            let demote = change(&stronger, |form| {
+                form.role_id = account.member_role_id.get()
+            });
+            let refused = save_profile(&db, &update, master, &demote, NOW).await;
+            assert!(
+                matches!(refused, Err(AppError::Forbidden { .. })),
+                "{url}: nor takes away a role stronger than their own"
             );
             let alike = change(&before, |form| form.role_id = role.get());
             let saved = save_profile(&db, &update, ann, &alike, NOW).await.unwrap();
