@@ -55,3 +55,28 @@ test("a person of two accounts chooses one, makes it the default, and switches t
   // A member of the demo's account: their own page.
   await expect(page).toHaveURL(/\/me$/);
 });
+
+test("an account the password did not open is reached as another account, with its own password, before any script runs", async ({ page }) => {
+  const run = runId();
+  const email = `lee@${run}.gamma.test`;
+  const password = `a long password ${run}`;
+  const own = `another long password ${run}`;
+  addUser({ email, firstName: "Lee", lastName: `Three${run}`, password });
+  addAccount(`Beta ${run}`, email, password);
+  const gamma = `Gamma ${run}`;
+  addAccount(gamma, email, own);
+
+  await page.goto("/login");
+  await passwordSignIn(page, email, password);
+  await expect(page).toHaveURL(/\/login\/account$/);
+  const accounts = page.getByRole("group", { name: "Accounts" });
+  // Named: only the two the password opened.
+  await expect(accounts.getByRole("radio")).toHaveCount(3);
+  await expect(accounts).not.toContainText(gamma);
+  await accounts.getByLabel("Another account, with its own password").check();
+  await page.getByLabel("Password of that account").fill(own);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/users$/);
+  await hydrated(page);
+  await expect(page.getByTestId("signed-in-account")).toHaveText(`Account: ${gamma}`);
+});

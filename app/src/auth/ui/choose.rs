@@ -1,7 +1,7 @@
 //! `/login/account`: the choice of account when a sign-in's password opened several or
 //! the person switches account, with "sign in here from now on without asking".
-//! "Another account" asks that account's password, in a field shown while it is the one
-//! chosen; a switch asks only that. A plain form, like the other sign-in pages; the
+//! "Another account" asks that account's password, in a field beside the choice; a
+//! switch asks only that. A plain form, like the other sign-in pages; the
 //! choice it answers is in a cookie, never in the address.
 
 use super::SignedOutCard;
@@ -68,8 +68,10 @@ fn ChooseAccountPage() -> impl IntoView {
                     let AccountOffer { accounts, others } = offered;
                     let switching = accounts.is_empty();
                     let first = accounts.iter().position(|account| account.is_default).unwrap_or(0);
-                    // With no account named (a switch), "another account" is the only way on.
-                    let asks_password = RwSignal::new(switching);
+                    // The page ships no code: the password field is there whenever another
+                    // account may be chosen, and required when that is the only way on (a
+                    // switch names no account).
+                    let asks_password = switching || others;
                     let intro = move || if switching {
                         t_string!(i18n, choose.switch_text)
                     } else {
@@ -99,7 +101,6 @@ fn ChooseAccountPage() -> impl IntoView {
                                                             value=account.user.get()
                                                             checked=index == first
                                                             required
-                                                            on:change=move |_| asks_password.set(false)
                                                         />
                                                         <span>{account.account}</span>
                                                         {account.is_default.then(|| view! {
@@ -116,7 +117,6 @@ fn ChooseAccountPage() -> impl IntoView {
                                                     id="account-another"
                                                     name="account"
                                                     value=ANOTHER_ACCOUNT
-                                                    on:change=move |_| asks_password.set(true)
                                                 />
                                                 <span>{move || t_string!(i18n, choose.another)}</span>
                                             </label>
@@ -124,17 +124,21 @@ fn ChooseAccountPage() -> impl IntoView {
                                     </fieldset>
                                 }.into_any()
                             }}
-                            <Show when=move || asks_password.get()>
+                            {asks_password.then(|| view! {
                                 <label for="account-password">{move || t_string!(i18n, choose.password)}</label>
                                 <input
                                     id="account-password"
                                     type="password"
                                     name="password"
                                     autocomplete="current-password"
-                                    required
+                                    required=switching
                                     maxlength="1024"
+                                    aria-describedby=(!switching).then_some("account-password-hint")
                                 />
-                            </Show>
+                                {(!switching).then(|| view! {
+                                    <p class="hint" id="account-password-hint">{move || t_string!(i18n, choose.password_hint)}</p>
+                                })}
+                            })}
                             <label class="choice" for="make-default">
                                 <input type="checkbox" id="make-default" name="make_default" value="on" />
                                 <span>{move || t_string!(i18n, choose.make_default)}</span>
