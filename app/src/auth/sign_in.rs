@@ -367,11 +367,13 @@ pub(crate) async fn open_session(
     Ok(token)
 }
 
-/// Checks that `password` is `user`'s: a wrong one is refused (400 `password:
-/// not_your_password`) and counts towards their lock like a wrong sign-in.
-pub(crate) async fn check_password(
+/// Proves again who the person behind `session` is: their right password marks the
+/// session as verified `now`; a wrong one is refused (400 `password: not_your_password`)
+/// and counts towards their lock like a wrong sign-in.
+pub async fn confirm_password(
     db: &Db,
     user: UserId,
+    session: SessionId,
     password: String,
     client: &Client,
     locale: Locale,
@@ -391,21 +393,6 @@ pub(crate) async fn check_password(
         lockout::record_failure(db, user, client.ip, locale, now).await?;
         return Err(AppError::invalid("password", Problem::NotYourPassword));
     }
-    Ok(())
-}
-
-/// Proves again who the person behind `session` is: their right password marks the
-/// session as verified `now` (see `check_password` for a wrong one).
-pub async fn confirm_password(
-    db: &Db,
-    user: UserId,
-    session: SessionId,
-    password: String,
-    client: &Client,
-    locale: Locale,
-    now: i64,
-) -> Result<(), AppError> {
-    check_password(db, user, password, client, locale, now).await?;
     sqlx::query("UPDATE sessions SET verified_at = $1 WHERE id = $2 AND user_id = $3")
         .bind(now)
         .bind(session)

@@ -52,12 +52,6 @@ impl RoleRow {
     }
 }
 
-fn permission_set(keys: Vec<(String,)>) -> PermissionSet {
-    keys.into_iter()
-        .filter_map(|(key,)| Permission::from_key(&key))
-        .collect()
-}
-
 /// The permissions role `role` gives.
 pub(crate) async fn role_permissions(
     tx: &mut Transaction<'_, Any>,
@@ -68,7 +62,10 @@ pub(crate) async fn role_permissions(
             .bind(role)
             .fetch_all(&mut **tx)
             .await?;
-    Ok(permission_set(keys))
+    Ok(keys
+        .iter()
+        .filter_map(|(key,)| Permission::from_key(key))
+        .collect())
 }
 
 /// The account's admin roles: the predefined ones first, then the others by name. Two
@@ -107,13 +104,15 @@ pub(crate) async fn permissions_by_role(
     .bind(account)
     .fetch_all(db.pool())
     .await?;
-    let mut keys: HashMap<RoleId, Vec<(String,)>> = HashMap::new();
+    let mut given: HashMap<RoleId, Vec<Permission>> = HashMap::new();
     for (role, key) in granted {
-        keys.entry(role).or_default().push((key,));
+        if let Some(permission) = Permission::from_key(&key) {
+            given.entry(role).or_default().push(permission);
+        }
     }
-    Ok(keys
+    Ok(given
         .into_iter()
-        .map(|(role, keys)| (role, permission_set(keys)))
+        .map(|(role, permissions)| (role, permissions.into_iter().collect()))
         .collect())
 }
 

@@ -9,9 +9,8 @@ use crate::auth::principal::{Grant, UsersRead, UsersUpdate};
 use crate::db::sql::{Flag, flag};
 use crate::db::{Backend, Db};
 use crate::domain::{AccountId, Email, ProductAccess, RoleId, UserId, UserStatus};
-use crate::error::{AppError, Clash, Denied, Missing, Problem};
-use crate::roles::rules::beyond_own;
-use crate::roles::store::role_permissions;
+use crate::error::{AppError, Clash, Missing, Problem};
+use crate::roles::store::{role_permissions, within_own};
 use crate::settings::profile_fields::store::{live_policy, values_of, write_values};
 use crate::users::keys::UserKeys;
 use crate::users::profile::{LockReason, ProfileChange, RoleChoice, UserDetails};
@@ -239,12 +238,7 @@ pub async fn save_profile(
         // Neither the role given nor the one taken away may hold more than the admin:
         // a weaker admin neither promotes nor demotes past their own permissions.
         for role in [change.role_id, stored.role_id] {
-            let given = role_permissions(&mut tx, role).await?;
-            if let Some(permission) = beyond_own(grant.held(), &given) {
-                return Err(AppError::Forbidden {
-                    denied: Denied::BeyondYourOwn { permission },
-                });
-            }
+            within_own(grant, &role_permissions(&mut tx, role).await?)?;
         }
         let (old_role,): (String,) =
             sqlx::query_as("SELECT name FROM roles WHERE account_id = $1 AND id = $2")
@@ -339,6 +333,7 @@ pub async fn save_profile(
 mod tests {
     use super::*;
     use crate::accounts::DefaultRole;
+    use crate::error::Denied;
     use crate::testing::fixtures::{
         NOW, add_admin, add_member, audited_actions, other_account, signed_in, test_account,
     };
