@@ -77,7 +77,7 @@ export default defineConfig({
         // Every journey signs in from this one address, faster than a person would.
         ROSTER_SIGN_IN_ATTEMPTS_PER_MINUTE: "300",
         // Seals the SSO client secret; made on first start.
-        ROSTER_SECRET_KEY_FILE: "../target/e2e-secret.key",
+        ROSTER_SECRET_KEY_FILE: process.env.E2E_SECRET_KEY_FILE ?? "../target/e2e-secret.key",
       },
       url: `http://127.0.0.1:${port}/healthz`,
       reuseExistingServer: false,
