@@ -1,9 +1,11 @@
 //! User Management > Role Management: the account's admin roles (what an admin may do
 //! in this console), the predefined ones and the account's own, with their permissions
 //! and how many users hold each; creating, changing, duplicating and deleting custom
-//! roles. The wire types and server functions live here; parsing and the guard rails
-//! in `rules`, the SQL in `store` (server-only), the page in `ui`.
+//! roles; who holds each (`assignments`). The wire types and server functions live
+//! here; parsing and the guard rails in `rules`, the SQL in `store` (server-only), the
+//! page in `ui`.
 
+pub mod assignments;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;

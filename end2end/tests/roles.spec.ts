@@ -1,7 +1,8 @@
-// Role Management: an admin creates a custom admin role with two permissions, gives it
-// to a user on their Profile, and that user, signed in, finds only those actions
-// enabled; a role in use is deleted only with its holders moved to another.
-import { test, expect, hydrated, signIn, userRows, runId, addUser } from "./support";
+// Role Management: an admin creates a custom admin role with two permissions, assigns
+// it to a user found on the role's Assignments, and that user, signed in, finds only
+// those actions enabled; a role in use is deleted only with its holders moved to
+// another, where a search finds them and the role is taken away again.
+import { test, expect, hydrated, signIn, runId, addUser } from "./support";
 import { Page } from "@playwright/test";
 
 async function openRoles(page: Page) {
@@ -37,17 +38,19 @@ test("a custom role with two permissions, given to a user, enables only those tw
   await expect(page.getByTestId("role-outcome")).toContainText("exists already");
   await page.getByRole("button", { name: "Cancel" }).click();
 
-  // Given on the user's Profile.
-  await page.goto("/users");
+  // Given on the role's Assignments: found by name, assigned, then listed.
+  await page.getByRole("link", { name: role, exact: true }).click();
+  await expect(page).toHaveURL(/\/roles\/\d+$/);
   await hydrated(page);
-  await page.getByRole("searchbox").fill(run);
-  await page.getByRole("searchbox").press("Enter");
-  await expect(userRows(page)).toHaveCount(1);
-  await userRows(page).first().locator("a.name").click();
-  await hydrated(page);
-  await page.getByLabel("Admin Role").selectOption({ label: role });
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByTestId("profile-outcome")).toHaveText("Saved");
+  await expect(page.getByRole("heading", { level: 1, name: role })).toBeVisible();
+  await expect(page.getByTestId("role-permissions")).toContainText("See users, End sessions");
+  await expect(page.getByText("Nobody here holds this role.")).toBeVisible();
+  await page.getByLabel("Find a user (name or e-mail)").fill(`Desk${run}`);
+  await expect(page.getByLabel("User", { exact: true })).toContainText(email);
+  await page.getByRole("button", { name: "Assign role" }).click();
+  await expect(page.getByTestId("assignment-outcome")).toHaveText("Saved. The change applies from their next request.");
+  await expect(page.getByTestId("holder-count")).toHaveText("Holders: 1");
+  await expect(page.getByRole("row", { name: new RegExp(email) })).toBeVisible();
   await openRoles(page);
   await expect(page.getByRole("row", { name: new RegExp(role) }).getByRole("cell").nth(3)).toHaveText("1");
 
@@ -58,7 +61,8 @@ test("a custom role with two permissions, given to a user, enables only those tw
   await desk.locator("#email").fill(email);
   await desk.locator("#password").fill(password);
   await desk.locator("#password").press("Enter");
-  await expect(desk).toHaveURL(/\/users$/);
+  await expect(desk).toHaveURL(/\/dashboard$/);
+  await desk.goto("/users");
   await hydrated(desk);
   await desk.getByRole("checkbox", { name: "Select all users on this page" }).check();
   await expect(desk.getByRole("button", { name: /Delete Selected/ })).toBeDisabled();
@@ -76,4 +80,16 @@ test("a custom role with two permissions, given to a user, enables only those tw
   await dialog.getByRole("button", { name: "Delete" }).click();
   await expect(page.getByTestId("role-outcome")).toHaveText("Role deleted. Holders moved to another role: 1.");
   await expect(page.getByRole("row", { name: new RegExp(role) })).toHaveCount(0);
+
+  // Among User Admin's holders now, found by a search kept in the URL, and taken away.
+  await page.getByRole("link", { name: "User Admin", exact: true }).click();
+  await hydrated(page);
+  await page.getByLabel("Search its holders (name or e-mail)").fill(`desk${run}`);
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`q=desk${run}`));
+  await hydrated(page);
+  await expect(page.getByRole("table").getByRole("row")).toHaveCount(2);
+  await page.getByRole("button", { name: `Take this role away from Dana Desk${run}` }).click();
+  await expect(page.getByTestId("assignment-outcome")).toHaveText("Saved. The change applies from their next request.");
+  await expect(page.getByText("Nobody here holds this role.")).toBeVisible();
 });

@@ -8,16 +8,17 @@ use super::{
     list_group_members, list_groups,
 };
 use crate::console::areas::Area;
-use crate::console::{AdminContext, ErrorNotice, PageReady};
+use crate::console::{AdminContext, ErrorNotice, PageReady, path_id};
 use crate::domain::{GroupId, Permission, UserId};
 use crate::error::AppError;
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
-use crate::lang::{format, status_label};
-use crate::users::list_users;
+use crate::lang::format;
 use crate::users::query::GridParams;
+use crate::users::ui::people::{ForwardPager, PeopleTable, Person};
+use crate::users::ui::picker::{PickerWords, UserPicker};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::{LazyRoute, lazy_route};
 
 /// `/groups`, split from the rest of the console's code.
@@ -225,15 +226,8 @@ fn GroupTable(page: GroupPage, params: Memo<GroupParams>) -> impl IntoView {
 #[component]
 pub fn GroupDetailsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = path_id();
     let after = Memo::new(move |_| {
         query
             .read()
@@ -346,29 +340,29 @@ fn GroupView(
             join: false,
         });
     };
-    let rows = list
+    let people = list
         .into_iter()
         .map(|member| {
             let name = format!("{} {}", member.first_name, member.last_name);
             let label = name.clone();
             let user = member.id;
-            let status = member.status;
-            view! {
-                <tr data-user-id=user.get()>
-                    <td><a class="name" href=crate::users::ui::details::details_href(user, "profile")>{name}</a></td>
-                    <td class="email">{member.email.to_string()}</td>
-                    <td>{move || status_label(i18n.get_locale(), status)}</td>
-                    <td class="col-actions">
-                        <button type="button" class="button small" disabled=!can_manage
-                            aria-label=move || t_string!(i18n, groups.remove_member, name = label.as_str())
-                            on:click=move |_| remove(user)>
-                            {move || t_string!(i18n, details.remove)}
-                        </button>
-                    </td>
-                </tr>
+            let action = view! {
+                <button type="button" class="button small" disabled=!can_manage
+                    aria-label=move || t_string!(i18n, groups.remove_member, name = label.as_str())
+                    on:click=move |_| remove(user)>
+                    {move || t_string!(i18n, details.remove)}
+                </button>
+            }
+            .into_any();
+            Person {
+                id: user,
+                name,
+                email: member.email.to_string(),
+                status: member.status,
+                action,
             }
         })
-        .collect_view();
+        .collect();
     let next_href = next.map(|last| format!("{}?after={last}", group_href(id)));
     let first_href = after.map(|_| group_href(id));
     view! {
@@ -392,31 +386,9 @@ fn GroupView(
             </button>
         </form>
         {can_manage.then(|| view! { <AddMember group=id members /> })}
-        <div class="table-wrap">
-            <table class="grid">
-                <caption class="sr-only">{move || t_string!(i18n, groups.members)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{move || t_string!(i18n, users.column_name)}</th>
-                        <th scope="col">{move || t_string!(i18n, users.column_email)}</th>
-                        <th scope="col">{move || t_string!(i18n, users.column_status)}</th>
-                        <th scope="col" class="col-actions"><span class="sr-only">{move || t_string!(i18n, users.column_actions)}</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-            {(count == 0).then(|| view! { <p class="empty">{move || t_string!(i18n, groups.no_members)}</p> })}
-        </div>
-        <nav class="pager" aria-label=move || t_string!(i18n, groups.pages)>
-            <span></span>
-            <span class="pager-links">
-                {first_href.map(|link| view! { <a class="button" href=link>{move || t_string!(i18n, users.first)}</a> })}
-                {match next_href {
-                    Some(link) => view! { <a class="button" rel="next" href=link>{move || t_string!(i18n, users.next)}</a> }.into_any(),
-                    None => view! { <span class="button disabled" aria-disabled="true">{move || t_string!(i18n, users.next)}</span> }.into_any(),
-                }}
-            </span>
-        </nav>
+        <PeopleTable caption=move || t_string!(i18n, groups.members).to_owned()
+            empty_text=move || t_string!(i18n, groups.no_members).to_owned() people />
+        <ForwardPager label=move || t_string!(i18n, groups.pages).to_owned() first_href next_href />
         <Show when=move || confirming.get()>
             <div class="modal-backdrop" on:keydown=move |event: leptos::ev::KeyboardEvent| {
                 if event.key() == "Escape" { confirming.set(false); }
@@ -460,62 +432,23 @@ fn CancelButton(on_cancel: Callback<()>) -> impl IntoView {
 #[component]
 fn AddMember(group: GroupId, members: ServerAction<ChangeGroupMembers>) -> impl IntoView {
     let i18n = use_i18n();
-    let search = RwSignal::new(String::new());
-    let found = Resource::new(
-        move || search.get(),
-        |q| {
-            list_users(GridParams {
-                q: Some(q),
-                ..GridParams::default()
-            })
-        },
-    );
-    let user_box = NodeRef::<leptos::html::Select>::new();
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        // The drop-down holds the choice; nothing when a search left no list on screen.
-        let user = user_box
-            .get()
-            .filter(|select| select.is_connected())
-            .and_then(|select| select.value().parse::<i64>().ok());
-        if let Some(user) = user {
-            members.dispatch(ChangeGroupMembers {
-                id: group.get(),
-                users: vec![user],
-                join: true,
-            });
-        }
+    let words = PickerWords {
+        find: |locale| td_string!(locale, groups.find_member),
+        choose: |locale| td_string!(locale, groups.choose_member),
+        none_found: |locale| td_string!(locale, groups.no_user_found),
+        submit: |locale| td_string!(locale, groups.add),
     };
+    let add = Callback::new(move |user: i64| {
+        members.dispatch(ChangeGroupMembers {
+            id: group.get(),
+            users: vec![user],
+            join: true,
+        });
+    });
     view! {
-        <form class="assign-form" on:submit=submit>
+        <UserPicker id="member" words offered=Callback::new(|_| true) on_choose=add
+            pending=members.pending()>
             <h2>{move || t_string!(i18n, groups.add_title)}</h2>
-            <div class="field">
-                <label for="find-member">{move || t_string!(i18n, groups.find_member)}</label>
-                <input id="find-member" type="search" autocomplete="off" maxlength="100"
-                    on:input=move |event| search.set(event_target_value(&event)) />
-            </div>
-            <div class="field">
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match found.await {
-                            Ok(page) if !page.rows.is_empty() => view! {
-                                <label for="member-choice">{move || t_string!(i18n, groups.choose_member)}</label>
-                                <select id="member-choice" node_ref=user_box>
-                                    {page.rows.into_iter().map(|row| {
-                                        let label = format!("{} <{}>", row.full_name(), row.email);
-                                        view! { <option value=row.id.get()>{label}</option> }
-                                    }).collect_view()}
-                                </select>
-                            }.into_any(),
-                            Ok(_) => view! { <p class="hint">{move || t_string!(i18n, groups.no_user_found)}</p> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </div>
-            <button type="submit" class="button primary" disabled=move || members.pending().get()>
-                {move || t_string!(i18n, groups.add)}
-            </button>
-        </form>
+        </UserPicker>
     }
 }

@@ -11,8 +11,8 @@ use super::RoleSummary;
 use super::rules::{MAX_CUSTOM_ROLES, RoleDraft, beyond_own};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::principal::{Grant, RolesManage};
-use crate::db::{Db, lock_account, lock_account_row};
-use crate::domain::{AccountId, Permission, PermissionSet, RoleId};
+use crate::db::{Backend, Db, lock_account, lock_account_row};
+use crate::domain::{AccountId, Permission, PermissionSet, RoleId, UserId};
 use crate::error::{AppError, Clash, Denied, Missing, Problem};
 use crate::users::keys::fold;
 use serde_json::json;
@@ -124,6 +124,69 @@ pub(crate) fn within_own<C>(grant: &Grant<C>, given: &PermissionSet) -> Result<(
         }),
         None => Ok(()),
     }
+}
+
+/// A user's role as a change of it reads it, from the user's row locked for the change.
+pub(crate) struct Holding {
+    pub user: UserId,
+    pub primary_admin: bool,
+    pub role: RoleId,
+}
+
+/// The roles a change goes from and to, by name for its audit event.
+pub(crate) struct RoleChange {
+    pub from: String,
+    pub to: String,
+}
+
+/// The rules every change of one user's role passes, wherever it is made (the Profile
+/// tab, a role's Assignments): never the Primary Admin's role (409) nor the admin's own
+/// (409); the role given is the account's (404), and held until the change commits (a
+/// key share, which blocks only its deletion), so a role deleted meanwhile is a 404,
+/// never a broken reference; neither it nor the role taken away gives a permission the
+/// admin lacks (403), so a weaker admin neither promotes nor demotes past their own.
+pub(crate) async fn check_role_change<C>(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    grant: &Grant<C>,
+    holding: &Holding,
+    to: RoleId,
+) -> Result<RoleChange, AppError> {
+    if holding.primary_admin {
+        return Err(AppError::Conflict {
+            clash: Clash::PrimaryAdminRole,
+        });
+    }
+    if holding.user == grant.actor_id() {
+        return Err(AppError::Conflict {
+            clash: Clash::OwnRole,
+        });
+    }
+    let held = match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR KEY SHARE",
+    };
+    let (to_name,): (String,) = sqlx::query_as(&format!(
+        "SELECT name FROM roles WHERE account_id = $1 AND id = $2{held}"
+    ))
+    .bind(grant.account_id())
+    .bind(to)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(AppError::NotFound {
+        missing: Missing::Role { id: to.get() },
+    })?;
+    for role in [to, holding.role] {
+        within_own(grant, &role_permissions(tx, role).await?)?;
+    }
+    let (from_name,): (String,) = sqlx::query_as("SELECT name FROM roles WHERE id = $1")
+        .bind(holding.role)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(RoleChange {
+        from: from_name,
+        to: to_name,
+    })
 }
 
 /// 409 when another role of the account has `name`, whatever its case.

@@ -3,6 +3,7 @@
 //! with a sentence each (those the admin does not hold cannot be given); and deleting a
 //! role, with its holders moved to another when it has any. Its own piece of the wasm.
 
+use super::assignments::ui::role_href;
 use super::rules::beyond_own;
 use super::{CreateRole, DeleteRole, RoleSummary, UpdateRole, list_roles};
 use crate::console::areas::Area;
@@ -117,7 +118,7 @@ fn permission_about(locale: Locale, permission: Permission) -> &'static str {
 }
 
 /// The permissions of a role as a line of names.
-fn permission_list(locale: Locale, permissions: &PermissionSet) -> String {
+pub(crate) fn permission_list(locale: Locale, permissions: &PermissionSet) -> String {
     if *permissions == PermissionSet::all() {
         return td_string!(locale, roles.every_permission).to_owned();
     }
@@ -280,6 +281,7 @@ fn RoleTable(
         .map(|role| {
             let name = role.name.clone();
             let (edit_name, copy_name, delete_name) = (name.clone(), name.clone(), name.clone());
+            let holders_name = name.clone();
             let permissions = role.permissions.clone();
             let holders = role.holders;
             let predefined = role.predefined;
@@ -287,7 +289,7 @@ fn RoleTable(
             view! {
                 <tr data-role-id=role.id.get()>
                     <td>
-                        <span class="name">{name}</span>
+                        <a class="name" href=role_href(role.id, None, None)>{name}</a>
                         " "
                         {predefined.then(|| view! {
                             <span class="badge admin">{move || t_string!(i18n, roles.predefined)}</span>
@@ -295,7 +297,11 @@ fn RoleTable(
                     </td>
                     <td>{role.description}</td>
                     <td>{move || permission_list(i18n.get_locale(), &permissions)}</td>
-                    <td>{move || format::count(i18n.get_locale(), holders)}</td>
+                    <td>
+                        <a href=role_href(role.id, None, None) aria-label=move || td_string!(i18n.get_locale(), roles.holders_of, name = holders_name.as_str())>
+                            {move || format::count(i18n.get_locale(), holders)}
+                        </a>
+                    </td>
                     <td class="col-actions">
                         <span class="row-actions">
                             {(!predefined).then(|| view! {

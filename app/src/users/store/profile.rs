@@ -6,11 +6,11 @@
 use super::selection::{Selected, fetch_one};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::auth::principal::{Grant, UsersRead, UsersUpdate};
+use crate::db::Db;
 use crate::db::sql::{Flag, flag};
-use crate::db::{Backend, Db};
 use crate::domain::{AccountId, Email, ProductAccess, RoleId, UserId, UserStatus};
-use crate::error::{AppError, Clash, Missing, Problem};
-use crate::roles::store::{role_permissions, within_own};
+use crate::error::{AppError, Clash, Problem};
+use crate::roles::store::{Holding, check_role_change};
 use crate::settings::profile_fields::store::{live_policy, values_of, write_values};
 use crate::users::keys::UserKeys;
 use crate::users::profile::{LockReason, ProfileChange, RoleChoice, UserDetails};
@@ -206,47 +206,14 @@ pub async fn save_profile(
     }
     let mut changes = Changes::default();
     if change.role_id != stored.role_id {
-        if stored.is_primary_admin.into() {
-            return Err(AppError::Conflict {
-                clash: Clash::PrimaryAdminRole,
-            });
-        }
-        if id == grant.actor_id() {
-            return Err(AppError::Conflict {
-                clash: Clash::OwnRole,
-            });
-        }
-        // The role given is held until the save commits (a key share, which blocks
-        // only its deletion): a role deleted meanwhile is a 404 here, never a broken
-        // reference.
-        let held = match db.backend() {
-            Backend::Sqlite => "",
-            Backend::Postgres => " FOR KEY SHARE",
+        let holding = Holding {
+            user: id,
+            primary_admin: stored.is_primary_admin.into(),
+            role: stored.role_id,
         };
-        let (new_role,): (String,) = sqlx::query_as(&format!(
-            "SELECT name FROM roles WHERE account_id = $1 AND id = $2{held}"
-        ))
-        .bind(account_id)
-        .bind(change.role_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound {
-            missing: Missing::Role {
-                id: change.role_id.get(),
-            },
-        })?;
-        // Neither the role given nor the one taken away may hold more than the admin:
-        // a weaker admin neither promotes nor demotes past their own permissions.
-        for role in [change.role_id, stored.role_id] {
-            within_own(grant, &role_permissions(&mut tx, role).await?)?;
-        }
-        let (old_role,): (String,) =
-            sqlx::query_as("SELECT name FROM roles WHERE account_id = $1 AND id = $2")
-                .bind(account_id)
-                .bind(stored.role_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        changes.compare("role", json!(old_role), json!(new_role));
+        let role =
+            check_role_change(&mut tx, db.backend(), grant, &holding, change.role_id).await?;
+        changes.compare("role", json!(role.from), json!(role.to));
     }
     changes.compare(
         "first_name",
@@ -333,7 +300,7 @@ pub async fn save_profile(
 mod tests {
     use super::*;
     use crate::accounts::DefaultRole;
-    use crate::error::Denied;
+    use crate::error::{Denied, Missing};
     use crate::testing::fixtures::{
         NOW, add_admin, add_member, audited_actions, other_account, signed_in, test_account,
     };

@@ -17,7 +17,7 @@ pub use sessions::{browser_and_os, device_label};
 use super::outcome::{ActionOutcome, Report};
 use crate::apps::{AssignApp, ChangeAppRole, RemoveAppRole, TransferOwnership, UserApp};
 use crate::console::areas::Area;
-use crate::console::{AdminContext, ErrorNotice, NotFound, PageReady};
+use crate::console::{AdminContext, ErrorNotice, NotFound, PageReady, path_id};
 use crate::domain::{Permission, UserId};
 use crate::error::AppError;
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
@@ -29,7 +29,7 @@ use crate::users::profile::{SaveProfile, UserDetails, get_user};
 use crate::users::sessions::EndSessions;
 use crate::users::{ChangeStatus, DeleteUsers};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use leptos_router::{LazyRoute, lazy_route};
 
 /// `/users/{id}`, split from the rest of the console's code.
@@ -217,15 +217,8 @@ impl Report for () {
 #[component]
 pub fn UserDetailsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = path_id();
     let tab = Memo::new(move |_| {
         query
             .read()
