@@ -105,10 +105,14 @@ pub enum AuditAction {
     RoleUpdated,
     /// A custom admin role was deleted, its holders moved to another role.
     RoleDeleted,
+    /// A person signed in: a session started (the actor is that person).
+    SignedIn,
+    /// A person signed out of one of their sessions.
+    SignedOut,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 42] = [
+    pub const ALL: [AuditAction; 44] = [
         Self::UserDeleted,
         Self::UserStatusChanged,
         Self::UserUpdated,
@@ -151,6 +155,8 @@ impl AuditAction {
         Self::RoleCreated,
         Self::RoleUpdated,
         Self::RoleDeleted,
+        Self::SignedIn,
+        Self::SignedOut,
     ];
 
     pub const fn key(self) -> &'static str {
@@ -197,6 +203,8 @@ impl AuditAction {
             Self::RoleCreated => "role.created",
             Self::RoleUpdated => "role.updated",
             Self::RoleDeleted => "role.deleted",
+            Self::SignedIn => "user.signed_in",
+            Self::SignedOut => "user.signed_out",
         }
     }
 

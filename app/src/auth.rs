@@ -376,9 +376,10 @@ pub const ANOTHER_ACCOUNT: &str = "another";
 pub async fn logout() -> Result<(), AppError> {
     use crate::state::{app_state, request_parts};
     let state = app_state()?;
-    let headers = &request_parts()?.headers;
-    if let Some(token) = session::SessionToken::from_headers(headers, state.secure_cookies) {
-        session::end_session(&state.db, &token).await?;
+    let parts = request_parts()?;
+    if let Some(token) = session::SessionToken::from_headers(&parts.headers, state.secure_cookies) {
+        let addr = client_addr(&parts);
+        session::end_session(&state.db, &token, addr, state.clock.now()).await?;
     }
     clear_session_cookie(state.secure_cookies)?;
     leptos_axum::redirect("/login");

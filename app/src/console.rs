@@ -16,7 +16,20 @@ pub use notices::{AreaPlaceholder, ErrorNotice, NotFound};
 
 use crate::query_string::encode_component;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_params_map};
+
+/// The page's `:id` path segment as a number: 0 when it is not one, which the server
+/// answers as an unknown id.
+pub fn path_id() -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    })
+}
 
 /// Marks the page as ready to use (`<body data-hydrated>`) once the part it closes is
 /// hydrated: each page places it after its last interactive part, so end-to-end tests

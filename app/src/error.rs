@@ -220,6 +220,9 @@ pub enum Clash {
         "Someone else changed this role after you opened it; nothing was saved. Reload to see their changes."
     )]
     RoleChanged,
+    /// Taking a role away from a user who does not hold it (any more).
+    #[error("This user does not hold this role; nothing was changed.")]
+    RoleNotHeld,
 }
 
 /// Why a request value was refused.

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod authenticator;
 pub mod console;
+pub mod dashboard;
 pub mod domain;
 pub mod enrollment;
 pub mod error;
@@ -142,7 +143,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/me") view={Lazy::<me::ui::MyAccountRoute>::new()} ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
-                        <Route path=path!("") view=|| view! { <Redirect path=Area::Users.path() /> } />
+                        <Route path=path!("") view=|| view! { <Redirect path=Area::Dashboard.path() /> } />
                         <Route
                             path=StaticSegment(Area::Users.segment())
                             view={Lazy::<users::ui::UsersRoute>::new()}
@@ -159,8 +160,18 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=StaticSegment(Area::Dashboard.segment())
+                            view={Lazy::<dashboard::ui::DashboardRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=StaticSegment(Area::Roles.segment())
                             view={Lazy::<roles::ui::RolesRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment(Area::Roles.segment()), ParamSegment("id"))
+                            view={Lazy::<roles::assignments::ui::RoleRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -57,13 +57,19 @@ for (const locale of LOCALES) {
     await expectNoViolations(page);
   });
 
-  test(`the form of a new role passes axe in ${locale}`, async ({ browser }) => {
+  test(`the form of a new role and a role's page pass axe in ${locale}`, async ({ browser }) => {
     const page = await pageIn(browser, locale);
     await signIn(page);
     await page.goto("/roles");
     await hydrated(page);
     await page.locator(".page-header .button.primary").click();
     await expect(page.locator("form.role-form")).toBeVisible();
+    await expectNoViolations(page);
+    // A role's own page: its Assignments, with Assign Role.
+    await page.keyboard.press("Escape");
+    await page.locator("td a.name").first().click();
+    await expect(page).toHaveURL(/\/roles\/\d+$/);
+    await hydrated(page);
     await expectNoViolations(page);
   });
 }

@@ -29,7 +29,7 @@ test("a person of two accounts chooses one, makes it the default, and switches t
   await accounts.getByLabel(beta).check();
   await page.getByLabel("Sign in to this account from now on without asking").check();
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await hydrated(page);
   await expect(page.getByTestId("signed-in-account")).toHaveText(`Account: ${beta}`);
 
@@ -38,7 +38,7 @@ test("a person of two accounts chooses one, makes it the default, and switches t
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/login");
   await passwordSignIn(page, email, password);
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await hydrated(page);
 
   // "Switch account" asks the password of the account to switch to, and names none.
@@ -76,7 +76,7 @@ test("an account the password did not open is reached as another account, with i
   await accounts.getByLabel("Another account, with its own password").check();
   await page.getByLabel("Password of that account").fill(own);
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await hydrated(page);
   await expect(page.getByTestId("signed-in-account")).toHaveText(`Account: ${gamma}`);
 });

@@ -102,14 +102,23 @@ test("an admin whose role cannot delete finds the delete controls disabled", asy
   await expect(userRows(page).first().getByRole("button", { name: /^Delete / })).toBeDisabled();
 });
 
-test("the first page is readable before any script runs", async ({ browser }) => {
+test("the Dashboard and the Users grid are readable before any script runs", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto("/login");
   await page.getByLabel("E-mail", { exact: true }).fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/users$/);
+  // The landing page: the overview's figures, and its charts drawn on the server.
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId("active").getByRole("link")).toHaveText(/^[\d,]+$/);
+  await expect(page.getByTestId("active-sessions")).toContainText(/[1-9]/);
+  const signIns = page.getByRole("img", { name: /Sign-ins per day/ });
+  await expect(signIns).toBeVisible();
+  await expect(signIns.locator("rect.bar")).toHaveCount(30);
+  await page.getByTestId("locked").getByRole("link").click();
+  await expect(page).toHaveURL(/\/users\?status=locked$/);
+  await page.goto("/users");
   await expect(userRows(page)).toHaveCount(25);
   await expect(page.getByTestId("signed-in-admin")).toHaveText(ADMIN.name);
   await context.close();

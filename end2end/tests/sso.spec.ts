@@ -77,7 +77,7 @@ test("an admin tests and turns on SSO; members then sign in only through the pro
     await adminPage.locator("#email").fill(ADMIN.email);
     await adminPage.locator("#password").fill(ADMIN.password);
     await adminPage.locator("#password").press("Enter");
-    await expect(adminPage).toHaveURL(/\/users$/);
+    await expect(adminPage).toHaveURL(/\/dashboard$/);
     await expect(adminPage.getByTestId("signed-in-admin")).toHaveText(ADMIN.name);
   } finally {
     await turnSsoOff(page);

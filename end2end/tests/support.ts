@@ -43,7 +43,8 @@ export async function hydrated(page: Page) {
 
 /** Signs in through the sign-in page, a plain form that carries no code. */
 export async function signIn(page: Page, email = ADMIN.email, name = ADMIN.name) {
-  await page.goto("/login");
+  // Straight to the Users grid, where most journeys begin, rather than the Dashboard.
+  await page.goto("/login?next=%2Fusers");
   await page.locator("#email").fill(email);
   await page.locator("#password").fill(ADMIN.password);
   await page.locator("#password").press("Enter");

@@ -1,8 +1,9 @@
 //! The `roster` server: building the HTTP application (`startup`), serving the embedded
-//! site (`assets`), resolving who asks (`principal`), refusing cross-origin writes
+//! site (`assets`), the Dashboard's live activity (`activity`), resolving who asks (`principal`), refusing cross-origin writes
 //! (`csrf`), answering errors with their status (`error_status`), and logs
 //! (`telemetry`).
 
+pub mod activity;
 pub mod assets;
 pub mod csrf;
 pub mod error_status;

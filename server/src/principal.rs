@@ -35,9 +35,10 @@ pub const PUBLIC_API: [&str; 17] = [
     app::sso::CALLBACK_PATH,
 ];
 
-/// The look at how long a session has left, which must not lengthen it, and the
-/// "Stay signed in" that does.
+/// The look at how long a session has left and the Dashboard's live activity, which
+/// must not lengthen it, and the "Stay signed in" that does.
 const SESSION_TIME_LEFT: &str = "/api/session_time_left";
+const ACTIVITY_STREAM: &str = "/api/activity_stream";
 const STAY_SIGNED_IN: &str = "/api/stay_signed_in";
 
 /// Paths that never need to know who asks: the site's files and the health check.
@@ -64,7 +65,7 @@ pub async fn resolve_principal(
     let mut signed_in = false;
     if let Some(token) = SessionToken::from_headers(request.headers(), state.secure_cookies) {
         let activity = match path.as_str() {
-            SESSION_TIME_LEFT => Activity::Ignored,
+            SESSION_TIME_LEFT | ACTIVITY_STREAM => Activity::Ignored,
             STAY_SIGNED_IN => Activity::Renews,
             _ => Activity::Counts,
         };

@@ -214,6 +214,7 @@ pub fn router(state: AppState, addr: SocketAddr, origin: PublicOrigin) -> Router
     // Pictures take larger bodies, under a limit of their own.
     Router::new()
         .merge(crate::pictures::routes(state.clone()))
+        .merge(crate::activity::routes(state.clone()))
         .merge(crate::sso::routes(state.clone()))
         .merge(limited)
         .layer(axum::middleware::from_fn(

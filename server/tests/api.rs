@@ -399,10 +399,12 @@ impl TestApp {
         count
     }
 
-    /// The audit events of the first account, as (action, target id) pairs.
+    /// The changes audited in the first account, as (action, target id) pairs: its
+    /// sign-ins and sign-outs are left out.
     async fn audit_trail(&self) -> Vec<(String, i64)> {
         sqlx::query_as(
-            "SELECT action, target_id FROM audit_events WHERE account_id = $1 ORDER BY id",
+            "SELECT action, target_id FROM audit_events WHERE account_id = $1
+             AND action NOT IN ('user.signed_in', 'user.signed_out') ORDER BY id",
         )
         .bind(self.account.account_id)
         .fetch_all(self.db.pool())
@@ -932,10 +934,10 @@ async fn after_sign_in_only_paths_of_this_site_are_returned_to() {
     on_every_engine(|app| async move {
         for (next, expected) in [
             ("/users?q=ann", "/users?q=ann"),
-            ("/\t/evil.example", "/users"),
-            ("//evil.example", "/users"),
-            ("/\\evil.example", "/users"),
-            ("https://evil.example/", "/users"),
+            ("/\t/evil.example", "/dashboard"),
+            ("//evil.example", "/dashboard"),
+            ("/\\evil.example", "/dashboard"),
+            ("https://evil.example/", "/dashboard"),
             ("/users?q=%0A", "/users?q=%0A"),
             ("/users\n?q=\0x", "/users?q="),
         ] {
@@ -1459,6 +1461,36 @@ async fn every_server_function_asks_for_its_own_permission_in_its_own_account_an
                 Permission::RolesManage,
             ),
             (
+                Method::GET,
+                "/api/recent_activity".to_owned(),
+                None,
+                Permission::AuditRead,
+            ),
+            (
+                Method::GET,
+                "/api/dashboard_overview".to_owned(),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::GET,
+                format!("/api/list_role_holders?id={role}&q=ex"),
+                None,
+                Permission::UsersRead,
+            ),
+            (
+                Method::POST,
+                "/api/assign_role".to_owned(),
+                Some(json!({ "id": role, "user": target })),
+                Permission::RolesManage,
+            ),
+            (
+                Method::POST,
+                "/api/unassign_role".to_owned(),
+                Some(json!({ "id": role, "user": target })),
+                Permission::RolesManage,
+            ),
+            (
                 Method::POST,
                 "/api/delete_role".to_owned(),
                 Some(json!({ "id": role, "move_holders_to": null })),
@@ -1575,6 +1607,66 @@ async fn every_server_function_asks_for_its_own_permission_in_its_own_account_an
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "nobody calling {path}");
             }
         }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_activity_stream_sends_each_new_event_to_those_who_may_read_the_audit_log() {
+    on_every_engine(|app| async move {
+        let stream = |client: &reqwest::Client| client.get(app.url("/api/activity_stream")).send();
+        assert_eq!(
+            stream(&client()).await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+        let grouper = app
+            .custom_admin("grouper@example.com", Permission::GroupsManage)
+            .await;
+        assert_eq!(
+            stream(&grouper).await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+
+        app.sign_in().await;
+        let mut live = stream(&app.client).await.unwrap();
+        assert_eq!(live.status(), StatusCode::OK);
+        assert_eq!(live.headers()["content-type"], "text/event-stream");
+        // Another person signs in meanwhile: their sign-in arrives as an event.
+        app.sign_in_as(&client(), "grouper@example.com").await;
+        let mut received = String::new();
+        while !received.contains("grouper@example.com") {
+            let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), live.chunk())
+                .await
+                .expect("an event within seconds")
+                .unwrap()
+                .expect("the stream goes on");
+            received.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        assert!(received.contains("event: activity"), "{received}");
+        assert!(
+            received.contains("\"action\":\"user.signed_in\""),
+            "{received}"
+        );
+
+        // Signed out, the stream ends.
+        app.client
+            .post(app.url("/api/logout"))
+            .send()
+            .await
+            .unwrap();
+        let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while live.chunk().await.ok().flatten().is_some() {}
+        })
+        .await;
+        assert!(ended.is_ok(), "the stream ends with its session");
+        let (signed_out,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'user.signed_out' AND target_id = $1",
+        )
+        .bind(app.account.primary_admin_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(signed_out, 1, "the sign-out is audited");
     })
     .await;
 }
@@ -1808,7 +1900,9 @@ async fn the_audit_log_lists_changes_newest_first_filtered_and_paged() {
             .audit_log(&format!("after={}", newest.next.clone().unwrap()))
             .await
             .unwrap();
-        assert_eq!(older.entries.len(), 6);
+        // 55 suspensions, a deletion and the two sign-ins: 58 in all.
+        assert_eq!(older.entries.len(), 8);
+        assert_eq!(older.entries[7].action, AuditAction::SignedIn);
         assert!(older.next.is_none());
         let back = app
             .audit_log(&format!("before={}", older.prev.unwrap()))
@@ -1835,7 +1929,8 @@ async fn the_audit_log_lists_changes_newest_first_filtered_and_paged() {
         assert!(by_nobody.entries.is_empty());
         // NOW is 2027-01-15 08:00 UTC; the deletion happened two days later.
         let later = app.audit_log("from=2027-01-16").await.unwrap();
-        assert_eq!(later.entries.len(), 1);
+        let actions: Vec<AuditAction> = later.entries.iter().map(|entry| entry.action).collect();
+        assert_eq!(actions, [AuditAction::UserDeleted, AuditAction::SignedIn]);
         let that_day = app
             .audit_log("from=2027-01-15&to=2027-01-15")
             .await
@@ -3435,7 +3530,7 @@ async fn a_password_of_two_accounts_asks_which_and_the_header_names_the_chosen_o
         let wrong = choose("not the password").await.unwrap();
         assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
         let chosen = choose(PASSWORD).await.unwrap();
-        assert_eq!(chosen.headers()["location"], "/users");
+        assert_eq!(chosen.headers()["location"], "/dashboard");
         let me = app.current_admin(&browser).await.unwrap();
         assert_eq!(me.account_name, "Test Org");
         let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
@@ -3553,7 +3648,7 @@ async fn an_authenticator_app_set_up_on_my_account_is_asked_at_every_sign_in_ins
             .send()
             .await
             .unwrap();
-        assert_eq!(accepted.headers()["location"], "/users");
+        assert_eq!(accepted.headers()["location"], "/dashboard");
         assert_eq!(
             app.current_admin(&browser).await.unwrap().email.as_str(),
             PRIMARY_EMAIL

@@ -33,7 +33,7 @@ fn href(params: &AuditParams) -> String {
 }
 
 /// How an action reads in `locale`.
-fn action_label(locale: Locale, action: AuditAction) -> &'static str {
+pub(crate) fn action_label(locale: Locale, action: AuditAction) -> &'static str {
     match action {
         AuditAction::UserDeleted => td_string!(locale, audit.action_user_deleted),
         AuditAction::UserStatusChanged => td_string!(locale, audit.action_user_status_changed),
@@ -94,6 +94,8 @@ fn action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::RoleCreated => td_string!(locale, audit.action_role_created),
         AuditAction::RoleUpdated => td_string!(locale, audit.action_role_updated),
         AuditAction::RoleDeleted => td_string!(locale, audit.action_role_deleted),
+        AuditAction::SignedIn => td_string!(locale, audit.action_signed_in),
+        AuditAction::SignedOut => td_string!(locale, audit.action_signed_out),
         AuditAction::SignUpChanged => td_string!(locale, audit.action_sign_up_changed),
         AuditAction::DomainAdded => td_string!(locale, audit.action_domain_added),
         AuditAction::DomainRemoved => td_string!(locale, audit.action_domain_removed),

@@ -52,7 +52,7 @@ impl Access {
     /// Where a sign-in lands when it names no page of its own.
     pub fn home(self) -> &'static str {
         match self {
-            Self::Console => "/users",
+            Self::Console => "/dashboard",
             Self::OwnAccount | Self::None => "/me",
         }
     }

@@ -372,7 +372,11 @@ mod tests {
                 "{url}"
             );
             assert_eq!(session_accounts(&db).await, [second.account_id], "{url}");
-            assert_eq!(audited_actions(&db).await, ["user.account_chosen"], "{url}");
+            assert_eq!(
+                audited_actions(&db).await,
+                ["user.account_chosen", "user.signed_in"],
+                "{url}"
+            );
             let again = pick(&db, &token, first.primary_admin_id, false).await;
             assert!(matches!(again, Err(AppError::Unauthenticated)), "{url}");
             let gone = offered(&db, &token, NOW).await;

@@ -276,7 +276,11 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(subject, "Your account at Test Org is locked", "{url}");
-            assert_eq!(audited_actions(&db).await, ["user.status_changed"], "{url}");
+            assert_eq!(
+                audited_actions(&db).await,
+                ["user.signed_in", "user.status_changed"],
+                "{url}: the sign-in before the failures, then the lock"
+            );
         }
     }
 

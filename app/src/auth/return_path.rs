@@ -3,7 +3,7 @@
 use url::Url;
 
 /// Where an admin lands when no (acceptable) return path is given.
-pub const DEFAULT_PATH: &str = "/users";
+pub const DEFAULT_PATH: &str = "/dashboard";
 
 /// The local path (with its query) that `next` names, or the default. `next` is
 /// resolved the way a browser would resolve it (tabs and newlines dropped, backslashes

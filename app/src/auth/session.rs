@@ -4,7 +4,8 @@
 //! written at most once a minute, so reads do not write.
 
 use super::access::{Access, AccessColumns};
-use super::principal::{Authentication, Principal, Profile};
+use super::principal::{Actor, Authentication, Principal, Profile};
+use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::db::Db;
 use crate::domain::{AccountId, Email, Permission, SessionId, UserId};
 use crate::error::AppError;
@@ -316,12 +317,31 @@ pub async fn resolve_session(
     ))
 }
 
-/// Ends the session of `token` at once, if it exists.
-pub async fn end_session(db: &Db, token: &SessionToken) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token.digest())
-        .execute(db.pool())
-        .await?;
+/// Ends the session of `token` at once, if it exists, and audits the sign-out.
+pub async fn end_session(
+    db: &Db,
+    token: &SessionToken,
+    addr: Option<IpAddr>,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.write().await?;
+    let ended: Option<(UserId,)> =
+        sqlx::query_as("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
+            .bind(token.digest())
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((user,)) = ended {
+        let actor = Actor::of_user(&mut tx, user, addr).await?;
+        let signed_out = AuditEvent {
+            action: AuditAction::SignedOut,
+            target: AuditTarget::User(user),
+            target_label: actor.email.to_string(),
+            before: None,
+            after: None,
+        };
+        audit::record(&mut tx, &actor, now, &[signed_out]).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

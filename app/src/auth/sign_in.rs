@@ -10,8 +10,10 @@ use super::account_choice;
 use super::link_token::LinkToken;
 use super::lockout;
 use super::password::{HashPlace, reserve_hashing};
+use super::principal::Actor;
 use super::session::{Client, SessionToken, start_session};
 use super::sign_in_code::{self, SecondStep};
+use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
 use crate::db::Db;
 use crate::domain::{AccountId, Email, SessionId, UserId, UserStatus};
 use crate::error::{AppError, Problem};
@@ -344,7 +346,7 @@ async fn open_for(
 }
 
 /// Starts the session of a sign-in that has passed every check, in `tx`: records the
-/// sign-in, forgets the user's failures, and keeps the profile-field policy live now as
+/// sign-in (on the user and in the audit trail), forgets the user's failures, and keeps the profile-field policy live now as
 /// the session's.
 pub(crate) async fn open_session(
     tx: &mut Transaction<'_, Any>,
@@ -364,6 +366,15 @@ pub(crate) async fn open_session(
     .execute(&mut **tx)
     .await?;
     lockout::forget_failures(tx, user).await?;
+    let actor = Actor::of_user(tx, user, client.ip).await?;
+    let signed_in = AuditEvent {
+        action: AuditAction::SignedIn,
+        target: AuditTarget::User(user),
+        target_label: actor.email.to_string(),
+        before: None,
+        after: None,
+    };
+    audit::record(tx, &actor, now, &[signed_in]).await?;
     Ok(token)
 }
 

@@ -584,8 +584,8 @@ mod tests {
             );
             let actions = audited_actions(&db).await;
             assert_eq!(
-                actions.last().map(String::as_str),
-                Some("user.recovery_code_used")
+                actions[actions.len() - 2..],
+                ["user.recovery_code_used", "user.signed_in"]
             );
 
             let renewed = renew_recovery_codes(&db, &grant, NOW + 2).await.unwrap();

@@ -115,7 +115,8 @@ impl Area {
     pub fn is_built(self) -> bool {
         matches!(
             self,
-            Self::Users
+            Self::Dashboard
+                | Self::Users
                 | Self::UserSettings
                 | Self::Roles
                 | Self::Groups

@@ -117,6 +117,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             }
             Clash::TooManyRoles { max } => td_string!(locale, errors.too_many_roles, max = *max),
             Clash::RoleChanged => td_string!(locale, errors.role_changed).to_owned(),
+            Clash::RoleNotHeld => td_string!(locale, errors.role_not_held).to_owned(),
         },
         AppError::Invalid { field, problem } => td_string!(
             locale,

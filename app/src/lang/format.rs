@@ -47,6 +47,18 @@ pub fn date_time(locale: Locale, seconds: i64, offset_minutes: i32) -> String {
     }
 }
 
+/// A day counted from 1 January 1970 (UTC) as its date: `24 Nov` in English,
+/// `11月24日` in Japanese.
+pub fn day(locale: Locale, day: i64) -> String {
+    let Ok(at) = OffsetDateTime::from_unix_timestamp(day.saturating_mul(86_400)) else {
+        return day.to_string();
+    };
+    match locale {
+        Locale::en => format!("{} {}", at.day(), &format!("{:?}", at.month())[..3]),
+        Locale::ja => format!("{}月{}日", u8::from(at.month()), at.day()),
+    }
+}
+
 /// `UTC`, `UTC+9`, `UTC+5:30`, `UTC-3:30`.
 fn zone_name(offset: UtcOffset) -> String {
     let (hours, minutes, _) = offset.as_hms();
@@ -110,6 +122,13 @@ mod tests {
         assert_eq!(count(Locale::en, 999), "999");
         assert_eq!(count(Locale::ja, 1_000), "1,000");
         assert_eq!(count(Locale::en, 1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn a_day_is_its_date_without_the_year() {
+        let day = 1_795_511_100 / 86_400;
+        assert_eq!(super::day(Locale::en, day), "24 Nov");
+        assert_eq!(super::day(Locale::ja, day), "11月24日");
     }
 
     #[test]

@@ -168,7 +168,7 @@ fn AccountView(
                         <p class="subtitle">{move || t_string!(i18n, me.title)}</p>
                     </div>
                 </div>
-                {is_admin.then(|| view! { <a class="button" href="/users">{move || t_string!(i18n, me.to_console)}</a> })}
+                {is_admin.then(|| view! { <a class="button" href="/dashboard">{move || t_string!(i18n, me.to_console)}</a> })}
             </header>
             {move || failure().map(|text| view! { <div class="notice error" role="alert">{text}</div> })}
             <h2>{move || t_string!(i18n, me.profile)}</h2>

@@ -736,7 +736,11 @@ mod tests {
             .await
             .unwrap();
             assert_eq!((status, hash), (UserStatus::Active.code(), None), "{url}");
-            assert_eq!(audited_actions(&db).await, ["user.signed_up"], "{url}");
+            assert_eq!(
+                audited_actions(&db).await,
+                ["user.signed_in", "user.signed_up", "user.signed_in"],
+                "{url}"
+            );
         }
     }
 
@@ -786,7 +790,7 @@ mod tests {
             assert_eq!(left, 0, "{url}: the invitation is used");
             assert_eq!(
                 audited_actions(&db).await,
-                ["user.invitation_accepted"],
+                ["user.invitation_accepted", "user.signed_in"],
                 "{url}"
             );
         }

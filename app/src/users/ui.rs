@@ -6,6 +6,8 @@ mod delete;
 pub mod details;
 mod invitations;
 mod outcome;
+pub mod people;
+pub mod picker;
 mod status;
 mod table;
 mod toolbar;

@@ -1,8 +1,9 @@
-//! `roster-bench`: the Users grid's, the User Details page's and the session check's
-//! figures over a large account, and a sign-in's with and without its e-mailed second
-//! step, on SQLite and, when `ROSTER_TEST_POSTGRES_URL` is set, on PostgreSQL. Times are measured around the store functions the server functions
-//! call (server-side, without HTTP), in a fresh database filled by the same loader as
-//! `roster seed`.
+//! `roster-bench`: the Users grid's, the User Details page's, Role Management's, the
+//! Dashboard's and the session check's figures over a large account, and a sign-in's
+//! with and without its e-mailed second step, on SQLite and, when
+//! `ROSTER_TEST_POSTGRES_URL` is set, on PostgreSQL. Times are measured around the store
+//! functions the server functions call (server-side, without HTTP), in a fresh database
+//! filled by the same loader as `roster seed`.
 
 use app::accounts::CreatedAccount;
 use app::apps::MemberRole;
@@ -11,12 +12,14 @@ use app::auth::principal::{Grant, UsersDelete, UsersRead};
 use app::auth::session::{Activity, Client, resolve_session, start_session};
 use app::auth::sign_in::{Door, SignedIn, sign_in};
 use app::auth::sign_in_code;
+use app::dashboard;
 use app::db::Db;
 use app::domain::Email;
 use app::domain::{SessionId, UserId, UserStatus};
 use app::i18n::Locale;
 use app::loader::add_generated_users;
 use app::loader::names::{FIRST_NAMES, LAST_NAMES};
+use app::roles::assignments::store::{PageOf, role_holders};
 use app::roles::store::list_roles;
 use app::settings::sign_in_security::TwoFactor;
 use app::testing::fixtures::{
@@ -292,6 +295,31 @@ async fn details_page(
         assert!(!listed.is_empty());
     })
     .await;
+    let holders = time(repetitions, || async {
+        let page = PageOf {
+            role: account.master_admin_role_id,
+            search: None,
+            after: None,
+        };
+        role_holders(db, reader, &page)
+            .await
+            .expect("the holders read");
+    })
+    .await;
+    let overview = time(repetitions, || async {
+        dashboard::store::overview(db, reader, NOW)
+            .await
+            .expect("the overview reads");
+    })
+    .await;
+    // What a view past its five minutes sets off, after answering: at most once per
+    // account every five minutes.
+    let counted = time(repetitions.min(20), || async {
+        dashboard::store::refresh_snapshot(db, account.account_id, NOW)
+            .await
+            .expect("the figures are counted");
+    })
+    .await;
     println!("| User Details tab (one user) | server function's read | median ms | p95 ms |");
     println!("|---|---|---|---|");
     for (tab, read, timing) in [
@@ -302,6 +330,21 @@ async fn details_page(
             "Role Management (every admin role, holders counted)",
             "list_roles",
             roles,
+        ),
+        (
+            "A role's Assignments (Master Admin, first page)",
+            "list_role_holders",
+            holders,
+        ),
+        (
+            "Dashboard (the user overview)",
+            "dashboard_overview",
+            overview,
+        ),
+        (
+            "Dashboard's slower figures (every 5 minutes, in the background)",
+            "refresh_snapshot",
+            counted,
         ),
     ] {
         println!(
