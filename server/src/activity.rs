@@ -1,15 +1,19 @@
 //! The Dashboard's live activity as server-sent events: `GET /api/activity_stream`
 //! answers each audit event of the admin's account recorded after `?after=` (or, by
 //! default, after the newest at connection), as an `activity` event whose id is the
-//! event's, so a browser that reconnects (`Last-Event-ID`) misses none. The stream
-//! reads the audit table every `POLL` (any replica's events are there), checks the
-//! session each time without counting it as activity, and ends as soon as the session
-//! ends or loses `audit.read`.
+//! newest event sent, so a browser that reconnects (`Last-Event-ID`) misses none. The
+//! stream reads the audit table every `POLL` (any replica's events are there), checks
+//! the session each time without counting it as activity, and ends as soon as the
+//! session ends or loses `audit.read`.
+//!
+//! Ids are taken when a row is written, so on PostgreSQL an event can commit after one
+//! with a later id has been sent. Each read therefore starts from where the stream
+//! stood `LATE` ago, and skips the events it has sent since.
 
 use crate::error_status::error_response;
 use app::auth::principal::{AuditRead, Capability, Principal};
 use app::auth::session::{Activity, SessionToken, resolve_session};
-use app::dashboard::activity::store;
+use app::dashboard::activity::{ActivityEntry, store};
 use app::error::AppError;
 use app::state::AppState;
 use axum::Router;
@@ -20,12 +24,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures::stream::{self, Stream};
 use serde::Deserialize;
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::convert::Infallible;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often a stream reads the audit table: the most an event waits to be sent.
 const POLL: Duration = Duration::from_secs(1);
+/// How long after a later event an event may commit and still be sent.
+const LATE: Duration = Duration::from_secs(10);
 
 pub fn routes(state: AppState) -> Router {
     Router::new()
@@ -85,8 +91,70 @@ struct Cursor {
     state: AppState,
     token: SessionToken,
     principal: Principal,
-    after: i64,
+    sent: Sent,
     pending: VecDeque<Event>,
+}
+
+/// Which events a stream has sent, and where its next read starts.
+struct Sent {
+    /// The newest event sent (or the position the stream started from).
+    newest: i64,
+    /// Where the stream stood at each read of the last `LATE`, oldest first.
+    positions: VecDeque<(Instant, i64)>,
+    /// The events sent after the oldest of `positions`: read again, and skipped.
+    ids: BTreeSet<i64>,
+}
+
+impl Sent {
+    fn after(newest: i64) -> Self {
+        Self {
+            newest,
+            positions: VecDeque::new(),
+            ids: BTreeSet::new(),
+        }
+    }
+
+    /// Where a read at `now` starts: where the stream stood `LATE` ago. Forgets older
+    /// positions and the events sent before the new start.
+    fn read_from(&mut self, now: Instant) -> i64 {
+        self.positions.push_back((now, self.newest));
+        while self
+            .positions
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) > LATE)
+        {
+            self.positions.pop_front();
+        }
+        let start = self.positions.front().map_or(self.newest, |(_, at)| *at);
+        self.ids = self.ids.split_off(&(start + 1));
+        start
+    }
+
+    /// Whether event `id` is still to be sent; it counts as sent from now on.
+    fn is_new(&mut self, id: i64) -> bool {
+        let new = self.ids.insert(id);
+        self.newest = self.newest.max(id);
+        new
+    }
+}
+
+impl Cursor {
+    /// Queues the events of a read the stream has not sent yet, each with the newest
+    /// id sent as its own: where a reconnecting browser resumes.
+    fn take(&mut self, entries: Vec<ActivityEntry>) {
+        for entry in entries {
+            if !self.sent.is_new(entry.id) {
+                continue;
+            }
+            if let Ok(event) = Event::default()
+                .event("activity")
+                .id(self.sent.newest.to_string())
+                .json_data(&entry)
+            {
+                self.pending.push_back(event);
+            }
+        }
+    }
 }
 
 /// Whether the session still stands and may still read the audit trail.
@@ -112,7 +180,7 @@ fn events(
         state,
         token,
         principal,
-        after,
+        sent: Sent::after(after),
         pending: VecDeque::new(),
     };
     stream::unfold(cursor, |mut cursor| async move {
@@ -125,19 +193,46 @@ fn events(
                 return None;
             }
             let account = cursor.principal.account_id();
-            let Ok(entries) = store::after(&cursor.state.db, account, cursor.after).await else {
-                continue;
-            };
-            for entry in entries {
-                cursor.after = entry.id;
-                if let Ok(event) = Event::default()
-                    .event("activity")
-                    .id(entry.id.to_string())
-                    .json_data(&entry)
-                {
-                    cursor.pending.push_back(event);
-                }
+            let start = cursor.sent.read_from(Instant::now());
+            let seen = cursor.sent.ids.len();
+            if let Ok(entries) = store::after(&cursor.state.db, account, start, seen).await {
+                cursor.take(entries);
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sends what `sent` does not have yet of `ids`, as a read does.
+    fn read(sent: &mut Sent, ids: &[i64]) -> Vec<i64> {
+        ids.iter().copied().filter(|id| sent.is_new(*id)).collect()
+    }
+
+    #[test]
+    fn an_event_that_commits_behind_a_sent_one_is_still_sent_once() {
+        let start = Instant::now();
+        let mut sent = Sent::after(4);
+        assert_eq!(sent.read_from(start), 4);
+        assert_eq!(read(&mut sent, &[6, 7]), [6, 7], "5 has not committed yet");
+        let next = start + Duration::from_secs(1);
+        assert_eq!(sent.read_from(next), 4, "read again from where it stood");
+        assert_eq!(read(&mut sent, &[5, 6, 7, 8]), [5, 8]);
+        assert_eq!(sent.newest, 8);
+    }
+
+    #[test]
+    fn positions_older_than_late_are_forgotten_with_the_events_before_them() {
+        let start = Instant::now();
+        let mut sent = Sent::after(0);
+        sent.read_from(start);
+        read(&mut sent, &[1, 2]);
+        sent.read_from(start + Duration::from_secs(5));
+        read(&mut sent, &[3]);
+        let later = start + LATE + Duration::from_secs(1);
+        assert_eq!(sent.read_from(later), 2, "where it stood five seconds in");
+        assert_eq!(sent.ids, BTreeSet::from([3]));
+    }
 }

@@ -1,8 +1,5 @@
 //! Reading the account's audit events for the live activity: the newest ones, and
-//! those recorded after a given id, through the index on `(account_id, id)`. A stream
-//! repeats none. On PostgreSQL it can miss one: ids are taken when a row is written,
-//! so an event whose transaction commits after a later id's has been sent is behind
-//! the stream's position (the audit log has it; README, Known limits).
+//! those recorded after a given id, through the index on `(account_id, id)`.
 
 use super::{ActivityEntry, SHOWN, Subject};
 use crate::audit::AuditAction;
@@ -11,7 +8,7 @@ use crate::db::Db;
 use crate::domain::AccountId;
 use crate::error::AppError;
 
-/// Events one read of a stream answers at most; the next read takes the rest.
+/// New events one read of a stream answers at most; the next read takes the rest.
 pub const BATCH: i64 = 50;
 
 #[derive(sqlx::FromRow)]
@@ -54,11 +51,13 @@ pub async fn newest(db: &Db, grant: &Grant<AuditRead>) -> Result<Vec<ActivityEnt
     Ok(rows.into_iter().map(EventRow::entry).collect())
 }
 
-/// Up to `BATCH` of the account's events recorded after event `after`, oldest first.
+/// Up to `BATCH` of the account's events recorded after event `after`, oldest first, and
+/// as many again as `seen` lists (events the caller has already and skips).
 pub async fn after(
     db: &Db,
     account: AccountId,
     after: i64,
+    seen: usize,
 ) -> Result<Vec<ActivityEntry>, AppError> {
     let rows: Vec<EventRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM audit_events WHERE id > $1 AND account_id = $2
@@ -66,7 +65,7 @@ pub async fn after(
     ))
     .bind(after)
     .bind(account)
-    .bind(BATCH)
+    .bind(BATCH + seen as i64)
     .fetch_all(db.pool())
     .await?;
     Ok(rows.into_iter().map(EventRow::entry).collect())
@@ -102,7 +101,7 @@ mod tests {
             password_sign_in(&db, "other@example.com", NOW).await;
             password_sign_in(&db, PRIMARY_EMAIL, NOW + 1).await;
 
-            let seen = after(&db, account.account_id, start).await.unwrap();
+            let seen = after(&db, account.account_id, start, 0).await.unwrap();
             let read: Vec<(AuditAction, &str)> = seen
                 .iter()
                 .map(|entry| (entry.action, entry.target.as_str()))
@@ -121,7 +120,7 @@ mod tests {
                 Some(Subject::User(account.primary_admin_id)),
                 "{url}"
             );
-            let rest = after(&db, account.account_id, seen[1].id).await.unwrap();
+            let rest = after(&db, account.account_id, seen[1].id, 0).await.unwrap();
             assert!(rest.is_empty(), "{url}: nothing is repeated");
             assert_eq!(
                 last_id(&db, account.account_id).await.unwrap(),
@@ -140,7 +139,7 @@ mod tests {
                     .all(|entry| entry.target != "other@example.com"),
                 "{url}"
             );
-            let theirs = after(&db, other.account_id, 0).await.unwrap();
+            let theirs = after(&db, other.account_id, 0, 0).await.unwrap();
             assert_eq!(theirs.len(), 1, "{url}: the other account's own sign-in");
         }
     }
