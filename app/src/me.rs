@@ -79,6 +79,7 @@ pub async fn end_my_session(session: i64) -> Result<u64, AppError> {
         grant.actor(),
         grant.actor_id(),
         Some(session),
+        None,
         state.clock.now(),
     )
     .await?;

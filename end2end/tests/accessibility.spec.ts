@@ -5,7 +5,7 @@ import { Browser, Page } from "@playwright/test";
 import { test, expect, hydrated, signIn, userRows, cspViolations, runId, addUser, idleSessions } from "./support";
 
 const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const CONSOLE_PAGES = ["/users", "/me", "/groups/1", "/audit-log", "/dashboard", "/user-settings", "/roles", "/groups", "/invite", "/approvals", "/apps", "/outbox", "/no-such-page"];
+const CONSOLE_PAGES = ["/users", "/users/1?tab=sessions", "/me", "/groups/1", "/audit-log", "/dashboard", "/user-settings", "/roles", "/groups", "/invite", "/approvals", "/apps", "/outbox", "/no-such-page"];
 const LOCALES = ["en-GB", "ja-JP"];
 
 const violationsOf = new WeakMap<Page, string[]>();

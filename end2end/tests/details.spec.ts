@@ -2,7 +2,7 @@
 // session killed from the Sessions/Devices tab, app roles assigned and switched, the
 // owner's role refused, ownership transferred and the former owner deleted; each
 // change found in the Audit log.
-import { test, expect, hydrated, signIn, userRows, runId, addUser, ADMIN } from "./support";
+import { test, expect, messagesTo, hydrated, signIn, userRows, runId, addUser, ADMIN } from "./support";
 import { Page } from "@playwright/test";
 
 /** A demo member who signs in with the demo password. */
@@ -81,6 +81,7 @@ test("a member signs in to their own page, and when an admin kills the session t
   await hydrated(member);
   await expect(member.getByTestId("my-email")).toHaveText(MEMBER.email);
   await expect(member.getByTestId("my-sessions").getByText("this session", { exact: true })).toBeVisible();
+  await expect(member.getByTestId("sessions-privacy-note")).toContainText("Admins of your workspaces can see these sessions");
   await member.goto("/users");
   await expect(member, "a member never reaches the console").toHaveURL(/\/me$/);
   await hydrated(member);
@@ -89,9 +90,18 @@ test("a member signs in to their own page, and when an admin kills the session t
   await openUser(page, MEMBER.email);
   await openTab(page, "Sessions/Devices");
   await expect(page.locator("table.grid tbody tr").first()).toBeVisible();
+  await expect(page.getByTestId("sessions-platform-note")).toContainText("valid in every workspace");
+  await hydrated(page);
+  const told = messagesTo(MEMBER.email).length;
+  await page.getByLabel("Reason (optional)").fill("Your laptop was reported stolen");
   await page.getByRole("button", { name: "Kill all sessions" }).click();
   await expect(page.getByTestId("sessions-outcome")).toContainText("Sessions ended");
   await expect(page.getByText("No live sessions.")).toBeVisible();
+  await expect(page.getByLabel("Reason (optional)"), "a kill that went through clears its reason").toHaveValue("");
+  await expect.poll(() => messagesTo(MEMBER.email).length, { timeout: 15_000 }).toBe(told + 1);
+  const notice = messagesTo(MEMBER.email)[told].replace(/=\r?\n/g, "");
+  expect(notice).toContain("Subject: You were signed out of");
+  expect(notice).toContain("Your laptop was reported stolen");
 
   await member.reload();
   await expect(member, "the killed session is refused at its next request").toHaveURL(/\/login/);

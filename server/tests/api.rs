@@ -2059,7 +2059,18 @@ async fn a_killed_session_is_refused_at_once_and_killing_your_own_signs_you_out(
         assert!(!sessions[0].is_yours);
         assert_eq!(sessions[0].ip.as_deref(), Some("127.0.0.1"));
 
-        let body = json!({ "user": second, "session": sessions[0].id });
+        let rambling = "why ".repeat(100);
+        let body = json!({ "user": second, "session": sessions[0].id, "reason": rambling });
+        let refused: Result<u64, Refusal> = app
+            .post_json(&app.client, "/api/end_sessions", body, HeaderMap::new())
+            .await;
+        assert_eq!(refused.unwrap_err().status, StatusCode::BAD_REQUEST);
+        assert!(
+            app.list_users_with(&client, "").await.is_ok(),
+            "a refused reason ends nothing"
+        );
+
+        let body = json!({ "user": second, "session": sessions[0].id, "reason": "Stolen" });
         let ended: u64 = app
             .post_json(
                 &app.client,

@@ -300,6 +300,42 @@ pub fn second_factor_reset(locale: Locale, to: Email, account: &str, first_name:
     Mail::compose(locale, to, subject, account, &paragraphs, None)
 }
 
+/// What the e-mail to a user whose sessions an admin ended needs to say.
+pub struct SessionsEnded<'a> {
+    pub account: &'a str,
+    pub first_name: &'a str,
+    pub ended: usize,
+    /// The admin's words, when they gave any.
+    pub reason: Option<&'a str>,
+}
+
+/// The e-mail that tells a user an admin ended their sessions, and why when the admin
+/// said.
+pub fn sessions_ended(locale: Locale, to: Email, letter: &SessionsEnded<'_>) -> Mail {
+    let account = letter.account;
+    let subject = td_string!(locale, mail.sessions_ended_subject, account = account);
+    let body = match letter.ended {
+        1 => td_string!(locale, mail.sessions_ended_one, account = account),
+        count => td_string!(
+            locale,
+            mail.sessions_ended_many,
+            account = account,
+            count = count
+        ),
+    };
+    let reason = match letter.reason {
+        Some(reason) => td_string!(locale, mail.sessions_ended_reason, reason = reason),
+        None => td_string!(locale, mail.sessions_ended_no_reason).to_owned(),
+    };
+    let paragraphs = [
+        greeting(locale, letter.first_name),
+        body,
+        reason,
+        td_string!(locale, mail.sessions_ended_not_you).to_owned(),
+    ];
+    Mail::compose(locale, to, subject, account, &paragraphs, None)
+}
+
 /// What the e-mail to a user locked out by failed sign-ins needs to say.
 pub struct AccountLocked<'a> {
     pub account: &'a str,

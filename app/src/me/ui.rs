@@ -183,6 +183,9 @@ fn AccountView(
                 <dd>{role_name}</dd>
             </dl>
             <h2>{move || t_string!(i18n, me.sessions)}</h2>
+            <p class="muted" data-testid="sessions-privacy-note">
+                {move || t_string!(i18n, me.sessions_privacy_note)}
+            </p>
             <div class="table-wrap">
                 <table class="grid" data-testid="my-sessions">
                     <thead>

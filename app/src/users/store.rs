@@ -20,8 +20,8 @@ pub use deletion::delete_users;
 pub use paging::list_users;
 pub use profile::{save_profile, user_details};
 pub(crate) use selection::{Selected, ensure_user, fetch_one, fetch_selected};
+pub use sessions::{Kill, end_sessions, user_sessions};
 pub(crate) use sessions::{end_live_sessions, live_sessions};
-pub use sessions::{end_sessions, user_sessions};
 pub use status::change_status;
 pub use totals::count_users;
 

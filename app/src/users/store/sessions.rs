@@ -1,6 +1,6 @@
 //! A user's live sessions, and ending them: at once, in one transaction with its audit
-//! event. A session idle for the timeout is no longer live, whether or not it has been
-//! swept yet.
+//! event and, when an admin ended another user's, the e-mail that tells that user. A
+//! session idle for the timeout is no longer live, whether or not it has been swept yet.
 
 use super::selection::{Selected, ensure_user, fetch_one};
 use crate::audit::{self, AuditAction, AuditEvent, AuditTarget};
@@ -10,8 +10,11 @@ use crate::db::Db;
 use crate::db::sql::Sql;
 use crate::domain::{AccountId, Email, SessionId, UserId};
 use crate::error::{AppError, Missing};
+use crate::i18n::Locale;
+use crate::mail::message::{SessionsEnded, sessions_ended};
+use crate::mail::outbox;
 use crate::users::device::describe;
-use crate::users::sessions::SessionInfo;
+use crate::users::sessions::{KillReason, SessionInfo};
 use serde_json::json;
 use sqlx::AnyConnection;
 
@@ -81,41 +84,55 @@ pub(crate) async fn live_sessions(
         .collect())
 }
 
-/// The user whose sessions end, as the audit trail names them.
+/// The user whose sessions end, as the audit trail and the e-mail name them.
 #[derive(sqlx::FromRow)]
 struct SessionOwner {
     id: UserId,
     #[sqlx(try_from = "String")]
     email: Email,
+    first_name: String,
 }
 
 impl Selected for SessionOwner {
-    const COLUMNS: &'static str = "id, email";
+    const COLUMNS: &'static str = "id, email, first_name";
     fn id(&self) -> UserId {
         self.id
     }
 }
 
-/// Ends `session` of `user`, or all of the user's sessions when `None`, and returns the
-/// ones ended. A session that is not the user's live session is a 404.
+/// An admin's Kill Session: whose, which one (every one when `None`), and what the
+/// user is told.
+#[derive(Debug, Clone)]
+pub struct Kill {
+    pub user: UserId,
+    pub session: Option<SessionId>,
+    pub reason: Option<KillReason>,
+    /// The language of the e-mail to the user.
+    pub locale: Locale,
+}
+
+/// Ends the sessions `kill` names and returns the ones ended; a user other than the
+/// admin is e-mailed that an admin ended them, with the reason. A session that is not
+/// the user's live session is a 404.
 pub async fn end_sessions(
     db: &Db,
     grant: &Grant<SessionsKill>,
-    user: UserId,
-    session: Option<SessionId>,
+    kill: &Kill,
     now: i64,
 ) -> Result<Vec<SessionId>, AppError> {
-    end_live_sessions(db, grant.actor(), user, session, now).await
+    let told = (kill.user != grant.actor_id()).then_some(kill);
+    end_live_sessions(db, grant.actor(), kill.user, kill.session, told, now).await
 }
 
 /// Ends `session` of `user` of the actor's account (all of them when `None`), audited
-/// as done by `actor`; the sessions ended. A session that is not the user's live session
-/// is a 404.
+/// as done by `actor`, and e-mails the user when `told` says how; the sessions ended. A
+/// session that is not the user's live session is a 404.
 pub(crate) async fn end_live_sessions(
     db: &Db,
     actor: &Actor,
     user: UserId,
     session: Option<SessionId>,
+    told: Option<&Kill>,
     now: i64,
 ) -> Result<Vec<SessionId>, AppError> {
     let account_id = actor.account_id;
@@ -160,12 +177,31 @@ pub(crate) async fn end_live_sessions(
             None => Ok(ended),
         };
     }
+    let reason = told.and_then(|kill| kill.reason.as_ref());
+    let mut after = json!({ "sessions": live - ended.len() as i64 });
+    if let Some(reason) = reason {
+        after["reason"] = json!(reason.as_str());
+    }
+    if let Some(kill) = told {
+        let (account,): (String,) = sqlx::query_as("SELECT name FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let letter = SessionsEnded {
+            account: &account,
+            first_name: &owner.first_name,
+            ended: ended.len(),
+            reason: reason.map(KillReason::as_str),
+        };
+        let mail = sessions_ended(kill.locale, owner.email.clone(), &letter);
+        outbox::enqueue(&mut tx, account_id, &mail, now).await?;
+    }
     let event = AuditEvent {
         action: AuditAction::SessionsEnded,
         target: AuditTarget::User(owner.id),
         target_label: owner.email.to_string(),
         before: Some(json!({ "sessions": live })),
-        after: Some(json!({ "sessions": live - ended.len() as i64 })),
+        after: Some(after),
     };
     audit::record(&mut tx, actor, now, &[event]).await?;
     tx.commit().await?;
@@ -187,6 +223,23 @@ mod tests {
     const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) \
         AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
 
+    fn kill(user: UserId, session: Option<SessionId>) -> Kill {
+        Kill {
+            user,
+            session,
+            reason: None,
+            locale: Locale::en,
+        }
+    }
+
+    /// The recipients, subjects and texts in the outbox, oldest first.
+    async fn outbox(db: &Db) -> Vec<(String, String, String)> {
+        sqlx::query_as("SELECT recipient, subject, text_body FROM outbox ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn live_sessions_are_listed_with_their_device_and_killing_one_ends_it_at_once() {
         for url in database_urls().await {
@@ -206,7 +259,7 @@ mod tests {
                 .await
                 .unwrap();
             let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
-            let (read, kill) = (admin.grant().unwrap(), admin.grant().unwrap());
+            let (read, grant) = (admin.grant().unwrap(), admin.grant().unwrap());
 
             let yours = SessionId::parse(1).unwrap();
             let listed = user_sessions(&db, &read, ann, yours, NOW + 10)
@@ -221,7 +274,7 @@ mod tests {
                 "{url}: 'fixture' is no browser"
             );
 
-            let ended = end_sessions(&db, &kill, ann, Some(listed[0].id), NOW + 10)
+            let ended = end_sessions(&db, &grant, &kill(ann, Some(listed[0].id)), NOW + 10)
                 .await
                 .unwrap();
             assert_eq!(ended, vec![listed[0].id], "{url}");
@@ -234,7 +287,7 @@ mod tests {
                 "{url}"
             );
 
-            let again = end_sessions(&db, &kill, ann, Some(listed[0].id), NOW + 12).await;
+            let again = end_sessions(&db, &grant, &kill(ann, Some(listed[0].id)), NOW + 12).await;
             assert_eq!(
                 again.unwrap_err(),
                 AppError::NotFound {
@@ -242,7 +295,9 @@ mod tests {
                 },
                 "{url}"
             );
-            let all = end_sessions(&db, &kill, ann, None, NOW + 12).await.unwrap();
+            let all = end_sessions(&db, &grant, &kill(ann, None), NOW + 12)
+                .await
+                .unwrap();
             assert_eq!(all.len(), 1, "{url}");
             let refused = resolve_session(&db, &desktop, NOW + 13, None, Activity::Counts).await;
             assert!(matches!(refused, Err(AppError::Unauthenticated)), "{url}");
@@ -265,16 +320,16 @@ mod tests {
             let (bobs, _) = signed_in(&db, &account, bob).await;
             let (bosses, _) = signed_in(&db, &other, other.primary_admin_id).await;
             let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
-            let (read, kill) = (admin.grant().unwrap(), admin.grant().unwrap());
+            let (read, grant) = (admin.grant().unwrap(), admin.grant().unwrap());
             let yours = SessionId::parse(1).unwrap();
             let bob_session = user_sessions(&db, &read, bob, yours, NOW).await.unwrap()[0].id;
 
-            let wrong_user = end_sessions(&db, &kill, ann, Some(bob_session), NOW).await;
+            let wrong_user = end_sessions(&db, &grant, &kill(ann, Some(bob_session)), NOW).await;
             assert!(
                 matches!(wrong_user, Err(AppError::NotFound { .. })),
                 "{url}"
             );
-            let foreign = end_sessions(&db, &kill, other.primary_admin_id, None, NOW).await;
+            let foreign = end_sessions(&db, &grant, &kill(other.primary_admin_id, None), NOW).await;
             assert_eq!(
                 foreign.unwrap_err(),
                 AppError::unknown_user(other.primary_admin_id.get()),
@@ -293,6 +348,79 @@ mod tests {
                 "{url}"
             );
             assert!(audited_actions(&db).await.is_empty(), "{url}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_user_is_emailed_the_admins_reason_and_the_audit_log_keeps_it() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let ann = add_admin(&db, &account, "ann@example.com", DefaultRole::UserAdmin).await;
+            signed_in(&db, &account, ann).await;
+            signed_in(&db, &account, ann).await;
+            let (_, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let grant = admin.grant().unwrap();
+            let said = KillReason::parse(Some("Laptop reported stolen")).unwrap();
+
+            let ended = end_sessions(
+                &db,
+                &grant,
+                &Kill {
+                    reason: said,
+                    ..kill(ann, None)
+                },
+                NOW + 1,
+            )
+            .await
+            .unwrap();
+            assert_eq!(ended.len(), 2, "{url}");
+            let mail = outbox(&db).await;
+            assert_eq!(mail.len(), 1, "{url}: one e-mail for one kill");
+            let (to, subject, text) = &mail[0];
+            assert_eq!(to, "ann@example.com", "{url}");
+            assert_eq!(subject, "You were signed out of Test Org", "{url}");
+            assert!(text.contains("ended 2 of your sessions"), "{url}: {text}");
+            assert!(
+                text.contains("The reason they gave: Laptop reported stolen"),
+                "{url}: {text}"
+            );
+            let (after,): (String,) = sqlx::query_as(
+                "SELECT after_value FROM audit_events WHERE action = 'user.sessions_ended'",
+            )
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+            assert_eq!(after["reason"], "Laptop reported stolen", "{url}");
+            assert_eq!(after["sessions"], 0, "{url}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_admin_ending_their_own_session_is_not_emailed_and_no_reason_says_so() {
+        for url in database_urls().await {
+            let db = Db::connect(&url, 2).await.unwrap();
+            let account = test_account(&db).await;
+            let ann = add_admin(&db, &account, "ann@example.com", DefaultRole::UserAdmin).await;
+            signed_in(&db, &account, ann).await;
+            let (yours, admin) = signed_in(&db, &account, account.primary_admin_id).await;
+            let grant = admin.grant().unwrap();
+
+            end_sessions(&db, &grant, &kill(account.primary_admin_id, None), NOW + 1)
+                .await
+                .unwrap();
+            assert!(outbox(&db).await.is_empty(), "{url}: nobody to tell");
+            let refused = resolve_session(&db, &yours, NOW + 2, None, Activity::Counts).await;
+            assert!(matches!(refused, Err(AppError::Unauthenticated)), "{url}");
+
+            end_sessions(&db, &grant, &kill(ann, None), NOW + 1)
+                .await
+                .unwrap();
+            let mail = outbox(&db).await;
+            assert_eq!(mail.len(), 1, "{url}");
+            assert!(mail[0].2.contains("ended one of your sessions"), "{url}");
+            assert!(mail[0].2.contains("They gave no reason."), "{url}");
         }
     }
 }

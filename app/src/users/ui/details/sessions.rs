@@ -1,13 +1,16 @@
 //! The Sessions/Devices tab: the user's live sessions across every workspace, each with
 //! Kill Session, which ends it at once and without asking (seeds 001: "immediately and
-//! abruptly"); Kill all sessions ends every one. Ending the admin's own session signs
-//! them out.
+//! abruptly"); Kill all sessions ends every one. An optional reason typed above the
+//! table goes with either kill to the user's e-mail and the audit log. Ending the
+//! admin's own session signs them out.
 
 use super::Actions;
 use crate::domain::{SessionId, UserId};
 use crate::i18n::{Locale, t_string, td_string, use_i18n};
 use crate::lang::format::use_local_time;
-use crate::users::sessions::{DeviceKind, EndSessions, SessionInfo, list_user_sessions};
+use crate::users::sessions::{
+    DeviceKind, EndSessions, MAX_KILL_REASON_CHARS, SessionInfo, list_user_sessions,
+};
 use crate::users::ui::outcome::ActionOutcome;
 use leptos::prelude::*;
 
@@ -45,17 +48,45 @@ pub(super) fn SessionsTab(user: UserId, can_kill: bool, actions: Actions) -> imp
             let _ = window().location().set_href("/login");
         }
     });
+    // The reason stays typed after a refusal and is cleared once a kill went through.
+    let reason = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if matches!(end.value().get(), Some(Ok(_))) {
+            reason.set(String::new());
+        }
+    });
     let kill = move |session: Option<SessionId>, yours: bool| {
         ending_yours.set(yours);
+        let said = reason.get_untracked();
         end.dispatch(EndSessions {
             user: user.get(),
             session: session.map(SessionId::get),
+            reason: (!said.trim().is_empty()).then_some(said),
         });
     };
     let pending = end.pending();
     view! {
+        <p class="muted" data-testid="sessions-platform-note">
+            {move || t_string!(i18n, details.sessions_platform_note)}
+        </p>
         {(!can_kill).then(|| view! {
             <p class="notice info">{move || t_string!(i18n, details.no_kill_permission)}</p>
+        })}
+        {can_kill.then(|| view! {
+            <div class="field kill-reason">
+                <label for="kill-reason">{move || t_string!(i18n, details.kill_reason)}</label>
+                <textarea
+                    id="kill-reason"
+                    rows="2"
+                    maxlength=MAX_KILL_REASON_CHARS
+                    aria-describedby="kill-reason-hint"
+                    prop:value=move || reason.get()
+                    on:input=move |event| reason.set(event_target_value(&event))
+                ></textarea>
+                <p id="kill-reason-hint" class="hint">
+                    {move || t_string!(i18n, details.kill_reason_hint)}
+                </p>
+            </div>
         })}
         <ActionOutcome answer=end.value() test_id="sessions-outcome" />
         <Transition fallback=|| ()>
