@@ -1,14 +1,15 @@
 //! The Dashboard's live activity as server-sent events: `GET /api/activity_stream`
 //! answers each audit event of the admin's account recorded after `?after=` (or, by
-//! default, after the newest at connection), as an `activity` event whose id is the
-//! newest event sent, so a browser that reconnects (`Last-Event-ID`) misses none. The
-//! stream reads the audit table every `POLL` (any replica's events are there), checks
-//! the session each time without counting it as activity, and ends as soon as the
-//! session ends or loses `audit.read`.
+//! default, after the newest at connection), as an `activity` event whose id is where
+//! a browser that reconnects (`Last-Event-ID`) resumes without missing any. The stream
+//! reads the audit table every `POLL` (any replica's events are there), checks the
+//! session each time without counting it as activity, and ends as soon as the session
+//! ends or loses `audit.read`, or the server begins to stop.
 //!
 //! Ids are taken when a row is written, so on PostgreSQL an event can commit after one
 //! with a later id has been sent. Each read therefore starts from where the stream
-//! stood `LATE` ago, and skips the events it has sent since.
+//! stood `LATE` ago, and skips the events it has sent since; a reconnecting browser
+//! resumes from there too, and drops what it has already.
 
 use crate::error_status::error_response;
 use app::auth::principal::{AuditRead, Capability, Principal};
@@ -27,15 +28,21 @@ use serde::Deserialize;
 use std::collections::{BTreeSet, VecDeque};
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
+use tokio::sync::watch;
 
 /// How often a stream reads the audit table: the most an event waits to be sent.
 const POLL: Duration = Duration::from_secs(1);
 /// How long after a later event an event may commit and still be sent.
 const LATE: Duration = Duration::from_secs(10);
 
-pub fn routes(state: AppState) -> Router {
+/// The server's stop signal: true once it begins to stop.
+#[derive(Clone)]
+struct Stopping(watch::Receiver<bool>);
+
+pub fn routes(state: AppState, stop: watch::Receiver<bool>) -> Router {
     Router::new()
         .route("/api/activity_stream", get(stream_activity))
+        .layer(Extension(Stopping(stop)))
         .with_state(state)
 }
 
@@ -64,6 +71,7 @@ async fn start(
 
 async fn stream_activity(
     State(state): State<AppState>,
+    Extension(Stopping(stop)): Extension<Stopping>,
     principal: Option<Extension<Principal>>,
     Query(position): Query<Position>,
     headers: HeaderMap,
@@ -81,7 +89,7 @@ async fn stream_activity(
         Ok(after) => after,
         Err(error) => return error_response(&error),
     };
-    Sse::new(events(state, token, principal, after))
+    Sse::new(events(state, token, principal, after, stop))
         .keep_alive(KeepAlive::default())
         .into_response()
 }
@@ -93,6 +101,7 @@ struct Cursor {
     principal: Principal,
     sent: Sent,
     pending: VecDeque<Event>,
+    stop: watch::Receiver<bool>,
 }
 
 /// Which events a stream has sent, and where its next read starts.
@@ -130,6 +139,12 @@ impl Sent {
         start
     }
 
+    /// Where a stream that reconnects now resumes: the start of the last read, so an
+    /// event that commits late is not lost between two connections.
+    fn resume_from(&self) -> i64 {
+        self.positions.front().map_or(self.newest, |(_, at)| *at)
+    }
+
     /// Whether event `id` is still to be sent; it counts as sent from now on.
     fn is_new(&mut self, id: i64) -> bool {
         let new = self.ids.insert(id);
@@ -139,8 +154,8 @@ impl Sent {
 }
 
 impl Cursor {
-    /// Queues the events of a read the stream has not sent yet, each with the newest
-    /// id sent as its own: where a reconnecting browser resumes.
+    /// Queues the events of a read the stream has not sent yet, each with where a
+    /// reconnecting browser resumes as its id.
     fn take(&mut self, entries: Vec<ActivityEntry>) {
         for entry in entries {
             if !self.sent.is_new(entry.id) {
@@ -148,7 +163,7 @@ impl Cursor {
             }
             if let Ok(event) = Event::default()
                 .event("activity")
-                .id(self.sent.newest.to_string())
+                .id(self.sent.resume_from().to_string())
                 .json_data(&entry)
             {
                 self.pending.push_back(event);
@@ -175,6 +190,7 @@ fn events(
     token: SessionToken,
     principal: Principal,
     after: i64,
+    stop: watch::Receiver<bool>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     let cursor = Cursor {
         state,
@@ -182,13 +198,18 @@ fn events(
         principal,
         sent: Sent::after(after),
         pending: VecDeque::new(),
+        stop,
     };
     stream::unfold(cursor, |mut cursor| async move {
         loop {
             if let Some(event) = cursor.pending.pop_front() {
                 return Some((Ok(event), cursor));
             }
-            tokio::time::sleep(POLL).await;
+            tokio::select! {
+                () = tokio::time::sleep(POLL) => {}
+                // Stopping, or no server left to say so.
+                _ = cursor.stop.wait_for(|stopping| *stopping) => return None,
+            }
             if !still_allowed(&cursor).await {
                 return None;
             }
@@ -221,6 +242,11 @@ mod tests {
         assert_eq!(sent.read_from(next), 4, "read again from where it stood");
         assert_eq!(read(&mut sent, &[5, 6, 7, 8]), [5, 8]);
         assert_eq!(sent.newest, 8);
+        assert_eq!(
+            sent.resume_from(),
+            4,
+            "a reconnection reads the window again"
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -71,6 +72,8 @@ pub struct Application {
     router: Router,
     state: AppState,
     mailer: Option<Mailer>,
+    /// Told when the server begins to stop, so that endless responses end.
+    stopping: watch::Sender<bool>,
 }
 
 impl Application {
@@ -113,11 +116,13 @@ impl Application {
             attempts: AttemptLimit::per_minute(settings.attempts_per_minute),
             secret_key: settings.secret_key.clone(),
         };
+        let (stopping, stop) = watch::channel(false);
         Ok(Self {
             listener,
-            router: router(state.clone(), addr, origin),
+            router: router(state.clone(), addr, origin, stop),
             state,
             mailer,
+            stopping,
         })
     }
 
@@ -142,8 +147,13 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
+        let stopping = self.stopping;
         axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                // Live streams end now: the requests under way are waited for.
+                stopping.send_replace(true);
+            })
             .await
     }
 }
@@ -172,7 +182,12 @@ fn leptos_options(addr: SocketAddr) -> LeptosOptions {
 }
 
 /// Every route of the console, answering for `origin` only.
-pub fn router(state: AppState, addr: SocketAddr, origin: PublicOrigin) -> Router {
+pub fn router(
+    state: AppState,
+    addr: SocketAddr,
+    origin: PublicOrigin,
+    stop: watch::Receiver<bool>,
+) -> Router {
     let secure = origin.secure_cookies;
     let options = leptos_options(addr);
     let routes = generate_route_list(App);
@@ -214,7 +229,7 @@ pub fn router(state: AppState, addr: SocketAddr, origin: PublicOrigin) -> Router
     // Pictures take larger bodies, under a limit of their own.
     Router::new()
         .merge(crate::pictures::routes(state.clone()))
-        .merge(crate::activity::routes(state.clone()))
+        .merge(crate::activity::routes(state.clone(), stop))
         .merge(crate::sso::routes(state.clone()))
         .merge(limited)
         .layer(axum::middleware::from_fn(

@@ -7,6 +7,7 @@ use super::{AssignRole, HolderPage, UnassignRole, list_role_holders};
 use crate::console::areas::Area;
 use crate::console::{AdminContext, ErrorNotice, PageReady, path_id};
 use crate::domain::{Permission, RoleId, UserId};
+use crate::error::AppError;
 use crate::i18n::{t_string, td_string, use_i18n};
 use crate::lang::errors::error_text;
 use crate::lang::format;
@@ -49,28 +50,27 @@ pub fn RolePage() -> impl IntoView {
     let after = Memo::new(move |_| query.read().get("after").filter(|after| !after.is_empty()));
     let assign = ServerAction::<AssignRole>::new();
     let unassign = ServerAction::<UnassignRole>::new();
+    // The answer of the action that finished last, and a count of the changes made: a
+    // refusal reloads nothing, so the Assign form keeps what was typed.
+    let answer = RwSignal::new(None::<Result<bool, AppError>>);
+    let changes = RwSignal::new(0_u64);
+    for action in [assign.value(), unassign.value()] {
+        Effect::new(move |_| {
+            if let Some(latest) = action.get() {
+                if matches!(latest, Ok(true)) {
+                    changes.update(|count| *count += 1);
+                }
+                answer.set(Some(latest));
+            }
+        });
+    }
     let page = Resource::new(
-        move || {
-            (
-                id.get(),
-                search.get(),
-                after.get(),
-                assign.version().get(),
-                unassign.version().get(),
-            )
-        },
-        |(id, q, after, _, _)| list_role_holders(id, q, after),
+        move || (id.get(), search.get(), after.get(), changes.get()),
+        |(id, q, after, _)| list_role_holders(id, q, after),
     );
     let outcome = move || {
         let locale = i18n.get_locale();
-        let answers = [assign.value().get(), unassign.value().get()];
-        // The action dispatched last speaks: its value is the newest.
-        let latest = if assign.version().get() >= unassign.version().get() {
-            answers[0].clone()
-        } else {
-            answers[1].clone()
-        };
-        latest.map(|answer| {
+        answer.get().map(|answer| {
             let (class, role, text) = match answer {
                 Err(error) => ("notice error", "alert", error_text(locale, &error)),
                 Ok(false) => (

@@ -120,19 +120,19 @@ pub async fn end_sessions(
     kill: &Kill,
     now: i64,
 ) -> Result<Vec<SessionId>, AppError> {
-    let told = (kill.user != grant.actor_id()).then_some(kill);
-    end_live_sessions(db, grant.actor(), kill.user, kill.session, told, now).await
+    end_live_sessions(db, grant.actor(), kill.user, kill.session, Some(kill), now).await
 }
 
 /// Ends `session` of `user` of the actor's account (all of them when `None`), audited
-/// as done by `actor`, and e-mails the user when `told` says how; the sessions ended. A
-/// session that is not the user's live session is a 404.
+/// as done by `actor` with the reason of an admin's `kill`, which also e-mails a user
+/// other than the actor; the sessions ended. A session that is not the user's live
+/// session is a 404.
 pub(crate) async fn end_live_sessions(
     db: &Db,
     actor: &Actor,
     user: UserId,
     session: Option<SessionId>,
-    told: Option<&Kill>,
+    kill: Option<&Kill>,
     now: i64,
 ) -> Result<Vec<SessionId>, AppError> {
     let account_id = actor.account_id;
@@ -177,7 +177,8 @@ pub(crate) async fn end_live_sessions(
             None => Ok(ended),
         };
     }
-    let reason = told.and_then(|kill| kill.reason.as_ref());
+    let reason = kill.and_then(|kill| kill.reason.as_ref());
+    let told = kill.filter(|_| owner.id != actor.user_id);
     let mut after = json!({ "sessions": live - ended.len() as i64 });
     if let Some(reason) = reason {
         after["reason"] = json!(reason.as_str());
@@ -398,7 +399,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_admin_ending_their_own_session_is_not_emailed_and_no_reason_says_so() {
+    async fn an_admin_ending_their_own_session_is_not_emailed_but_the_reason_is_audited() {
         for url in database_urls().await {
             let db = Db::connect(&url, 2).await.unwrap();
             let account = test_account(&db).await;
@@ -407,10 +408,19 @@ mod tests {
             let (yours, admin) = signed_in(&db, &account, account.primary_admin_id).await;
             let grant = admin.grant().unwrap();
 
-            end_sessions(&db, &grant, &kill(account.primary_admin_id, None), NOW + 1)
-                .await
-                .unwrap();
+            let own = Kill {
+                reason: KillReason::parse(Some("Leaving for the day")).unwrap(),
+                ..kill(account.primary_admin_id, None)
+            };
+            end_sessions(&db, &grant, &own, NOW + 1).await.unwrap();
             assert!(outbox(&db).await.is_empty(), "{url}: nobody to tell");
+            let (after,): (String,) = sqlx::query_as(
+                "SELECT after_value FROM audit_events WHERE action = 'user.sessions_ended'",
+            )
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            assert!(after.contains("Leaving for the day"), "{url}: {after}");
             let refused = resolve_session(&db, &yours, NOW + 2, None, Activity::Counts).await;
             assert!(matches!(refused, Err(AppError::Unauthenticated)), "{url}");
 

@@ -48,16 +48,21 @@ pub(super) fn SessionsTab(user: UserId, can_kill: bool, actions: Actions) -> imp
             let _ = window().location().set_href("/login");
         }
     });
-    // The reason stays typed after a refusal and is cleared once a kill went through.
+    // The reason stays typed after a refusal and is cleared once a kill that carried it
+    // went through (unless the admin has typed another meanwhile).
     let reason = RwSignal::new(String::new());
+    let sent = RwSignal::new(String::new());
     Effect::new(move |_| {
-        if matches!(end.value().get(), Some(Ok(_))) {
+        if matches!(end.value().get(), Some(Ok(_)))
+            && reason.get_untracked() == sent.get_untracked()
+        {
             reason.set(String::new());
         }
     });
     let kill = move |session: Option<SessionId>, yours: bool| {
         ending_yours.set(yours);
         let said = reason.get_untracked();
+        sent.set(said.clone());
         end.dispatch(EndSessions {
             user: user.get(),
             session: session.map(SessionId::get),
