@@ -2,8 +2,9 @@
 //! exactly one owner, held on the app itself so there can never be none or two, and
 //! members who are Developers or Testers. The User Details page's Manage Apps tab and
 //! the More menu's Transfer Ownership call the server functions here; the rules are in
-//! `membership`, the SQL in `store`, the components in `ui`.
+//! `membership`, the SQL in `store`. The Apps page is `catalog`.
 
+pub mod catalog;
 pub mod membership;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -195,6 +195,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=StaticSegment(Area::Apps.segment())
+                            view={Lazy::<apps::catalog::ui::AppsRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=StaticSegment(Area::AuditLog.segment())
                             view={Lazy::<audit::ui::AuditLogRoute>::new()}
                             ssr=SsrMode::Async

@@ -89,6 +89,15 @@ impl Application {
                 "search keys computed for users stored before search"
             );
         }
+        let folded = app::apps::store::backfill_name_keys(&db)
+            .await
+            .map_err(StartupError::Backfill)?;
+        if folded > 0 {
+            tracing::info!(
+                folded,
+                "name keys computed for apps stored before the Apps page"
+            );
+        }
         let mailer = settings
             .smtp_url
             .as_deref()

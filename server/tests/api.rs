@@ -1195,6 +1195,12 @@ async fn every_server_function_asks_for_its_own_permission_in_its_own_account_an
                 Permission::UsersRead,
             ),
             (
+                Method::GET,
+                "/api/list_apps?q=hr".to_owned(),
+                None,
+                Permission::UsersRead,
+            ),
+            (
                 Method::POST,
                 "/api/delete_users".to_owned(),
                 Some(json!({ "ids": [target] })),

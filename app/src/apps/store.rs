@@ -1,5 +1,5 @@
 //! Creating apps with their owner and members; reading and changing who holds which
-//! role in them (`roles`).
+//! role in them (`roles`); the name keys of apps stored before the Apps page.
 
 mod roles;
 
@@ -10,6 +10,7 @@ use super::MemberRole;
 use crate::db::sql::flag;
 use crate::domain::{AccountId, AppId, UserId};
 use crate::error::AppError;
+use crate::users::keys::fold;
 use sqlx::{Any, Transaction};
 
 /// An app about to be created.
@@ -26,11 +27,12 @@ pub struct NewApp {
 /// Creates an app and its memberships in `tx`; returns its id.
 pub async fn insert_app(tx: &mut Transaction<'_, Any>, app: &NewApp) -> Result<AppId, AppError> {
     let (app_id,): (AppId,) = sqlx::query_as(
-        "INSERT INTO apps (account_id, name, owner_id, published, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO apps (account_id, name, name_key, owner_id, published, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(app.account_id)
     .bind(&app.name)
+    .bind(fold(&app.name))
     .bind(app.owner_id)
     .bind(flag(app.published))
     .bind(app.created_at)
@@ -45,4 +47,26 @@ pub async fn insert_app(tx: &mut Transaction<'_, Any>, app: &NewApp) -> Result<A
             .await?;
     }
     Ok(app_id)
+}
+
+/// Folds the names of apps stored before names had keys (a no-op once done); returns
+/// how many were filled in. Apps are few: one transaction holds them all.
+pub async fn backfill_name_keys(db: &crate::db::Db) -> Result<u64, AppError> {
+    let apps: Vec<(AppId, String)> =
+        sqlx::query_as("SELECT id, name FROM apps WHERE name_key = ''")
+            .fetch_all(db.pool())
+            .await?;
+    if apps.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = db.write().await?;
+    for (id, name) in &apps {
+        sqlx::query("UPDATE apps SET name_key = $1 WHERE id = $2")
+            .bind(fold(name))
+            .bind(*id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(apps.len() as u64)
 }
