@@ -74,9 +74,13 @@ pub async fn dashboard_overview() -> Result<Overview, AppError> {
     let (overview, due) = store::overview(&state.db, &grant, now).await?;
     if due && store::claim_refresh(&state.db, grant.account_id(), now).await? {
         let (db, account) = (state.db.clone(), grant.account_id());
+        let previous = overview.snapshot.counted_at;
         tokio::spawn(async move {
             if let Err(error) = store::refresh_snapshot(&db, account, now).await {
                 tracing::warn!(%error, "the dashboard's figures were not counted");
+                if let Err(error) = store::release_claim(&db, account, now, previous).await {
+                    tracing::warn!(%error, "the dashboard's claim to count was not given back");
+                }
             }
         });
     }

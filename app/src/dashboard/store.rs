@@ -118,6 +118,26 @@ pub async fn claim_refresh(db: &Db, account: AccountId, now: i64) -> Result<bool
     Ok(claimed.rows_affected() == 1)
 }
 
+/// Gives back a claim whose count failed: the snapshot reads as counted when it was
+/// (`previous`) again, not as counted at the claim, and the next view counts it.
+pub async fn release_claim(
+    db: &Db,
+    account: AccountId,
+    claimed_at: i64,
+    previous: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE dashboard_snapshots SET counted_at = $1
+         WHERE account_id = $2 AND counted_at = $3",
+    )
+    .bind(previous)
+    .bind(account)
+    .bind(claimed_at)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
 /// Counts the figures that read many rows and keeps them: the users whose last sign-in
 /// (or, never signed in, whose addition) is more than 90 days old, through the index on
 /// the last sign-in, and the sessions seen within the account's idle timeout.
@@ -237,6 +257,20 @@ mod tests {
             assert!(
                 !claim_refresh(&db, account.account_id, later).await.unwrap(),
                 "{url}: one view has them counted"
+            );
+            let previous = kept.snapshot.counted_at;
+            release_claim(&db, account.account_id, later, previous)
+                .await
+                .unwrap();
+            let (released, due) = overview(&db, &grant, later).await.unwrap();
+            assert!(due, "{url}: a failed count is due again");
+            assert_eq!(
+                released.snapshot, first.snapshot,
+                "{url}: with its own time"
+            );
+            assert!(
+                claim_refresh(&db, account.account_id, later).await.unwrap(),
+                "{url}: and claimed again"
             );
             let counted = refresh_snapshot(&db, account.account_id, later)
                 .await
