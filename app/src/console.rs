@@ -12,7 +12,7 @@ pub mod notices;
 pub use idle::IdleWarning;
 pub use language::LanguageSwitch;
 pub use layout::{AdminContext, ConsoleLayout};
-pub use notices::{ErrorNotice, NotFound};
+pub use notices::{AreaPlaceholder, ErrorNotice, NotFound};
 
 use crate::query_string::encode_component;
 use leptos::prelude::*;

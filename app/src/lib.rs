@@ -48,7 +48,7 @@ pub mod testing;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use console::areas::Area;
-use console::{ConsoleLayout, NotFound};
+use console::{AreaPlaceholder, ConsoleLayout, NotFound};
 use i18n::I18nContextProvider;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -209,7 +209,7 @@ pub fn App() -> impl IntoView {
                             view={Lazy::<mail::ui::OutboxRoute>::new()}
                             ssr=SsrMode::Async
                         />
-                        <Route path=path!(":area") view=NotFound />
+                        <Route path=path!(":area") view=AreaPlaceholder />
                     </ParentRoute>
                 </Routes>
             </Router>

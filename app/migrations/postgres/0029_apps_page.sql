@@ -2,6 +2,5 @@
 -- the name folded as users' and groups' names are (users::keys::fold); apps stored
 -- before it get theirs at start-up (apps::store::backfill_name_keys), as the folding is
 -- the application's, not SQL's lower().
--- COLLATE "C" as users.name_key: keys compare by bytes, as on SQLite.
-ALTER TABLE apps ADD COLUMN name_key TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE apps ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 CREATE INDEX apps_by_name ON apps (account_id, name_key, id);

@@ -1,5 +1,5 @@
-//! The console's areas, in navigation order: one table that the navigation and the
-//! routes read, so an area is listed once.
+//! The console's areas, in navigation order: one table that the navigation, the routes
+//! and the placeholder pages all read, so an area is listed once.
 
 use crate::domain::Permission;
 use crate::i18n::{Locale, td_string};
@@ -109,6 +109,22 @@ impl Area {
             Self::Approvals => Some(Permission::UsersApprove),
             _ => None,
         }
+    }
+
+    /// Whether the area has its own page yet; the others show a placeholder.
+    pub fn is_built(self) -> bool {
+        matches!(
+            self,
+            Self::Dashboard
+                | Self::Users
+                | Self::UserSettings
+                | Self::Roles
+                | Self::Groups
+                | Self::Invite
+                | Self::Approvals
+                | Self::AuditLog
+                | Self::Outbox
+        )
     }
 
     pub fn title(self, locale: Locale) -> &'static str {

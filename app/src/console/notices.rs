@@ -1,5 +1,5 @@
-//! Notices every page shares: an error from the server, and a path that names
-//! nothing.
+//! Notices every page shares: an error from the server, an area not built yet, and a
+//! path that names nothing.
 
 use super::areas::Area;
 use super::sign_in_path;
@@ -8,6 +8,7 @@ use crate::i18n::{t_string, use_i18n};
 use crate::lang::errors::error_text;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
 
 /// Shows an error from the server in the admin's language; an ended session goes to
 /// the sign-in page.
@@ -31,6 +32,35 @@ pub fn ErrorNotice(
             </div>
         }
         .into_any(),
+    }
+}
+
+/// The page of an area that a later release fills in.
+#[component]
+pub fn AreaPlaceholder() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let area = move || {
+        params
+            .read()
+            .get("area")
+            .and_then(|segment| Area::from_segment(&segment))
+    };
+    move || match area().filter(|area| !area.is_built()) {
+        Some(area) => view! {
+            <section class="page" aria-labelledby="area-title">
+                <header class="page-header">
+                    <div>
+                        <h1 id="area-title">{move || area.title(i18n.get_locale())}</h1>
+                        <p class="subtitle">{move || area.about(i18n.get_locale())}</p>
+                    </div>
+                </header>
+                <div class="notice info">{move || t_string!(i18n, console.coming_soon)}</div>
+                <super::PageReady />
+            </section>
+        }
+        .into_any(),
+        None => view! { <NotFound /> }.into_any(),
     }
 }
 

@@ -50,20 +50,14 @@ pub fn RolePage() -> impl IntoView {
     let after = Memo::new(move |_| query.read().get("after").filter(|after| !after.is_empty()));
     let assign = ServerAction::<AssignRole>::new();
     let unassign = ServerAction::<UnassignRole>::new();
-    // The answer of the action that finished last, and a count of the answers that may
-    // mean the holders changed (a change, or one found made already by someone else):
-    // a refusal of the admin's own request reloads nothing, so the Assign form keeps
-    // what was typed.
+    // The answer of the action that finished last, and a count of the changes made: a
+    // refusal reloads nothing, so the Assign form keeps what was typed.
     let answer = RwSignal::new(None::<Result<bool, AppError>>);
     let changes = RwSignal::new(0_u64);
     for action in [assign.value(), unassign.value()] {
         Effect::new(move |_| {
             if let Some(latest) = action.get() {
-                let moved = matches!(
-                    latest,
-                    Ok(_) | Err(AppError::NotFound { .. } | AppError::Conflict { .. })
-                );
-                if moved {
+                if matches!(latest, Ok(true)) {
                     changes.update(|count| *count += 1);
                 }
                 answer.set(Some(latest));
